@@ -1,0 +1,1532 @@
+//! Private cache of session metadata (SPEC 5.11).
+//!
+//! Completion (`tsh play <TAB>`), `show`, `link` and `play` must answer without the network,
+//! and completion must answer in milliseconds, so every listing records what it saw here and
+//! those commands read it back. The format is deliberately dumb: a header line, then one
+//! compact JSON object per line, newest first, so a reader can skip lines it cannot parse and
+//! completion can reject non-matching lines without parsing them.
+//!
+//! The file is only ever replaced by rename, so readers never lock; writers serialise on
+//! `sessions.lock` so concurrent runs do not lose each other's entries. Anything about the
+//! directory or file that another user could have influenced makes the cache read as empty:
+//! the ids read back here end up on `tsh` command lines.
+
+use std::cmp::Reverse;
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::fmt;
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::hash::{BuildHasher, Hasher};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// One session as the listing saw it; only fields needed to complete, show, link and play.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Entry {
+    /// Canonical lowercase UUID: it is the only field that ever reaches a command line.
+    pub id: String,
+    /// `ssh`, `k8s`, `db`, `desktop` or `app`; kept as text so newer kinds survive a round trip.
+    pub kind: String,
+    pub user: String,
+    pub target: String,
+    /// Unix milliseconds; absent fields are omitted from the file to keep it small.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<bool>,
+    /// 1..=4; anything else is stored as unscored rather than invented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+}
+
+/// Which cache file: the demo's sessions must never show up in completion against a real cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Live,
+    Demo,
+}
+
+impl Scope {
+    fn file_name(self) -> &'static str {
+        match self {
+            Scope::Live => "sessions.jsonl",
+            Scope::Demo => "demo-sessions.jsonl",
+        }
+    }
+}
+
+/// Keeps completion fast and the file small no matter how many listings are run.
+pub const MAX_ENTRIES: usize = 20_000;
+
+/// Bumped only on incompatible changes; an old or foreign file is then simply rebuilt.
+const HEADER: &[u8] = br#"{"tsh-review-cache":1}"#;
+/// Bigger than any file we write; anything larger was not written by us.
+const MAX_FILE_BYTES: usize = 16 << 20;
+/// No real user, host, cluster or kind name is this long; longer ones are junk or an attack.
+const MAX_FIELD_BYTES: usize = 512;
+const LOCK_FILE: &str = "sessions.lock";
+const TMP_SUFFIX: &str = ".tmp";
+/// A writer holds the lock for milliseconds; waiting longer means something is stuck, and a
+/// cache write is never worth hanging the command for.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `$XDG_CACHE_HOME/tsh-review` (only when it is an absolute path), else `$HOME/.cache/tsh-review`; None when neither is usable.
+pub fn dir() -> Option<PathBuf> {
+    dir_from(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"))
+}
+
+fn dir_from(xdg: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
+    // The XDG spec says relative values are invalid and must be ignored.
+    if let Some(xdg) = xdg.map(PathBuf::from).filter(|p| p.is_absolute()) {
+        return Some(xdg.join("tsh-review"));
+    }
+    let home = home.map(PathBuf::from).filter(|p| p.is_absolute())?;
+    Some(home.join(".cache").join("tsh-review"))
+}
+
+/// Never fails: a missing, unreadable, corrupt, foreign-owned or group/world-writable cache reads as empty (corrupt lines are skipped, the rest kept). Newest first (by start_ms, then end_ms).
+pub fn load(scope: Scope) -> Vec<Entry> {
+    Cache::default_for(scope).map_or_else(Vec::new, |c| c.load())
+}
+
+/// Merge `entries` into the cache: dedupe by id (the new entry wins), keep the newest MAX_ENTRIES, write atomically.
+pub fn record(scope: Scope, entries: &[Entry]) -> Result<(), CacheError> {
+    match Cache::default_for(scope) {
+        Some(cache) => cache.record(entries),
+        None => Err(CacheError {
+            what: "cannot locate session cache",
+            path: PathBuf::from("$HOME/.cache/tsh-review"),
+            cause: Cause::Msg("neither XDG_CACHE_HOME nor HOME is an absolute path"),
+        }),
+    }
+}
+
+/// Known ids from the cache that start with `prefix` (case-insensitive), newest first.
+pub fn matching(scope: Scope, prefix: &str) -> Vec<Entry> {
+    Cache::default_for(scope).map_or_else(Vec::new, |c| c.matching(prefix))
+}
+
+/// The cache in one directory; the free functions use the default directory, tests their own.
+#[derive(Clone, Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    scope: Scope,
+    limit: usize,
+}
+
+impl Cache {
+    pub fn at(dir: impl Into<PathBuf>, scope: Scope) -> Cache {
+        Cache {
+            dir: dir.into(),
+            scope,
+            limit: MAX_ENTRIES,
+        }
+    }
+
+    pub fn default_for(scope: Scope) -> Option<Cache> {
+        dir().map(|d| Cache::at(d, scope))
+    }
+
+    /// Lets tests exercise the bound without writing 20k entries.
+    #[cfg(test)]
+    fn with_limit(mut self, limit: usize) -> Cache {
+        self.limit = limit;
+        self
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.join(self.scope.file_name())
+    }
+
+    /// See [`load`].
+    pub fn load(&self) -> Vec<Entry> {
+        self.read(None)
+    }
+
+    /// See [`matching`].
+    pub fn matching(&self, prefix: &str) -> Vec<Entry> {
+        let prefix = prefix.to_ascii_lowercase();
+        // No id can start with anything else, so do not even read the file.
+        if prefix.len() > 36 || !prefix.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Vec::new();
+        }
+        self.read(Some(prefix.as_str()).filter(|p| !p.is_empty()))
+    }
+
+    fn read(&self, prefix: Option<&str>) -> Vec<Entry> {
+        let Some(bytes) = self.read_trusted() else {
+            return Vec::new();
+        };
+        let expected = match prefix {
+            Some(_) => 16,
+            None => (bytes.len() / 200).min(self.limit),
+        };
+        let mut found = Collector::with_capacity(expected);
+        found.parse(&bytes, prefix);
+        let mut found = found.finish();
+        // Only a hand-edited file can hold more; the bound holds for readers too.
+        found.truncate(self.limit);
+        found
+    }
+
+    /// See [`record`]. Invalid entries (non-UUID id, oversized strings) are dropped silently:
+    /// they come from untrusted tctl output and have no business in the cache.
+    pub fn record(&self, entries: &[Entry]) -> Result<(), CacheError> {
+        let mut merged = Collector::with_capacity(self.limit.min(entries.len() + 10_000));
+        // Reversed so that, within one batch, the last occurrence of an id wins.
+        for entry in entries.iter().rev() {
+            merged.add(entry.clone());
+        }
+        if merged.entries.is_empty() {
+            return Ok(());
+        }
+        self.ensure_dir()?;
+        let _lock = self.lock()?;
+        remove_stale_temps(&self.dir);
+        let path = self.file();
+        let old = match read_file(&path) {
+            Ok(Some(bytes)) => bytes,
+            // Missing, foreign-owned, loose mode, oversized: rebuild from scratch.
+            Ok(None) => Vec::new(),
+            Err(Refusal::Io) => Vec::new(),
+            Err(Refusal::Kind(why)) => {
+                return Err(CacheError {
+                    what: "refusing to replace session cache",
+                    path,
+                    cause: Cause::Msg(why),
+                });
+            }
+        };
+        merged.parse(&old, None);
+        let mut merged = merged.finish();
+        merged.truncate(self.limit);
+        let bytes = serialize(&merged);
+        if bytes == old {
+            return Ok(());
+        }
+        self.write_atomically(&path, &bytes)
+    }
+
+    /// The file's bytes, or None when the directory or file is not one we can trust.
+    fn read_trusted(&self) -> Option<Vec<u8>> {
+        check_dir(&self.dir).ok()?;
+        read_file(&self.file()).ok().flatten()
+    }
+
+    fn ensure_dir(&self) -> Result<(), CacheError> {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .map_err(|e| CacheError::io("cannot create session cache directory", &self.dir, e))?;
+        check_dir(&self.dir)
+    }
+
+    fn lock(&self) -> Result<File, CacheError> {
+        let path = self.dir.join(LOCK_FILE);
+        let fail = |e| CacheError::io("cannot lock session cache", &path, e);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(fail)?;
+        if !file.metadata().map_err(fail)?.is_file() {
+            return Err(CacheError {
+                what: "refusing session cache lock",
+                path,
+                cause: Cause::Msg("not a regular file"),
+            });
+        }
+        let deadline = Instant::now() + LOCK_TIMEOUT;
+        let mut nap = Duration::from_millis(1);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(nap);
+                    nap = (nap * 2).min(Duration::from_millis(20));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(CacheError {
+                        what: "cannot lock session cache",
+                        path,
+                        cause: Cause::Msg("another tsh-review process has held the lock for 5s"),
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(fail(e)),
+            }
+        }
+    }
+
+    fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let tmp = self.dir.join(format!(
+            ".{}.{}.{}.{}{}",
+            self.scope.file_name(),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            nanos,
+            TMP_SUFFIX
+        ));
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .map_err(|e| CacheError::io("cannot create session cache temp file", &tmp, e))?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.flush())
+            .and_then(|()| file.sync_all());
+        drop(file);
+        let result = match written {
+            Ok(()) => fs::rename(&tmp, path)
+                .map_err(|e| CacheError::io("cannot replace session cache", path, e)),
+            Err(e) => Err(CacheError::io(
+                "cannot write session cache temp file",
+                &tmp,
+                e,
+            )),
+        };
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+/// A cache file we must not touch at all, as opposed to one whose contents we just ignore.
+enum Refusal {
+    Kind(&'static str),
+    /// Unreadable for another reason; its contents are ignored.
+    Io,
+}
+
+/// Ok(None): missing, or present but not trustworthy/too big (contents ignored, file may be
+/// replaced). Err: a symlink or non-regular file (never replaced), or unreadable.
+fn read_file(path: &Path) -> Result<Option<Vec<u8>>, Refusal> {
+    // O_NOFOLLOW refuses a symlink without a check-then-open race; O_NONBLOCK keeps a FIFO
+    // planted in place of the file from hanging completion.
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path);
+    let mut file = match opened {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        // The errno for O_NOFOLLOW on a symlink differs between systems; ask directly.
+        Err(_) => {
+            return match fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => Err(Refusal::Kind("it is a symlink")),
+                _ => Err(Refusal::Io),
+            };
+        }
+    };
+    let meta = file.metadata().map_err(|_| Refusal::Io)?;
+    if !meta.is_file() {
+        return Err(Refusal::Kind("it is not a regular file"));
+    }
+    if meta.uid() != current_uid() || meta.mode() & 0o022 != 0 {
+        return Ok(None);
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // Bounded even if the file grows between fstat and read.
+    (&mut file)
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| Refusal::Io)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+fn check_dir(dir: &Path) -> Result<(), CacheError> {
+    let meta = fs::metadata(dir)
+        .map_err(|e| CacheError::io("cannot read session cache directory", dir, e))?;
+    let why = if !meta.is_dir() {
+        "not a directory"
+    } else if meta.uid() != current_uid() {
+        "not owned by the current user"
+    } else if meta.mode() & 0o022 != 0 {
+        "it is group/world-writable (chmod 700 it)"
+    } else {
+        return Ok(());
+    };
+    Err(CacheError {
+        what: "refusing to use session cache directory",
+        path: dir.to_path_buf(),
+        cause: Cause::Msg(why),
+    })
+}
+
+fn current_uid() -> u32 {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    unsafe { libc::getuid() }
+}
+
+/// Temp files left by a writer that died mid-write; safe to remove because every writer holds
+/// the lock for as long as its temp file exists, and we hold it now.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(listing) = fs::read_dir(dir) else {
+        return;
+    };
+    for item in listing.flatten() {
+        let name = item.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains("sessions.jsonl.") && name.ends_with(TMP_SUFFIX) {
+            let _ = fs::remove_file(item.path());
+        }
+    }
+}
+
+/// Gathers entries, dropping invalid ones and later duplicates of an id, then sorts them.
+struct Collector {
+    seen: HashSet<u128, IdHash>,
+    entries: Vec<Entry>,
+}
+
+impl Collector {
+    fn with_capacity(n: usize) -> Collector {
+        Collector {
+            seen: HashSet::with_capacity_and_hasher(n, IdHash::new()),
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    fn add(&mut self, entry: Entry) {
+        if let Some((key, entry)) = sanitize(entry)
+            && self.seen.insert(key)
+        {
+            self.entries.push(entry);
+        }
+    }
+
+    /// Adds the entries of a cache file, skipping lines that fail to parse or validate. With
+    /// `prefix` (lowercase), only entries whose id starts with it.
+    fn parse(&mut self, bytes: &[u8], prefix: Option<&str>) {
+        // One UTF-8 check for the whole file lets lines be split with memchr and strings be
+        // parsed without revalidation; a file with invalid bytes takes the slow path.
+        let mut lines: Box<dyn Iterator<Item = &str>> = match std::str::from_utf8(bytes) {
+            Ok(text) => Box::new(text.split('\n')),
+            Err(_) => Box::new(
+                bytes
+                    .split(|&b| b == b'\n')
+                    .map(|line| std::str::from_utf8(line).unwrap_or("")),
+            ),
+        };
+        match lines.next() {
+            Some(first) if first.trim_ascii().as_bytes() == HEADER => {}
+            _ => return,
+        }
+        for line in lines {
+            // Our writer puts the id first: skip visibly non-matching lines without parsing.
+            if let Some(prefix) = prefix
+                && let Some(rest) = line.strip_prefix(r#"{"id":""#)
+                && let Some(head) = rest.get(..prefix.len())
+                && !head.contains('\\')
+                && !head.eq_ignore_ascii_case(prefix)
+            {
+                continue;
+            }
+            let Some(entry) = parse_line(line) else {
+                continue;
+            };
+            if let Some(prefix) = prefix
+                && !entry
+                    .id
+                    .get(..prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+            {
+                continue;
+            }
+            self.add(entry);
+        }
+    }
+
+    /// Newest first; ties keep their order, so earlier (newer) additions stay first.
+    fn finish(mut self) -> Vec<Entry> {
+        self.entries
+            .sort_by_key(|e| Reverse((e.start_ms, e.end_ms)));
+        self.entries
+    }
+}
+
+/// One cache line. Lines exactly as `serialize` writes them (fixed key order, no escapes, no
+/// whitespace) are read by a direct scan, about twice as fast as serde_json, which matters
+/// for completion over a full cache; anything else goes to serde_json, which has the last
+/// word, so the fast path only ever accepts lines serde_json reads identically.
+fn parse_line(line: &str) -> Option<Entry> {
+    parse_line_fast(line).or_else(|| serde_json::from_str(line).ok())
+}
+
+fn parse_line_fast(line: &str) -> Option<Entry> {
+    let mut s = Scan(line);
+    s.tag(r#"{"id":"#)?;
+    let id = s.string()?;
+    s.tag(r#","kind":"#)?;
+    let kind = s.string()?;
+    s.tag(r#","user":"#)?;
+    let user = s.string()?;
+    s.tag(r#","target":"#)?;
+    let target = s.string()?;
+    let start_ms = s.field(r#","start_ms":"#, Scan::int)?;
+    let end_ms = s.field(r#","end_ms":"#, Scan::int)?;
+    let interactive = s.field(r#","interactive":"#, Scan::bool)?;
+    let recorded = s.field(r#","recorded":"#, Scan::bool)?;
+    let severity = s.field(r#","severity":"#, |s| u8::try_from(s.int()?).ok())?;
+    let cluster = s.field(r#","cluster":"#, Scan::string)?;
+    s.tag("}")?;
+    if !s.0.is_empty() {
+        return None;
+    }
+    Some(Entry {
+        id: id.to_owned(),
+        kind: kind.to_owned(),
+        user: user.to_owned(),
+        target: target.to_owned(),
+        start_ms,
+        end_ms,
+        interactive,
+        recorded,
+        severity,
+        cluster: cluster.map(str::to_owned),
+    })
+}
+
+/// The unread rest of a line, for `parse_line_fast`.
+struct Scan<'a>(&'a str);
+
+impl<'a> Scan<'a> {
+    fn tag(&mut self, tag: &str) -> Option<()> {
+        self.0 = self.0.strip_prefix(tag)?;
+        Some(())
+    }
+
+    /// An optional field: Some(None) when absent, None when present but not understood.
+    fn field<T>(
+        &mut self,
+        tag: &str,
+        value: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match self.0.strip_prefix(tag) {
+            Some(rest) => {
+                self.0 = rest;
+                value(self).map(Some)
+            }
+            None => Some(None),
+        }
+    }
+
+    /// A string without escapes or control characters (those are left to serde_json).
+    fn string(&mut self) -> Option<&'a str> {
+        let rest = self.0.strip_prefix('"')?;
+        let end = rest
+            .bytes()
+            .position(|b| b == b'"' || b == b'\\' || b < b' ')?;
+        if rest.as_bytes()[end] != b'"' {
+            return None;
+        }
+        self.0 = &rest[end + 1..];
+        Some(&rest[..end])
+    }
+
+    /// An integer without leading zeros, short enough to surely fit i64.
+    fn int(&mut self) -> Option<i64> {
+        let negative = self.0.starts_with('-');
+        let digits = &self.0[usize::from(negative)..];
+        let len = digits.bytes().take_while(u8::is_ascii_digit).count();
+        // serde_json reads `-0` as a float, so it is not an integer either.
+        if len == 0 || len > 18 || (digits.starts_with('0') && (len > 1 || negative)) {
+            return None;
+        }
+        let magnitude: i64 = digits[..len].parse().ok()?;
+        self.0 = &digits[len..];
+        Some(if negative { -magnitude } else { magnitude })
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        if let Some(rest) = self.0.strip_prefix("true") {
+            self.0 = rest;
+            Some(true)
+        } else {
+            self.0 = self.0.strip_prefix("false")?;
+            Some(false)
+        }
+    }
+}
+
+/// Deduping runs on every completion, so SipHash over strings is too slow; ids are hashed as
+/// numbers with a seeded multiply-fold (seeded so crafted ids cannot force collisions).
+#[derive(Clone)]
+struct IdHash(u64);
+
+impl IdHash {
+    fn new() -> IdHash {
+        IdHash(std::hash::RandomState::new().hash_one(0u8) | 1)
+    }
+}
+
+impl BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher {
+            seed: self.0,
+            state: 0,
+        }
+    }
+}
+
+struct IdHasher {
+    seed: u64,
+    state: u64,
+}
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.state
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u128(u128::from(self.state) << 8 | u128::from(b));
+        }
+    }
+
+    fn write_u128(&mut self, v: u128) {
+        let fold = |a: u64, b: u64| {
+            let m = u128::from(a) * u128::from(b);
+            (m as u64) ^ ((m >> 64) as u64)
+        };
+        let (lo, hi) = (v as u64, (v >> 64) as u64);
+        self.state = fold(
+            lo ^ self.seed,
+            hi ^ 0x9e37_79b9_7f4a_7c15 ^ self.seed.rotate_left(32),
+        );
+    }
+}
+
+/// The id's 128 bits if it is a UUID in canonical 8-4-4-4-12 form (either case).
+fn uuid_key(id: &str) -> Option<u128> {
+    let b: &[u8; 36] = id.as_bytes().try_into().ok()?;
+    if [b[8], b[13], b[18], b[23]] != [b'-'; 4] {
+        return None;
+    }
+    let mut key = 0u128;
+    for group in [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]] {
+        for &c in group {
+            key = key << 4 | u128::from(char::from(c).to_digit(16)?);
+        }
+    }
+    Some(key)
+}
+
+/// The entry as it may be stored, or None if it must not be: ids reach command lines, so only
+/// canonical UUIDs; oversized strings are junk.
+fn sanitize(mut entry: Entry) -> Option<(u128, Entry)> {
+    let key = uuid_key(&entry.id)?;
+    entry.id.make_ascii_lowercase();
+    let too_long = |s: &str| s.len() > MAX_FIELD_BYTES;
+    if [&entry.kind, &entry.user, &entry.target]
+        .into_iter()
+        .any(|s| too_long(s))
+        || entry.cluster.as_deref().is_some_and(too_long)
+    {
+        return None;
+    }
+    if entry.severity.is_some_and(|s| !(1..=4).contains(&s)) {
+        entry.severity = None;
+    }
+    Some((key, entry))
+}
+
+/// The file contents for `entries` (already sorted and bounded), dropping the oldest entries
+/// if they would push the file past the size a reader accepts.
+fn serialize(entries: &[Entry]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER.len() + 1 + entries.len() * 200);
+    out.extend_from_slice(HEADER);
+    out.push(b'\n');
+    for entry in entries {
+        let start = out.len();
+        if serde_json::to_writer(&mut out, entry).is_err() {
+            out.truncate(start);
+            continue;
+        }
+        out.push(b'\n');
+        if out.len() > MAX_FILE_BYTES {
+            out.truncate(start);
+            break;
+        }
+    }
+    out
+}
+
+/// Why the cache could not be used; callers print it as a warning and carry on.
+#[derive(Debug)]
+pub struct CacheError {
+    what: &'static str,
+    path: PathBuf,
+    cause: Cause,
+}
+
+#[derive(Debug)]
+enum Cause {
+    Io(io::Error),
+    Msg(&'static str),
+}
+
+impl CacheError {
+    fn io(what: &'static str, path: &Path, err: io::Error) -> CacheError {
+        CacheError {
+            what,
+            path: path.to_path_buf(),
+            cause: Cause::Io(err),
+        }
+    }
+}
+
+impl fmt::Display for CacheError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Debug formatting quotes the path and escapes control, bidi and invisible characters,
+        // so a hostile $HOME cannot break the one-line warning or spoof the terminal.
+        write!(f, "{} {:?}: ", self.what, self.path)?;
+        match &self.cause {
+            Cause::Io(e) => write!(f, "{e}"),
+            Cause::Msg(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for CacheError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.cause {
+            Cause::Io(e) => Some(e),
+            Cause::Msg(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
+
+    /// A unique directory under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(tag: &str) -> TempDir {
+            static N: AtomicU64 = AtomicU64::new(0);
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let path = std::env::temp_dir().join(format!(
+                "tsh-review-cache-test-{tag}-{}-{}-{nanos}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
+            fs::create_dir(&path).unwrap();
+            TempDir(path)
+        }
+
+        /// The cache dir inside, not yet created, so record() creates it.
+        fn cache_dir(&self) -> PathBuf {
+            self.0.join("tsh-review")
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn id(n: u64) -> String {
+        format!("{:08x}-0000-4000-8000-{:012x}", n & 0xffff_ffff, n)
+    }
+
+    fn entry(n: u64, start_ms: i64) -> Entry {
+        Entry {
+            id: id(n),
+            kind: "ssh".into(),
+            user: format!("user{n}"),
+            target: "node-1".into(),
+            start_ms: Some(start_ms),
+            end_ms: Some(start_ms + 1000),
+            interactive: Some(true),
+            recorded: Some(true),
+            severity: Some(2),
+            cluster: Some("root.example.com".into()),
+        }
+    }
+
+    fn ids(entries: &[Entry]) -> Vec<String> {
+        entries.iter().map(|e| e.id.clone()).collect()
+    }
+
+    fn mode(path: &Path) -> u32 {
+        fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    fn chmod(path: &Path, mode: u32) {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[test]
+    fn round_trip() {
+        let tmp = TempDir::new("roundtrip");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        assert!(cache.load().is_empty());
+        let mut sparse = entry(3, 3000);
+        sparse.end_ms = None;
+        sparse.interactive = None;
+        sparse.recorded = None;
+        sparse.severity = None;
+        sparse.cluster = None;
+        sparse.user = "ünïcødé \u{1b}[31m\u{202e} \"quoted\"\n".into();
+        let written = vec![entry(1, 1000), entry(2, 2000), sparse];
+        cache.record(&written).unwrap();
+        let read = cache.load();
+        assert_eq!(
+            read,
+            vec![written[2].clone(), written[1].clone(), written[0].clone()]
+        );
+
+        let text = fs::read_to_string(cache.file()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(r#"{"tsh-review-cache":1}"#));
+        assert_eq!(lines.count(), 3);
+        assert!(text.ends_with('\n'));
+    }
+
+    #[test]
+    fn dedupe_new_wins() {
+        let tmp = TempDir::new("dedupe");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1000), entry(2, 2000)]).unwrap();
+        let mut newer = entry(1, 1000);
+        newer.user = "bob".into();
+        newer.severity = Some(4);
+        // Uppercase input is the same session.
+        newer.id = newer.id.to_ascii_uppercase();
+        cache.record(&[newer.clone(), entry(3, 500)]).unwrap();
+        let read = cache.load();
+        assert_eq!(ids(&read), vec![id(2), id(1), id(3)]);
+        assert_eq!(read[1].user, "bob");
+        assert_eq!(read[1].severity, Some(4));
+
+        // Within one batch, the last occurrence wins.
+        let mut first = entry(5, 5000);
+        first.user = "first".into();
+        let mut last = entry(5, 5000);
+        last.user = "last".into();
+        cache.record(&[first, last]).unwrap();
+        let read = cache.load();
+        assert_eq!(read.iter().filter(|e| e.id == id(5)).count(), 1);
+        assert_eq!(read[0].user, "last");
+    }
+
+    #[test]
+    fn ordering_newest_first() {
+        let tmp = TempDir::new("order");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        let mut a = entry(1, 1000);
+        a.end_ms = Some(1500);
+        let mut b = entry(2, 1000);
+        b.end_ms = Some(9000);
+        let mut c = entry(3, 1000);
+        c.end_ms = None;
+        let mut d = entry(4, 0);
+        d.start_ms = None;
+        let e = entry(5, 50_000);
+        let f = entry(6, -5);
+        cache.record(&[a, b, c, d]).unwrap();
+        cache.record(&[e, f]).unwrap();
+        assert_eq!(
+            ids(&cache.load()),
+            vec![id(5), id(2), id(1), id(3), id(6), id(4)]
+        );
+    }
+
+    #[test]
+    fn bounded_to_limit_keeping_newest() {
+        let tmp = TempDir::new("bound");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live).with_limit(5);
+        cache
+            .record(&(0..4).map(|n| entry(n, n as i64)).collect::<Vec<_>>())
+            .unwrap();
+        cache
+            .record(&(10..14).map(|n| entry(n, n as i64)).collect::<Vec<_>>())
+            .unwrap();
+        let read = cache.load();
+        assert_eq!(ids(&read), vec![id(13), id(12), id(11), id(10), id(3)]);
+        let lines = fs::read_to_string(cache.file()).unwrap().lines().count();
+        assert_eq!(lines, 6);
+    }
+
+    #[test]
+    fn bounded_to_max_entries() {
+        let tmp = TempDir::new("maxentries");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        let many: Vec<Entry> = (0..MAX_ENTRIES as u64 + 7)
+            .map(|n| entry(n, n as i64))
+            .collect();
+        cache.record(&many).unwrap();
+        let read = cache.load();
+        assert_eq!(read.len(), MAX_ENTRIES);
+        assert_eq!(read[0].id, id(MAX_ENTRIES as u64 + 6));
+        assert_eq!(read[MAX_ENTRIES - 1].id, id(7));
+    }
+
+    #[test]
+    fn corrupt_header_reads_empty_and_is_rebuilt() {
+        let tmp = TempDir::new("header");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1000)]).unwrap();
+        let good = serde_json::to_string(&entry(1, 1000)).unwrap();
+        for bad in [
+            format!("{good}\n"),
+            format!("{{\"tsh-review-cache\":2}}\n{good}\n"),
+            "".to_string(),
+            "\u{0}\u{ff}garbage".to_string(),
+        ] {
+            fs::write(cache.file(), &bad).unwrap();
+            assert!(cache.load().is_empty(), "{bad:?}");
+            assert!(cache.matching("").is_empty());
+        }
+        // The next record starts over from a clean file.
+        cache.record(&[entry(2, 2000)]).unwrap();
+        assert_eq!(ids(&cache.load()), vec![id(2)]);
+        let text = fs::read_to_string(cache.file()).unwrap();
+        assert!(text.starts_with("{\"tsh-review-cache\":1}\n"));
+        assert!(!text.contains("garbage"));
+    }
+
+    #[test]
+    fn garbage_lines_are_skipped_good_ones_kept() {
+        let tmp = TempDir::new("garbage");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(9, 9)]).unwrap();
+        let line = |n, t| serde_json::to_string(&entry(n, t)).unwrap();
+        let mut bad_id = entry(7, 7000);
+        bad_id.id = "../../etc/passwd".into();
+        let mut long = entry(8, 8000);
+        long.target = "x".repeat(MAX_FIELD_BYTES + 1);
+        let truncated = line(6, 6000);
+        let truncated = &truncated[..truncated.len() - 5];
+        let mut bytes = format!(
+            "{}\n{}\nnot json at all\n\n{}\n[1,2,3]\n{{\"id\":42}}\n{}\n{}\n",
+            r#"{"tsh-review-cache":1}"#,
+            line(1, 1000),
+            serde_json::to_string(&bad_id).unwrap(),
+            serde_json::to_string(&long).unwrap(),
+            line(2, 2000),
+        )
+        .into_bytes();
+        bytes.extend_from_slice(b"\xff\xfe\x00binary\n");
+        bytes.extend_from_slice(truncated.as_bytes());
+        fs::write(cache.file(), &bytes).unwrap();
+        assert_eq!(ids(&cache.load()), vec![id(2), id(1)]);
+        assert_eq!(ids(&cache.matching("0000000")), vec![id(2), id(1)]);
+
+        // Recording rewrites the file with only the valid entries.
+        cache.record(&[entry(3, 3000)]).unwrap();
+        assert_eq!(ids(&cache.load()), vec![id(3), id(2), id(1)]);
+        assert_eq!(fs::read_to_string(cache.file()).unwrap().lines().count(), 4);
+    }
+
+    #[test]
+    fn oversized_file_reads_as_corrupt() {
+        let tmp = TempDir::new("huge");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        let mut bytes = fs::read(cache.file()).unwrap();
+        bytes.resize(MAX_FILE_BYTES + 1, b'\n');
+        fs::write(cache.file(), &bytes).unwrap();
+        assert!(cache.load().is_empty());
+        cache.record(&[entry(2, 2)]).unwrap();
+        assert_eq!(ids(&cache.load()), vec![id(2)]);
+    }
+
+    #[test]
+    fn oversized_content_is_trimmed_to_fit() {
+        let mut e = entry(0, 0);
+        // Control characters expand sixfold when escaped as JSON.
+        e.user = "\u{1}".repeat(MAX_FIELD_BYTES);
+        e.target = e.user.clone();
+        let many: Vec<Entry> = (0..MAX_ENTRIES as u64)
+            .map(|n| Entry {
+                id: id(n),
+                ..e.clone()
+            })
+            .collect();
+        let bytes = serialize(&many);
+        assert!(bytes.len() <= MAX_FILE_BYTES);
+        let mut read = Collector::with_capacity(0);
+        read.parse(&bytes, None);
+        assert!(read.entries.len() > 1000);
+    }
+
+    #[test]
+    fn modes_are_private() {
+        let tmp = TempDir::new("modes");
+        let cache = Cache::at(tmp.cache_dir().join("nested"), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        assert_eq!(mode(&tmp.cache_dir().join("nested")), 0o700);
+        assert_eq!(mode(&tmp.cache_dir()), 0o700);
+        assert_eq!(mode(&cache.file()), 0o600);
+        assert_eq!(mode(&tmp.cache_dir().join("nested").join(LOCK_FILE)), 0o600);
+        // A rebuilt file is private even if the old one was not.
+        chmod(&cache.file(), 0o644);
+        cache.record(&[entry(2, 2)]).unwrap();
+        assert_eq!(mode(&cache.file()), 0o600);
+    }
+
+    #[test]
+    fn refuses_group_or_world_writable_dir() {
+        for loose in [0o770, 0o702, 0o777] {
+            let tmp = TempDir::new("loose");
+            let dir = tmp.cache_dir();
+            let cache = Cache::at(&dir, Scope::Live);
+            cache.record(&[entry(1, 1)]).unwrap();
+            chmod(&dir, loose);
+            assert!(cache.load().is_empty());
+            assert!(cache.matching("").is_empty());
+            let err = cache.record(&[entry(2, 2)]).unwrap_err().to_string();
+            assert!(err.contains("group/world-writable"), "{err}");
+            assert!(err.contains(&*dir.to_string_lossy()), "{err}");
+            // Nothing was written.
+            chmod(&dir, 0o700);
+            assert_eq!(ids(&cache.load()), vec![id(1)]);
+        }
+    }
+
+    #[test]
+    fn group_writable_or_foreign_file_is_ignored_and_replaced() {
+        let tmp = TempDir::new("loosefile");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        chmod(&cache.file(), 0o620);
+        assert!(cache.load().is_empty());
+        cache.record(&[entry(2, 2)]).unwrap();
+        assert_eq!(ids(&cache.load()), vec![id(2)]);
+        assert_eq!(mode(&cache.file()), 0o600);
+
+        if current_uid() == 0 {
+            std::os::unix::fs::chown(cache.file(), Some(4242), None).unwrap();
+            assert!(cache.load().is_empty());
+            cache.record(&[entry(3, 3)]).unwrap();
+            assert_eq!(ids(&cache.load()), vec![id(3)]);
+        }
+    }
+
+    #[test]
+    fn refuses_foreign_owned_dir() {
+        if current_uid() != 0 {
+            eprintln!("skipped: needs root to chown");
+            return;
+        }
+        let tmp = TempDir::new("foreign");
+        let dir = tmp.cache_dir();
+        let cache = Cache::at(&dir, Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        std::os::unix::fs::chown(&dir, Some(4242), None).unwrap();
+        assert!(cache.load().is_empty());
+        let err = cache.record(&[entry(2, 2)]).unwrap_err().to_string();
+        assert!(err.contains("not owned by the current user"), "{err}");
+    }
+
+    #[test]
+    fn refuses_symlinked_file() {
+        let tmp = TempDir::new("symlink");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        let elsewhere = tmp.0.join("elsewhere.jsonl");
+        fs::rename(cache.file(), &elsewhere).unwrap();
+        let before = fs::read(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, cache.file()).unwrap();
+        assert!(cache.load().is_empty());
+        assert!(cache.matching("").is_empty());
+        let err = cache.record(&[entry(2, 2)]).unwrap_err().to_string();
+        assert!(err.contains("symlink"), "{err}");
+        assert_eq!(fs::read(&elsewhere).unwrap(), before);
+        assert!(
+            fs::symlink_metadata(cache.file())
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+
+        // A dangling symlink is refused too, not created through.
+        let dangling = tmp.0.join("dangling.jsonl");
+        fs::remove_file(cache.file()).unwrap();
+        std::os::unix::fs::symlink(&dangling, cache.file()).unwrap();
+        assert!(cache.record(&[entry(3, 3)]).is_err());
+        assert!(!dangling.exists());
+    }
+
+    #[test]
+    fn fifo_does_not_hang() {
+        let tmp = TempDir::new("fifo");
+        let dir = tmp.cache_dir();
+        let cache = Cache::at(&dir, Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        fs::remove_file(cache.file()).unwrap();
+        let c_path =
+            std::ffi::CString::new(cache.file().into_os_string().into_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        assert!(cache.load().is_empty());
+        let err = cache.record(&[entry(2, 2)]).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn dir_that_is_a_file_is_an_error() {
+        let tmp = TempDir::new("notdir");
+        let path = tmp.cache_dir();
+        fs::write(&path, "x").unwrap();
+        let cache = Cache::at(&path, Scope::Live);
+        assert!(cache.load().is_empty());
+        let err = cache.record(&[entry(1, 1)]).unwrap_err();
+        assert!(err.to_string().contains("tsh-review"), "{err}");
+    }
+
+    #[test]
+    fn stale_temp_files_are_cleaned_up() {
+        let tmp = TempDir::new("stale");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        let stale = tmp.cache_dir().join(".sessions.jsonl.999.0.0.tmp");
+        fs::write(&stale, "junk").unwrap();
+        cache.record(&[entry(2, 2)]).unwrap();
+        assert!(!stale.exists());
+        let names: Vec<_> = fs::read_dir(tmp.cache_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, vec!["sessions.jsonl", "sessions.lock"]);
+    }
+
+    #[test]
+    fn nothing_valid_writes_nothing() {
+        let tmp = TempDir::new("nothing");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[]).unwrap();
+        let mut bad = entry(1, 1);
+        bad.id = "nope".into();
+        cache.record(&[bad]).unwrap();
+        assert!(!tmp.cache_dir().exists());
+    }
+
+    #[test]
+    fn unchanged_content_is_not_rewritten() {
+        let tmp = TempDir::new("unchanged");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1), entry(2, 2)]).unwrap();
+        let ino = fs::metadata(cache.file()).unwrap().ino();
+        cache.record(&[entry(1, 1)]).unwrap();
+        assert_eq!(fs::metadata(cache.file()).unwrap().ino(), ino);
+        cache.record(&[entry(3, 3)]).unwrap();
+        assert_ne!(fs::metadata(cache.file()).unwrap().ino(), ino);
+    }
+
+    #[test]
+    fn scopes_are_separate_files() {
+        let tmp = TempDir::new("scopes");
+        let live = Cache::at(tmp.cache_dir(), Scope::Live);
+        let demo = Cache::at(tmp.cache_dir(), Scope::Demo);
+        live.record(&[entry(1, 1)]).unwrap();
+        demo.record(&[entry(2, 2)]).unwrap();
+        assert_eq!(ids(&live.load()), vec![id(1)]);
+        assert_eq!(ids(&demo.load()), vec![id(2)]);
+        assert!(tmp.cache_dir().join("sessions.jsonl").is_file());
+        assert!(tmp.cache_dir().join("demo-sessions.jsonl").is_file());
+    }
+
+    #[test]
+    fn matching_by_prefix_case_insensitive() {
+        let tmp = TempDir::new("matching");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        let mut a = entry(1, 1000);
+        a.id = "ABCDEF01-2345-4789-8abc-def012345678".into();
+        let mut b = entry(2, 2000);
+        b.id = "abcd0000-0000-4000-8000-000000000000".into();
+        let mut c = entry(3, 3000);
+        c.id = "12345678-0000-4000-8000-000000000000".into();
+        cache.record(&[a, b, c]).unwrap();
+        let m = |p: &str| ids(&cache.matching(p));
+        assert_eq!(
+            m("abcd"),
+            vec![
+                "abcd0000-0000-4000-8000-000000000000",
+                "abcdef01-2345-4789-8abc-def012345678"
+            ]
+        );
+        assert_eq!(m("ABCDE"), vec!["abcdef01-2345-4789-8abc-def012345678"]);
+        assert_eq!(
+            m("AbCdEf01-2345-4"),
+            vec!["abcdef01-2345-4789-8abc-def012345678"]
+        );
+        assert_eq!(
+            m("abcdef01-2345-4789-8abc-def012345678"),
+            vec!["abcdef01-2345-4789-8abc-def012345678"]
+        );
+        assert_eq!(m("").len(), 3);
+        assert_eq!(m("1"), vec!["12345678-0000-4000-8000-000000000000"]);
+        assert!(m("9").is_empty());
+        assert!(m("xyz").is_empty());
+        assert!(m("abcd ").is_empty());
+        assert!(m("abcdef01-2345-4789-8abc-def0123456789").is_empty());
+        assert_eq!(m("ABCDEF01-2345-4789-8ABC-DEF012345678").len(), 1);
+    }
+
+    #[test]
+    fn matching_falls_back_to_parsing_unusual_lines() {
+        let tmp = TempDir::new("unusual");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        // Same entry written with another key order and an escaped id; still found.
+        let text = format!(
+            "{}\n{}\n{}\n",
+            r#"{"tsh-review-cache":1}"#,
+            r#"{"kind":"db","user":"u","target":"t","id":"abcdef01-2345-4789-8abc-def012345678"}"#,
+            r#"{"id":"\u0061bcdef02-2345-4789-8abc-def012345678","kind":"db","user":"u","target":"t"}"#,
+        );
+        fs::write(cache.file(), text).unwrap();
+        assert_eq!(cache.matching("abcdef0").len(), 2);
+        assert_eq!(cache.matching("ABCDEF02").len(), 1);
+        assert_eq!(cache.load().len(), 2);
+    }
+
+    #[test]
+    fn rejects_non_uuid_ids_and_junk() {
+        let tmp = TempDir::new("reject");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        let bad_ids = [
+            "",
+            "not-a-uuid",
+            "abcdef0123454789 8abcdef012345678",
+            "abcdef0123454789abcdef0123456789",
+            "{abcdef01-2345-4789-8abc-def012345678}",
+            "urn:uuid:abcdef01-2345-4789-8abc-def012345678",
+            "abcdef01-2345-4789-8abc-def01234567",
+            "abcdef01-2345-4789-8abc-def0123456789",
+            "abcdef01-2345-4789-8abc-def01234567g",
+            "abcdef01_2345_4789_8abc_def012345678",
+            "abcdef012-345-4789-8abc-def012345678",
+            " abcdef01-2345-4789-8abc-def01234567",
+            "abcdef01-2345-4789-8abc-def01234567\n",
+            "-rf /tmp/x-4789-8abc-def012345678000",
+            "ａbcdef01-2345-4789-8abc-def0123456",
+        ];
+        let mut batch: Vec<Entry> = bad_ids
+            .iter()
+            .map(|bad| Entry {
+                id: (*bad).into(),
+                ..entry(1, 1)
+            })
+            .collect();
+        let long = "x".repeat(MAX_FIELD_BYTES + 1);
+        batch.push(Entry {
+            user: long.clone(),
+            ..entry(2, 2)
+        });
+        batch.push(Entry {
+            kind: long.clone(),
+            ..entry(3, 3)
+        });
+        batch.push(Entry {
+            target: long.clone(),
+            ..entry(4, 4)
+        });
+        batch.push(Entry {
+            cluster: Some(long),
+            ..entry(5, 5)
+        });
+        let ok_edge = Entry {
+            user: "x".repeat(MAX_FIELD_BYTES),
+            severity: Some(9),
+            ..entry(6, 6)
+        };
+        batch.push(ok_edge);
+        batch.push(Entry {
+            id: "ABCDEF01-2345-4789-8ABC-DEF012345678".into(),
+            severity: Some(0),
+            ..entry(7, 7)
+        });
+        cache.record(&batch).unwrap();
+        let read = cache.load();
+        assert_eq!(
+            ids(&read),
+            vec!["abcdef01-2345-4789-8abc-def012345678".to_string(), id(6)]
+        );
+        assert_eq!(read[0].severity, None);
+        assert_eq!(read[1].severity, None);
+        assert_eq!(read[1].user.len(), MAX_FIELD_BYTES);
+    }
+
+    #[test]
+    fn fast_line_parser_agrees_with_serde_json() {
+        let mut samples = vec![entry(1, 1), entry(2, -1_700_000_000_000)];
+        samples.push(Entry {
+            start_ms: None,
+            end_ms: None,
+            interactive: None,
+            recorded: None,
+            severity: None,
+            cluster: None,
+            ..entry(3, 0)
+        });
+        samples.push(Entry {
+            kind: String::new(),
+            user: "ünï \"q\" back\\slash \u{7f} \u{1b}[1m \u{202e} \u{9b}".into(),
+            target: "tab\there\r\nnew".into(),
+            start_ms: Some(i64::MIN),
+            end_ms: Some(i64::MAX),
+            interactive: Some(false),
+            recorded: Some(false),
+            severity: Some(255),
+            cluster: Some(String::new()),
+            ..entry(4, 0)
+        });
+        samples.push(Entry {
+            start_ms: Some(0),
+            end_ms: Some(999_999_999_999_999_999),
+            severity: Some(0),
+            ..entry(5, 0)
+        });
+        let mut fast_hits = 0;
+        for sample in &samples {
+            let line = serde_json::to_string(sample).unwrap();
+            assert_eq!(parse_line(&line).as_ref(), Some(sample));
+            fast_hits += usize::from(parse_line_fast(&line).is_some());
+            let mut variants = Vec::new();
+            for (i, _) in line.char_indices().chain([(line.len(), ' ')]) {
+                variants.push(line[..i].to_string());
+                variants.push(format!(
+                    "{}{}",
+                    &line[..i],
+                    line[i..].chars().skip(1).collect::<String>()
+                ));
+                for insert in [" ", "0", "-", "\\", "\"", ",", "}", "9", "x", "\u{1}", "é"] {
+                    variants.push(format!("{}{insert}{}", &line[..i], &line[i..]));
+                }
+            }
+            for variant in &variants {
+                let slow = serde_json::from_str::<Entry>(variant).ok();
+                assert_eq!(parse_line(variant), slow, "{variant}");
+            }
+        }
+        assert_eq!(fast_hits, 4, "plain lines should take the fast path");
+    }
+
+    #[test]
+    fn dir_resolution() {
+        let os = |s: &str| Some(OsString::from(s));
+        assert_eq!(
+            dir_from(os("/x/cache"), os("/home/u")),
+            Some(PathBuf::from("/x/cache/tsh-review"))
+        );
+        assert_eq!(
+            dir_from(os("relative"), os("/home/u")),
+            Some(PathBuf::from("/home/u/.cache/tsh-review"))
+        );
+        assert_eq!(
+            dir_from(os(""), os("/home/u")),
+            Some(PathBuf::from("/home/u/.cache/tsh-review"))
+        );
+        assert_eq!(
+            dir_from(None, os("/home/u")),
+            Some(PathBuf::from("/home/u/.cache/tsh-review"))
+        );
+        assert_eq!(dir_from(None, os("")), None);
+        assert_eq!(dir_from(os("x"), os("home")), None);
+        assert_eq!(dir_from(None, None), None);
+    }
+
+    #[test]
+    fn error_message_is_one_line_with_path() {
+        let tmp = TempDir::new("errmsg");
+        let dir = tmp.0.join("evil\n\u{1b}[2J\u{202e}dir");
+        fs::DirBuilder::new().mode(0o777).create(&dir).unwrap();
+        chmod(&dir, 0o777);
+        let err = Cache::at(&dir, Scope::Live)
+            .record(&[entry(1, 1)])
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            !msg.contains('\n') && !msg.contains('\u{1b}') && !msg.contains('\u{202e}'),
+            "{msg}"
+        );
+        assert!(msg.contains("evil\\n\\u{1b}[2J\\u{202e}dir"), "{msg}");
+        assert!(msg.contains("refusing"), "{msg}");
+        let _: &dyn std::error::Error = &err;
+    }
+
+    const CHILD_ENV: &str = "TSH_REVIEW_CACHE_TEST_CHILD";
+    const ROUNDS: u64 = 20;
+    const PER_ROUND: u64 = 5;
+
+    /// Worker `w` records 20 disjoint batches, each with its own Cache value.
+    fn record_worker(dir: &Path, w: u64) {
+        for round in 0..ROUNDS {
+            let batch: Vec<Entry> = (0..PER_ROUND)
+                .map(|k| {
+                    let n = w * 10_000 + round * PER_ROUND + k;
+                    entry(n, n as i64)
+                })
+                .collect();
+            Cache::at(dir, Scope::Live).record(&batch).unwrap();
+        }
+    }
+
+    /// Not a test on its own: the body of the child processes spawned by
+    /// `concurrent_threads_and_processes_keep_the_union`.
+    #[test]
+    fn child_record_helper() {
+        let Some(arg) = std::env::var_os(CHILD_ENV) else {
+            return;
+        };
+        let arg = arg.into_string().unwrap();
+        let (dir, w) = arg.rsplit_once('|').unwrap();
+        record_worker(Path::new(dir), w.parse().unwrap());
+    }
+
+    #[test]
+    fn concurrent_threads_and_processes_keep_the_union() {
+        let tmp = TempDir::new("concurrent");
+        let dir = tmp.cache_dir();
+        let exe = std::env::current_exe().unwrap();
+        let children: Vec<_> = (2..4u64)
+            .map(|w| {
+                Command::new(&exe)
+                    .args(["tests::child_record_helper", "--test-threads=1", "--quiet"])
+                    .env(CHILD_ENV, format!("{}|{w}", dir.display()))
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let threads: Vec<_> = (0..2u64)
+            .map(|w| {
+                let dir = dir.clone();
+                std::thread::spawn(move || record_worker(&dir, w))
+            })
+            .collect();
+        // Readers never see a torn file while writers are busy.
+        let reader = {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut seen = 0;
+                for _ in 0..200 {
+                    let n = Cache::at(&dir, Scope::Live).load().len();
+                    assert!(n >= seen, "entries went from {seen} to {n}");
+                    seen = n;
+                }
+            })
+        };
+        for t in threads {
+            t.join().unwrap();
+        }
+        for mut c in children {
+            assert!(c.wait().unwrap().success());
+        }
+        reader.join().unwrap();
+        let read = Cache::at(&dir, Scope::Live).load();
+        let got: HashSet<String> = ids(&read).into_iter().collect();
+        let want: HashSet<String> = (0..4u64)
+            .flat_map(|w| (0..ROUNDS * PER_ROUND).map(move |i| id(w * 10_000 + i)))
+            .collect();
+        assert_eq!(read.len(), want.len());
+        assert_eq!(got, want);
+    }
+
+    /// Run with `cargo test --release -- --nocapture load_speed` for meaningful numbers.
+    #[test]
+    fn load_speed_10k() {
+        let tmp = TempDir::new("speed");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        let entries: Vec<Entry> = (0..10_000u64)
+            .map(|n| Entry {
+                id: format!(
+                    "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+                    n.wrapping_mul(2_654_435_761) & 0xffff_ffff,
+                    n & 0xffff,
+                    n & 0xfff,
+                    n & 0xfff,
+                    n * 7919
+                ),
+                kind: ["ssh", "k8s", "db", "desktop", "app"][(n % 5) as usize].into(),
+                user: format!("alice.{n}@example.com"),
+                target: format!("prod-web-{n:05}.eu-west-1.internal.example.com"),
+                start_ms: Some(1_780_000_000_000 + n as i64 * 60_000),
+                end_ms: Some(1_780_000_000_000 + n as i64 * 60_000 + 30_000),
+                interactive: Some(n % 3 == 0),
+                recorded: Some(true),
+                severity: (n % 4 != 0).then_some((n % 4) as u8),
+                cluster: Some("teleport.example.com".into()),
+            })
+            .collect();
+        cache.record(&entries).unwrap();
+        let size = fs::metadata(cache.file()).unwrap().len();
+        // Debug builds are only checking that it runs; numbers come from release builds.
+        let rounds = if cfg!(debug_assertions) { 2 } else { 31 };
+        let time = |label: &str, f: &dyn Fn() -> usize| {
+            let mut runs: Vec<Duration> = (0..rounds)
+                .map(|_| {
+                    let t = Instant::now();
+                    std::hint::black_box(f());
+                    t.elapsed()
+                })
+                .collect();
+            runs.sort();
+            eprintln!(
+                "cache bench: {label:<28} {:>5} results, median {:?} (min {:?})",
+                f(),
+                runs[rounds / 2],
+                runs[0]
+            );
+        };
+        eprintln!("cache bench: 10k entries, {size} bytes");
+        time("load()", &|| cache.load().len());
+        time("matching(\"\")", &|| cache.matching("").len());
+        time("matching(\"a\")", &|| cache.matching("a").len());
+        time("matching(\"3f\")", &|| cache.matching("3f").len());
+        time("load() + filter \"3f\"", &|| {
+            cache
+                .load()
+                .into_iter()
+                .filter(|e| e.id.starts_with("3f"))
+                .count()
+        });
+        let next = AtomicU64::new(1_000_000);
+        time("record(1 new entry)", &|| {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            cache.record(&[entry(n, n as i64)]).unwrap();
+            1
+        });
+    }
+}

@@ -1,0 +1,8 @@
+//! The command line: one table of commands and flags drives parsing and help.
+
+pub mod help;
+pub mod parse;
+pub mod suggest;
+pub mod table;
+
+pub use parse::{Action, Globals, Invocation, parse};

@@ -1,0 +1,389 @@
+//! argv -> a typed invocation, driven by the flag table. Flags may come before or after the
+//! command; every mistake is a usage error (exit 2) with a suggestion where one fits.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lexopt::Arg;
+
+use super::suggest::closest;
+use super::table::{COMMANDS, CommandSpec, FLAGS, FlagSpec, command, flag_by_long, flag_by_short};
+use crate::error::Error;
+use crate::render::Format;
+use crate::review::recent::RecentArgs;
+use crate::session::Kind;
+use crate::term::ColorChoice;
+use crate::window::{WindowArgs, parse_duration};
+
+#[derive(Debug)]
+pub struct Invocation {
+    pub globals: Globals,
+    pub action: Action,
+}
+
+#[derive(Debug)]
+pub struct Globals {
+    pub tsh: Option<PathBuf>,
+    pub tctl: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub color: ColorChoice,
+    pub timeout: Duration,
+    pub demo: bool,
+}
+
+#[derive(Debug)]
+pub enum Action {
+    /// `misused` is set when help is shown because no command was given.
+    Help {
+        command: Option<&'static CommandSpec>,
+        misused: bool,
+    },
+    Version,
+    Recent(RecentArgs),
+}
+
+/// What argv said, before typing.
+#[derive(Default)]
+struct Matches {
+    command: Option<&'static CommandSpec>,
+    values: HashMap<&'static str, Vec<String>>,
+    operands: Vec<String>,
+}
+
+impl Matches {
+    fn has(&self, long: &str) -> bool {
+        self.values.contains_key(long)
+    }
+
+    fn one(&self, long: &str) -> Option<&str> {
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+
+    fn all(&self, long: &str) -> &[String] {
+        self.values.get(long).map_or(&[], Vec::as_slice)
+    }
+}
+
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Error> {
+    let m = collect(args)?;
+    let globals = globals(&m)?;
+    let command = m.command;
+    if m.has("help") {
+        return Ok(Invocation {
+            globals,
+            action: Action::Help {
+                command,
+                misused: false,
+            },
+        });
+    }
+    if m.has("version") {
+        return Ok(Invocation {
+            globals,
+            action: Action::Version,
+        });
+    }
+    let Some(command) = command else {
+        return Ok(Invocation {
+            globals,
+            action: Action::Help {
+                command: None,
+                misused: true,
+            },
+        });
+    };
+    check_scopes(&m, command)?;
+    let action = match command.name {
+        "help" => Action::Help {
+            command: help_topic(&m)?,
+            misused: false,
+        },
+        "recent" => Action::Recent(recent(&m)?),
+        other => unreachable!("command {other} is in the table but not dispatched"),
+    };
+    if command.operands.is_empty()
+        && let Some(extra) = m.operands.first()
+    {
+        return Err(unexpected_operand(extra, command));
+    }
+    Ok(Invocation { globals, action })
+}
+
+fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Matches, Error> {
+    let mut p = lexopt::Parser::from_args(args);
+    let mut m = Matches::default();
+    while let Some(arg) = p.next().map_err(lexopt_error)? {
+        let flag = match arg {
+            Arg::Long(name) => flag_by_long(name).ok_or_else(|| unknown_flag(name, &m))?,
+            Arg::Short(c) => flag_by_short(c).ok_or_else(|| {
+                Error::usage(format!("unknown option -{c}"))
+                    .hint("run `tsh-review --help` for the options")
+            })?,
+            Arg::Value(value) => {
+                let value = utf8(value, "argument")?;
+                if m.command.is_none() {
+                    m.command = Some(command(&value).ok_or_else(|| unknown_command(&value))?);
+                } else {
+                    m.operands.push(value);
+                }
+                continue;
+            }
+        };
+        let value = if flag.takes_value() {
+            let raw = p.value().map_err(lexopt_error)?;
+            utf8(raw, &format!("--{}", flag.long))?
+        } else {
+            String::new()
+        };
+        let values = m.values.entry(flag.long).or_default();
+        if flag.takes_value() && !flag.repeatable && !values.is_empty() {
+            return Err(Error::usage(format!(
+                "--{} was given more than once",
+                flag.long
+            )));
+        }
+        if !flag.choices.is_empty() {
+            check_choice(flag, &value)?;
+        }
+        values.push(value);
+    }
+    Ok(m)
+}
+
+fn utf8(value: OsString, what: &str) -> Result<String, Error> {
+    value.into_string().map_err(|raw| {
+        Error::usage(format!(
+            "{what} is not valid UTF-8: {}",
+            raw.to_string_lossy()
+        ))
+    })
+}
+
+fn lexopt_error(e: lexopt::Error) -> Error {
+    Error::usage(e.to_string()).hint("run `tsh-review --help` for the options")
+}
+
+fn unknown_flag(name: &str, m: &Matches) -> Error {
+    let scoped = FLAGS
+        .iter()
+        .filter(|f| m.command.is_none_or(|c| f.applies_to(c.name)));
+    let err = Error::usage(format!("unknown option --{name}"));
+    match closest(name, scoped.map(|f| f.long)) {
+        Some(near) => err.hint(format!("did you mean --{near}?")),
+        None => err.hint("run `tsh-review --help` for the options"),
+    }
+}
+
+fn unknown_command(word: &str) -> Error {
+    let names = COMMANDS
+        .iter()
+        .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()));
+    let err = Error::usage(format!("unknown command {word:?}"));
+    match closest(word, names) {
+        Some(near) => err.hint(format!("did you mean `tsh-review {near}`?")),
+        None => err.hint("run `tsh-review --help` for the commands"),
+    }
+}
+
+fn unexpected_operand(word: &str, command: &CommandSpec) -> Error {
+    Error::usage(format!(
+        "`{}` takes no arguments, but got {word:?}",
+        command.name
+    ))
+    .hint(format!(
+        "run `tsh-review help {}` for its options",
+        command.name
+    ))
+}
+
+fn check_choice(flag: &FlagSpec, value: &str) -> Result<(), Error> {
+    if flag.choices.contains(&value) {
+        return Ok(());
+    }
+    let err = Error::usage(format!(
+        "--{} {value:?} is not one of: {}",
+        flag.long,
+        flag.choices.join(", ")
+    ));
+    Err(match closest(value, flag.choices.iter().copied()) {
+        Some(near) => err.hint(format!("did you mean --{} {near}?", flag.long)),
+        None => err,
+    })
+}
+
+fn check_scopes(m: &Matches, command: &CommandSpec) -> Result<(), Error> {
+    let mut given: Vec<&str> = m.values.keys().copied().collect();
+    given.sort_unstable();
+    for long in given {
+        let flag = flag_by_long(long).expect("collected from the table");
+        if !flag.applies_to(command.name) {
+            return Err(
+                Error::usage(format!("--{long} does not apply to `{}`", command.name)).hint(
+                    format!("run `tsh-review help {}` for its options", command.name),
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn globals(m: &Matches) -> Result<Globals, Error> {
+    let timeout = match m.one("timeout") {
+        Some(text) => parse_duration(text).map_err(|e| Error::usage(format!("--timeout: {e}")))?,
+        None => jiff::SignedDuration::from_mins(2),
+    };
+    Ok(Globals {
+        tsh: m.one("tsh").map(PathBuf::from),
+        tctl: m.one("tctl").map(PathBuf::from),
+        format: m
+            .one("format")
+            .map(|f| Format::parse(f).expect("choices checked")),
+        color: m.one("color").map_or(ColorChoice::Auto, |c| {
+            ColorChoice::parse(c).expect("choices checked")
+        }),
+        timeout: timeout.unsigned_abs(),
+        demo: m.has("demo"),
+    })
+}
+
+fn help_topic(m: &Matches) -> Result<Option<&'static CommandSpec>, Error> {
+    match m.operands.as_slice() {
+        [] => Ok(None),
+        [topic] => command(topic)
+            .map(Some)
+            .ok_or_else(|| unknown_command(topic)),
+        [_, extra, ..] => Err(Error::usage(format!(
+            "`help` takes one command, but also got {extra:?}"
+        ))),
+    }
+}
+
+fn window(m: &Matches) -> WindowArgs {
+    WindowArgs {
+        since: m.one("since").map(String::from),
+        from: m.one("from").map(String::from),
+        to: m.one("to").map(String::from),
+    }
+}
+
+fn limit(m: &Matches, default: u32) -> Result<u32, Error> {
+    match m.one("limit") {
+        None => Ok(default),
+        Some(text) => {
+            text.parse::<u32>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                Error::usage(format!("--limit {text:?} is not a whole number above 0"))
+            })
+        }
+    }
+}
+
+fn recent(m: &Matches) -> Result<RecentArgs, Error> {
+    Ok(RecentArgs {
+        window: window(m),
+        limit: limit(m, 50)?,
+        kinds: m
+            .all("kind")
+            .iter()
+            .map(|k| Kind::parse(k).expect("choices checked"))
+            .collect(),
+        user: m.one("user").map(String::from),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_words(words: &str) -> Result<Invocation, Error> {
+        parse(words.split_whitespace().map(OsString::from))
+    }
+
+    fn recent_args(words: &str) -> RecentArgs {
+        match parse_words(words).unwrap().action {
+            Action::Recent(r) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_before_and_after_the_command() {
+        let a = parse_words("--format json recent --since 7d --demo").unwrap();
+        assert_eq!(a.globals.format, Some(Format::Json));
+        assert!(a.globals.demo);
+        let Action::Recent(r) = a.action else {
+            panic!()
+        };
+        assert_eq!(r.window.since.as_deref(), Some("7d"));
+    }
+
+    #[test]
+    fn alias_and_equals_forms() {
+        let r = recent_args("ls --limit=5 --kind=ssh --kind db --user alice");
+        assert_eq!(r.limit, 5);
+        assert_eq!(r.kinds, [Kind::Ssh, Kind::Db]);
+        assert_eq!(r.user.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn defaults() {
+        let a = parse_words("recent").unwrap();
+        assert_eq!(a.globals.timeout, Duration::from_secs(120));
+        assert_eq!(a.globals.color, ColorChoice::Auto);
+        assert_eq!(a.globals.format, None);
+        let Action::Recent(r) = a.action else {
+            panic!()
+        };
+        assert_eq!(r.limit, 50);
+        assert!(r.kinds.is_empty());
+    }
+
+    #[test]
+    fn help_forms() {
+        for words in ["--help", "-h", "help"] {
+            let Action::Help { command, misused } = parse_words(words).unwrap().action else {
+                panic!("{words}")
+            };
+            assert!(command.is_none() && !misused, "{words}");
+        }
+        for words in ["recent --help", "help recent", "help ls", "ls -h"] {
+            let Action::Help { command, .. } = parse_words(words).unwrap().action else {
+                panic!("{words}")
+            };
+            assert_eq!(command.unwrap().name, "recent", "{words}");
+        }
+        let Action::Help { misused, .. } = parse_words("").unwrap().action else {
+            panic!()
+        };
+        assert!(misused);
+        assert!(matches!(parse_words("-V").unwrap().action, Action::Version));
+    }
+
+    fn usage_error(words: &str) -> String {
+        let e = parse_words(words).expect_err(words);
+        assert_eq!(e.code(), 2, "{words}");
+        e.to_string()
+    }
+
+    #[test]
+    fn mistakes_are_usage_errors_with_suggestions() {
+        assert!(usage_error("recnet").contains("did you mean `tsh-review recent`?"));
+        assert!(usage_error("recent --sinse 7d").contains("did you mean --since?"));
+        assert!(usage_error("recent --format jsno").contains("did you mean --format json?"));
+        assert!(usage_error("recent --kind vm").contains("not one of"));
+        assert!(usage_error("recent --limit 0").contains("--limit"));
+        assert!(usage_error("recent --limit many").contains("--limit"));
+        assert!(usage_error("recent --timeout soon").contains("--timeout"));
+        assert!(usage_error("recent --demo=yes").contains("demo"));
+        assert!(usage_error("recent --since").contains("since"));
+        assert!(usage_error("recent extra").contains("takes no arguments"));
+        assert!(usage_error("help --since 7d").contains("does not apply"));
+        assert!(usage_error("recent --limit 5 --limit 6").contains("more than once"));
+        assert!(usage_error("recent -x").contains("-x"));
+        assert!(usage_error("help nothing").contains("unknown command"));
+    }
+}

@@ -1,0 +1,115 @@
+//! The one error type a user ever sees: what happened, why, and what to do next, with the
+//! documented exit status.
+
+use std::fmt;
+
+use crate::render::sanitize::escape;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Failure = 1,
+    Usage = 2,
+    Login = 3,
+    Denied = 4,
+}
+
+/// Boxed so that `Result<_, Error>` stays one word wide on the happy path.
+#[derive(Debug)]
+pub struct Error(Box<Detail>);
+
+#[derive(Debug)]
+pub struct Detail {
+    pub exit: Exit,
+    /// What happened, in our words.
+    pub what: String,
+    /// Text quoted from tctl/tsh: attacker-influenced, escaped when displayed.
+    pub quoted: Option<(String, String)>,
+    /// Why it happened, in our words.
+    pub why: Option<String>,
+    /// What to do next.
+    pub next: Option<String>,
+}
+
+impl Error {
+    pub fn new(exit: Exit, what: impl Into<String>) -> Error {
+        Error(Box::new(Detail {
+            exit,
+            what: what.into(),
+            quoted: None,
+            why: None,
+            next: None,
+        }))
+    }
+
+    pub fn usage(what: impl Into<String>) -> Error {
+        Error::new(Exit::Usage, what)
+    }
+
+    pub fn failure(what: impl Into<String>) -> Error {
+        Error::new(Exit::Failure, what)
+    }
+
+    /// Quote what a program said; `who` names the program (e.g. "tctl").
+    pub fn quoting(mut self, who: impl Into<String>, text: impl Into<String>) -> Error {
+        self.0.quoted = Some((who.into(), text.into()));
+        self
+    }
+
+    pub fn because(mut self, why: impl Into<String>) -> Error {
+        self.0.why = Some(why.into());
+        self
+    }
+
+    pub fn hint(mut self, next: impl Into<String>) -> Error {
+        self.0.next = Some(next.into());
+        self
+    }
+
+    pub fn code(&self) -> i32 {
+        self.exit as i32
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = Detail;
+
+    fn deref(&self) -> &Detail {
+        &self.0
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tsh-review: {}", self.what)?;
+        if let Some((who, text)) = &self.quoted {
+            write!(f, "\n  {who} said: {}", escape(text))?;
+        }
+        if let Some(why) = &self.why {
+            write!(f, "\n  why: {why}")?;
+        }
+        if let Some(next) = &self.next {
+            write!(f, "\n  next: {next}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_text_is_escaped_and_parts_are_labelled() {
+        let e = Error::failure("tctl failed")
+            .quoting("tctl", "boom \x1b]0;owned\x07")
+            .because("it broke")
+            .hint("try again");
+        assert_eq!(
+            e.to_string(),
+            "tsh-review: tctl failed\n  tctl said: boom \\x1b]0;owned\\x07\n  why: it broke\n  next: try again"
+        );
+        assert_eq!(e.code(), 1);
+    }
+}

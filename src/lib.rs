@@ -1,0 +1,18 @@
+//! tsh-review: review Teleport session recordings from the terminal.
+//!
+//! Data flows one way: argv -> `cli` -> a `teleport::Cluster` (tctl, or the `demo`) ->
+//! normalized `session::Session`s -> a `review` workflow -> a `render`er. Nothing below the
+//! renderer prints; nothing above the cluster spawns processes.
+
+pub mod app;
+pub mod cache;
+pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod progress;
+pub mod render;
+pub mod review;
+pub mod session;
+pub mod teleport;
+pub mod term;
+pub mod window;

@@ -1,0 +1,13 @@
+use std::process::ExitCode;
+
+use tsh_review::{app, cli};
+
+fn main() -> ExitCode {
+    match cli::parse(std::env::args_os().skip(1)).and_then(app::run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.code() as u8)
+        }
+    }
+}

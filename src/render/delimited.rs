@@ -1,0 +1,178 @@
+//! TSV (for pipes: no header, no colour, no truncation, full ids, RFC3339) and CSV (RFC 4180,
+//! with a header, for spreadsheets). Both have a fixed set of columns so scripts can rely on it.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use super::format::{rfc3339, start_of};
+use super::sanitize::escape;
+use crate::review::Listing;
+use crate::session::Session;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Tsv,
+    Csv,
+}
+
+pub const COLUMNS: [&str; 10] = [
+    "id",
+    "kind",
+    "user",
+    "login",
+    "target",
+    "start",
+    "end",
+    "duration_ms",
+    "severity",
+    "flags",
+];
+
+fn fields(s: &Session) -> [Cow<'_, str>; 10] {
+    let time = |t: Option<jiff::Timestamp>| t.map_or(Cow::Borrowed(""), |t| rfc3339(t).into());
+    [
+        escape(&s.id),
+        s.kind.as_str().into(),
+        escape(&s.user),
+        escape(s.login.as_deref().unwrap_or("")),
+        escape(&s.target),
+        time(start_of(s)),
+        time(s.end),
+        s.duration_ms()
+            .map_or("".into(), |ms| ms.to_string().into()),
+        s.severity.map_or("", |v| v.as_str()).into(),
+        s.flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+            .into(),
+    ]
+}
+
+pub fn write(out: &mut dyn Write, l: &Listing, dialect: Dialect) -> io::Result<()> {
+    let (sep, quote): (&str, fn(&str) -> Cow<str>) = match dialect {
+        Dialect::Tsv => ("\t", |f| f.into()),
+        Dialect::Csv => (",", csv_field),
+    };
+    if dialect == Dialect::Csv {
+        write!(out, "{}\r\n", COLUMNS.join(","))?;
+    }
+    for s in &l.sessions {
+        let row: Vec<Cow<str>> = fields(s)
+            .iter()
+            .map(|f| quote(f).into_owned().into())
+            .collect();
+        let line = row.join(sep);
+        if dialect == Dialect::Csv {
+            write!(out, "{line}\r\n")?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula
+/// (`=`, `+`, `-`, `@`): a hostname must not become code in the reviewer's spreadsheet.
+fn csv_field(f: &str) -> Cow<'_, str> {
+    let formula = f.starts_with(['=', '+', '-', '@']);
+    let needs_quotes =
+        formula || f.contains([',', '"', '\'']) || f.starts_with(' ') || f.ends_with(' ');
+    if !needs_quotes {
+        return f.into();
+    }
+    let body = f.replace('"', "\"\"");
+    if formula {
+        format!("\"'{body}\"").into()
+    } else {
+        format!("\"{body}\"").into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Flag, Kind, Origin, Severity};
+    use crate::window::Window;
+
+    fn listing() -> Listing {
+        let mut s = Session::new(
+            "4c1c2f4e-5a8f-4b47-9f3e-111111111111".into(),
+            Kind::Db,
+            Origin::Ls,
+        );
+        s.user = "bob".into();
+        s.login = Some("post\tgres".into());
+        s.target = "orders, \"main\"".into();
+        s.start = Some("2026-06-03T20:30:00.5Z".parse().unwrap());
+        s.end = Some("2026-06-03T20:31:00Z".parse().unwrap());
+        s.severity = Some(Severity::Medium);
+        s.flags = vec![Flag::SuspiciousText, Flag::NonInteractive];
+        let mut t = Session::new(
+            "9d2e7a10-5a8f-4b47-9f3e-222222222222".into(),
+            Kind::Ssh,
+            Origin::Ls,
+        );
+        t.target = "=HYPERLINK(\"http://x\")".into();
+        Listing {
+            window: Window {
+                from: "2026-06-02T21:00:00Z".parse().unwrap(),
+                to: "2026-06-03T21:00:00Z".parse().unwrap(),
+            },
+            sessions: vec![s, t],
+            notes: vec![],
+        }
+    }
+
+    fn render(d: Dialect) -> String {
+        let mut out = Vec::new();
+        write(&mut out, &listing(), d).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn tsv_has_no_header_full_ids_and_escaped_tabs() {
+        let text = render(Dialect::Tsv);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[0].split('\t').collect::<Vec<_>>(),
+            [
+                "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
+                "db",
+                "bob",
+                "post\\x09gres",
+                "orders, \"main\"",
+                "2026-06-03T20:30:00.5Z",
+                "2026-06-03T20:31:00Z",
+                "59500",
+                "medium",
+                "suspicious-text,non-interactive"
+            ]
+        );
+        assert_eq!(lines[1].split('\t').count(), COLUMNS.len());
+    }
+
+    #[test]
+    fn csv_quotes_per_rfc_4180_and_defuses_formulas() {
+        let text = render(Dialect::Csv);
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[0], COLUMNS.join(","));
+        assert!(
+            lines[1].contains(",\"orders, \"\"main\"\"\","),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[1].ends_with(",medium,\"suspicious-text,non-interactive\""),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+            "{}",
+            lines[2]
+        );
+    }
+}

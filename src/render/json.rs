@@ -1,0 +1,139 @@
+//! JSON: an array of records with stable keys (documented in the README and man page). Strings
+//! keep their values; characters that are dangerous on a terminal are written as `\uXXXX`
+//! escapes, so the output is safe to print and still parses to the same data.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::{PrettyFormatter, Serializer};
+
+use super::format::rfc3339;
+use super::sanitize::TerminalSafe;
+use crate::review::Listing;
+use crate::session::Session;
+
+#[derive(Serialize)]
+struct Record<'a> {
+    id: &'a str,
+    kind: &'static str,
+    user: &'a str,
+    login: Option<&'a str>,
+    target: &'a str,
+    details: BTreeMap<&'static str, &'a str>,
+    start: Option<String>,
+    end: Option<String>,
+    duration_ms: Option<i64>,
+    severity: Option<&'static str>,
+    severity_level: Option<u8>,
+    roles: &'a [String],
+    participants: &'a [String],
+    labels: &'a BTreeMap<String, String>,
+    interactive: Option<bool>,
+    recorded: Option<bool>,
+    cluster: Option<&'a str>,
+    access_requests: &'a [String],
+    source: &'static str,
+    flags: Vec<&'static str>,
+    web_url: Option<String>,
+}
+
+impl<'a> Record<'a> {
+    fn new(s: &'a Session) -> Record<'a> {
+        Record {
+            id: &s.id,
+            kind: s.kind.as_str(),
+            user: &s.user,
+            login: s.login.as_deref(),
+            target: &s.target,
+            details: s.details.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+            start: s.start.map(rfc3339),
+            end: s.end.map(rfc3339),
+            duration_ms: s.duration_ms(),
+            severity: s.severity.map(|v| v.as_str()),
+            severity_level: s.severity.map(|v| v.level()),
+            roles: &s.roles,
+            participants: &s.participants,
+            labels: &s.labels,
+            interactive: s.interactive,
+            recorded: s.recorded,
+            cluster: s.cluster.as_deref(),
+            access_requests: &s.access_requests,
+            source: s.origin.as_str(),
+            flags: s.flags.iter().map(|f| f.as_str()).collect(),
+            web_url: None,
+        }
+    }
+}
+
+pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
+    let records: Vec<Record> = l.sessions.iter().map(Record::new).collect();
+    let mut ser = Serializer::with_formatter(&mut *out, TerminalSafe(PrettyFormatter::new()));
+    records.serialize(&mut ser).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Kind, Origin, Severity};
+    use crate::window::Window;
+
+    #[test]
+    fn records_have_the_documented_keys_and_safe_strings() {
+        let mut s = Session::new(
+            "4c1c2f4e-5a8f-4b47-9f3e-111111111111".into(),
+            Kind::Ssh,
+            Origin::Ls,
+        );
+        s.target = "web\u{202e}01\x1b[2J".into();
+        s.severity = Some(Severity::High);
+        s.labels.insert("env".into(), "prod".into());
+        let l = Listing {
+            window: Window {
+                from: "2026-06-02T21:00:00Z".parse().unwrap(),
+                to: "2026-06-03T21:00:00Z".parse().unwrap(),
+            },
+            sessions: vec![s],
+            notes: vec![],
+        };
+        let mut out = Vec::new();
+        write(&mut out, &l).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{202e}') && !text.contains('\x1b'));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let r = &v[0];
+        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        for key in [
+            "id",
+            "kind",
+            "user",
+            "login",
+            "target",
+            "start",
+            "end",
+            "duration_ms",
+            "severity",
+            "severity_level",
+            "roles",
+            "participants",
+            "labels",
+            "interactive",
+            "cluster",
+            "access_requests",
+            "source",
+            "flags",
+            "web_url",
+        ] {
+            assert!(keys.contains(&key), "missing {key}");
+        }
+        assert_eq!(
+            r["target"], "web\u{202e}01\x1b[2J",
+            "the value itself is kept"
+        );
+        assert_eq!(r["severity"], "high");
+        assert_eq!(r["severity_level"], 3);
+        assert_eq!(r["source"], "ls");
+        assert_eq!(r["labels"]["env"], "prod");
+    }
+}

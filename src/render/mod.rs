@@ -1,0 +1,83 @@
+//! Renderers: a listing to table, tsv, markdown, csv or json. Every string from the cluster is
+//! escaped here, on its way out, and nowhere else.
+
+mod delimited;
+pub mod format;
+mod json;
+mod markdown;
+mod notes;
+pub mod sanitize;
+mod table;
+
+use std::io::{self, Write};
+
+use crate::review::Listing;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Tsv,
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Format> {
+        match text {
+            "table" => Some(Format::Table),
+            "tsv" => Some(Format::Tsv),
+            "markdown" => Some(Format::Markdown),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    /// Human formats carry their notes under the data; machine formats keep stdout clean and
+    /// say them on stderr.
+    fn is_human(self) -> bool {
+        matches!(self, Format::Table | Format::Markdown)
+    }
+}
+
+pub struct Style {
+    pub color: bool,
+    /// Terminal columns for a table.
+    pub width: usize,
+}
+
+pub fn listing(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    l: &Listing,
+    format: Format,
+    style: &Style,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table::write(out, l, style)?,
+        Format::Tsv => delimited::write(out, l, delimited::Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, l, delimited::Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, l)?,
+        Format::Json => json::write(out, l)?,
+    }
+    let mut lines = notes::lines(l);
+    if format.is_human() {
+        lines.insert(0, notes::summary(l));
+        let prefix = if format == Format::Markdown { "> " } else { "" };
+        if !l.sessions.is_empty() {
+            writeln!(out)?;
+        }
+        for line in &lines {
+            writeln!(out, "{prefix}{line}")?;
+        }
+    } else {
+        if l.sessions.is_empty() {
+            lines.insert(0, notes::summary(l));
+        }
+        for line in &lines {
+            writeln!(err, "tsh-review: {line}")?;
+        }
+    }
+    out.flush()
+}

@@ -1,0 +1,246 @@
+//! The one normalized session record every listing shares, whichever tctl command or JSON shape
+//! it came from. Strings stay raw here (attacker-influenced); renderers escape them.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Ssh,
+    K8s,
+    Db,
+    Desktop,
+    App,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Ssh, Kind::K8s, Kind::Db, Kind::Desktop, Kind::App];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ssh => "ssh",
+            Kind::K8s => "k8s",
+            Kind::Db => "db",
+            Kind::Desktop => "desktop",
+            Kind::App => "app",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// AI-assigned risk of a summarized session (Enterprise search only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Low = 1,
+    Medium = 2,
+    High = 3,
+    Critical = 4,
+}
+
+impl Severity {
+    pub fn from_level(level: i64) -> Option<Severity> {
+        match level {
+            1 => Some(Severity::Low),
+            2 => Some(Severity::Medium),
+            3 => Some(Severity::High),
+            4 => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// Which tctl command produced the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Ls,
+    Search,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Ls => "ls",
+            Origin::Search => "search",
+        }
+    }
+}
+
+/// Something a reviewer should notice about a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Flag {
+    /// A free-text field reads like instructions to an operator or an AI agent.
+    SuspiciousText,
+    /// Teleport says there is no recording (`recorded: false`).
+    NotRecorded,
+    /// Exec sessions are often not recorded, so playback may fail.
+    NonInteractive,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::SuspiciousText => "suspicious-text",
+            Flag::NotRecorded => "not-recorded",
+            Flag::NonInteractive => "non-interactive",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub id: String,
+    pub kind: Kind,
+    pub user: String,
+    pub login: Option<String>,
+    /// Host, Kubernetes cluster, database, desktop or app: what the session was on.
+    pub target: String,
+    /// Kind-specific facts about the target (address, pod, database user...), in display order.
+    pub details: Vec<(&'static str, String)>,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+    pub interactive: Option<bool>,
+    pub recorded: Option<bool>,
+    pub severity: Option<Severity>,
+    pub roles: Vec<String>,
+    pub participants: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+    pub cluster: Option<String>,
+    pub access_requests: Vec<String>,
+    pub origin: Origin,
+    pub flags: Vec<Flag>,
+}
+
+impl Session {
+    pub fn new(id: String, kind: Kind, origin: Origin) -> Session {
+        Session {
+            id,
+            kind,
+            user: String::new(),
+            login: None,
+            target: String::new(),
+            details: Vec::new(),
+            start: None,
+            end: None,
+            interactive: None,
+            recorded: None,
+            severity: None,
+            roles: Vec::new(),
+            participants: Vec::new(),
+            labels: BTreeMap::new(),
+            cluster: None,
+            access_requests: Vec::new(),
+            origin,
+            flags: Vec::new(),
+        }
+    }
+
+    pub fn duration_ms(&self) -> Option<i64> {
+        let (start, end) = (self.start?, self.end?);
+        let ms = end.as_millisecond() - start.as_millisecond();
+        (ms >= 0).then_some(ms)
+    }
+
+    /// When the session happened for sorting and windows: its end (when Teleport filed the
+    /// recording), else its start.
+    pub fn when(&self) -> Option<Timestamp> {
+        self.end.or(self.start)
+    }
+
+    pub fn flag(&mut self, flag: Flag) {
+        if let Err(at) = self.flags.binary_search(&flag) {
+            self.flags.insert(at, flag);
+        }
+    }
+
+    /// Every free-text value of the record, for checks such as the suspicious-text detector.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        [self.user.as_str(), self.target.as_str()]
+            .into_iter()
+            .chain(self.login.as_deref())
+            .chain(self.cluster.as_deref())
+            .chain(self.details.iter().map(|(_, v)| v.as_str()))
+            .chain(
+                self.labels
+                    .iter()
+                    .flat_map(|(k, v)| [k.as_str(), v.as_str()]),
+            )
+            .chain(self.roles.iter().map(String::as_str))
+            .chain(self.participants.iter().map(String::as_str))
+    }
+}
+
+/// A session id is canonical when it is a lowercase 8-4-4-4-12 hex UUID: only such ids may
+/// ever be placed on a command line.
+pub fn is_canonical_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(&c),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_ids() {
+        assert!(is_canonical_id("0b3f1c2e-9d4a-4c1e-8f00-123456789abc"));
+        assert!(!is_canonical_id("0B3F1C2E-9D4A-4C1E-8F00-123456789ABC"));
+        assert!(!is_canonical_id("0b3f1c2e-9d4a-4c1e-8f00-123456789ab"));
+        assert!(!is_canonical_id("0b3f1c2e 9d4a-4c1e-8f00-123456789abc"));
+        assert!(!is_canonical_id("--help"));
+        assert!(!is_canonical_id("0b3f1c2e-9d4a-4c1e-8f00-123456789abc\n"));
+    }
+
+    #[test]
+    fn severity_levels_round_trip() {
+        for level in 1..=4 {
+            assert_eq!(
+                i64::from(Severity::from_level(level).unwrap().level()),
+                level
+            );
+        }
+        assert_eq!(Severity::from_level(0), None);
+        assert_eq!(Severity::from_level(5), None);
+        assert!(Severity::Critical > Severity::High);
+    }
+
+    #[test]
+    fn flags_stay_sorted_and_unique() {
+        let mut s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        s.flag(Flag::NonInteractive);
+        s.flag(Flag::SuspiciousText);
+        s.flag(Flag::NonInteractive);
+        assert_eq!(s.flags, vec![Flag::SuspiciousText, Flag::NonInteractive]);
+    }
+
+    #[test]
+    fn duration_needs_both_ends_in_order() {
+        let mut s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        s.start = Some("2026-06-03T10:00:00Z".parse().unwrap());
+        assert_eq!(s.duration_ms(), None);
+        s.end = Some("2026-06-03T10:01:30.5Z".parse().unwrap());
+        assert_eq!(s.duration_ms(), Some(90_500));
+        s.end = Some("2026-06-03T09:00:00Z".parse().unwrap());
+        assert_eq!(s.duration_ms(), None);
+    }
+}

@@ -1,0 +1,590 @@
+//! `tctl recordings ls --format=json`: the call's arguments, the audit events it prints, and
+//! their normalization into `Session`s.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io::Read;
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+
+use super::lenient::{opt, or_empty};
+use crate::session::{Kind, Origin, Session};
+use crate::window::{Window, midnight, utc_date};
+
+/// tctl refuses windows longer than this many days.
+const MAX_DAYS: i64 = 365;
+
+/// One `tctl recordings ls` call. tctl reads both dates as 00:00 UTC (so `to` is exclusive),
+/// and an absent `to` means "now".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LsQuery {
+    pub from: Date,
+    pub to: Option<Date>,
+    pub limit: u32,
+}
+
+impl LsQuery {
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec![
+            "recordings".to_owned(),
+            "ls".to_owned(),
+            "--format=json".to_owned(),
+            format!("--from-utc={}", self.from),
+        ];
+        if let Some(to) = self.to {
+            args.push(format!("--to-utc={to}"));
+        }
+        args.push(format!("--limit={}", self.limit));
+        args
+    }
+}
+
+/// The tctl calls that cover `window`: tctl only takes whole days and refuses a future end or a
+/// range over 365 days, so the window is widened to days (the caller trims the result exactly)
+/// and split into consecutive calls, newest first.
+pub fn plan(window: &Window, now: Timestamp, limit: u32) -> Vec<LsQuery> {
+    let from = utc_date(window.from);
+    let last_day = utc_date(window.to);
+    let ceiling = if midnight(last_day) == window.to {
+        last_day
+    } else {
+        last_day.tomorrow().unwrap_or(last_day)
+    };
+    let mut end = (midnight(ceiling) <= now).then_some(ceiling);
+    let today = utc_date(now);
+    let mut calls = Vec::new();
+    loop {
+        // An open end is "now", part-way into today: one day fewer keeps it under the cap.
+        let earliest = match end {
+            Some(d) => days_before(d, MAX_DAYS),
+            None => days_before(today, MAX_DAYS - 1),
+        };
+        let start = from.max(earliest);
+        calls.push(LsQuery {
+            from: start,
+            to: end,
+            limit,
+        });
+        if start == from {
+            return calls;
+        }
+        end = Some(start);
+    }
+}
+
+fn days_before(date: Date, days: i64) -> Date {
+    date.checked_sub(SignedDuration::from_hours(24 * days))
+        .unwrap_or(Date::MIN)
+}
+
+/// One element of the `recordings ls` array. Every field may be absent or of another type.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LsEvent {
+    #[serde(deserialize_with = "opt")]
+    pub event: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub sid: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub user: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub login: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub proto: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub participants: Vec<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub user_roles: Vec<String>,
+    #[serde(deserialize_with = "opt")]
+    pub cluster_name: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub time: Option<Timestamp>,
+    #[serde(deserialize_with = "opt")]
+    pub session_start: Option<Timestamp>,
+    #[serde(deserialize_with = "opt")]
+    pub session_stop: Option<Timestamp>,
+    #[serde(deserialize_with = "opt")]
+    pub interactive: Option<bool>,
+    #[serde(deserialize_with = "opt")]
+    pub session_recording: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub access_requests: Vec<String>,
+    #[serde(rename = "addr.remote", deserialize_with = "opt")]
+    pub remote_addr: Option<String>,
+
+    #[serde(deserialize_with = "opt")]
+    pub server_hostname: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub server_id: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub server_addr: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub server_labels: BTreeMap<String, String>,
+
+    #[serde(deserialize_with = "opt")]
+    pub kubernetes_cluster: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub kubernetes_pod_namespace: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub kubernetes_pod_name: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub kubernetes_users: Vec<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub kubernetes_groups: Vec<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub kubernetes_labels: BTreeMap<String, String>,
+
+    #[serde(deserialize_with = "opt")]
+    pub db_name: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub db_service: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub db_protocol: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub db_user: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub db_uri: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub db_labels: BTreeMap<String, String>,
+
+    #[serde(deserialize_with = "opt")]
+    pub desktop_name: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub desktop_addr: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub windows_user: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub windows_domain: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub desktop_labels: BTreeMap<String, String>,
+    #[serde(deserialize_with = "opt")]
+    pub recorded: Option<bool>,
+
+    #[serde(deserialize_with = "opt")]
+    pub app_name: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub app_uri: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    pub app_public_addr: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    pub app_labels: BTreeMap<String, String>,
+}
+
+/// Parse tctl's output element by element, handing each event to `sink` as soon as it is read,
+/// so memory stays flat however long the listing. `null` (newer tctl) and `[]` (older) are
+/// both an empty listing. Returns the number of elements.
+pub fn parse_events<R: Read>(
+    reader: R,
+    sink: &mut dyn FnMut(LsEvent),
+) -> Result<usize, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let count = EventSeq { sink }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(count)
+}
+
+struct EventSeq<'a> {
+    sink: &'a mut dyn FnMut(LsEvent),
+}
+
+impl<'de> DeserializeSeed<'de> for EventSeq<'_> {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventSeq<'_> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON array of audit events (or null)")
+    }
+
+    fn visit_unit<E>(self) -> Result<usize, E> {
+        Ok(0)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while let Some(event) = seq.next_element::<LsEvent>()? {
+            count += 1;
+            (self.sink)(event);
+        }
+        Ok(count)
+    }
+}
+
+/// The outcome of normalizing a stream of events.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    pub sessions: Vec<Session>,
+    /// Events of types this tool does not know, by type, counted so the user can be told.
+    pub unknown: BTreeMap<String, usize>,
+    /// Events that carried no session id and so cannot be reviewed or played.
+    pub without_id: usize,
+}
+
+/// Turns audit events into sessions: one per `sid`, app chunks merged into their session.
+#[derive(Default)]
+pub struct Normalizer {
+    out: Normalized,
+    by_id: HashMap<String, usize>,
+}
+
+impl Normalizer {
+    pub fn push(&mut self, ev: LsEvent) {
+        let kind = match ev.event.as_deref() {
+            Some("session.end") if is_kube(&ev) => Kind::K8s,
+            Some("session.end") => Kind::Ssh,
+            Some("db.session.end") => Kind::Db,
+            Some("windows.desktop.session.end") => Kind::Desktop,
+            Some("app.session.chunk") => Kind::App,
+            other => {
+                let name: String = other.unwrap_or("(none)").chars().take(64).collect();
+                *self.out.unknown.entry(name).or_default() += 1;
+                return;
+            }
+        };
+        let Some(id) = ev.sid.clone().filter(|s| !s.is_empty()) else {
+            self.out.without_id += 1;
+            return;
+        };
+        if let Some(&at) = self.by_id.get(&id) {
+            // A split window can return a session twice; app chunks extend their session.
+            if kind == Kind::App {
+                let s = &mut self.out.sessions[at];
+                s.start = min_opt(s.start, ev.time);
+                s.end = max_opt(s.end, ev.time);
+            }
+            return;
+        }
+        self.by_id.insert(id.clone(), self.out.sessions.len());
+        self.out.sessions.push(session(id, kind, ev));
+    }
+
+    pub fn finish(self) -> Normalized {
+        self.out
+    }
+}
+
+fn is_kube(ev: &LsEvent) -> bool {
+    match ev.proto.as_deref() {
+        Some(proto) => proto == "kube",
+        None => ev.kubernetes_cluster.is_some(),
+    }
+}
+
+fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    a.max(b)
+}
+
+fn session(id: String, kind: Kind, ev: LsEvent) -> Session {
+    let mut s = Session::new(id, kind, Origin::Ls);
+    s.user = ev.user.unwrap_or_default();
+    s.roles = ev.user_roles;
+    s.participants = ev.participants;
+    s.cluster = ev.cluster_name;
+    s.interactive = ev.interactive;
+    s.access_requests = ev.access_requests;
+    s.start = ev.session_start;
+    s.end = ev.session_stop.or(ev.time);
+    let mut details = Details::default();
+    let (target, login, labels) = match kind {
+        Kind::Ssh => {
+            details.add("address", ev.server_addr.clone());
+            details.add("server id", ev.server_id.clone());
+            let target = first([ev.server_hostname, ev.server_addr, ev.server_id]);
+            (target, ev.login, ev.server_labels)
+        }
+        Kind::K8s => {
+            details.add("namespace", ev.kubernetes_pod_namespace);
+            details.add("pod", ev.kubernetes_pod_name);
+            details.add_list("kubernetes users", ev.kubernetes_users);
+            details.add_list("kubernetes groups", ev.kubernetes_groups);
+            (ev.kubernetes_cluster, ev.login, ev.kubernetes_labels)
+        }
+        Kind::Db => {
+            details.add("service", ev.db_service.clone());
+            details.add("protocol", ev.db_protocol);
+            details.add("uri", ev.db_uri);
+            (first([ev.db_name, ev.db_service]), ev.db_user, ev.db_labels)
+        }
+        Kind::Desktop => {
+            details.add("address", ev.desktop_addr.clone());
+            details.add("windows domain", ev.windows_domain);
+            s.recorded = ev.recorded;
+            let target = first([ev.desktop_name, ev.desktop_addr]);
+            (target, ev.windows_user, ev.desktop_labels)
+        }
+        Kind::App => {
+            details.add("uri", ev.app_uri);
+            details.add("public address", ev.app_public_addr);
+            s.start = ev.time;
+            s.end = ev.time;
+            (ev.app_name, None, ev.app_labels)
+        }
+    };
+    details.add("session recording", ev.session_recording);
+    details.add("remote address", ev.remote_addr);
+    s.target = target.unwrap_or_default();
+    s.login = login;
+    s.labels = labels;
+    s.details = details.0;
+    s
+}
+
+fn first<const N: usize>(candidates: [Option<String>; N]) -> Option<String> {
+    candidates.into_iter().flatten().find(|s| !s.is_empty())
+}
+
+#[derive(Default)]
+struct Details(Vec<(&'static str, String)>);
+
+impl Details {
+    fn add(&mut self, name: &'static str, value: Option<String>) {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            self.0.push((name, value));
+        }
+    }
+
+    fn add_list(&mut self, name: &'static str, values: Vec<String>) {
+        if !values.is_empty() {
+            self.0.push((name, values.join(", ")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn normalize(json: &str) -> Normalized {
+        let mut n = Normalizer::default();
+        parse_events(json.as_bytes(), &mut |e| n.push(e)).unwrap();
+        n.finish()
+    }
+
+    const NOW: &str = "2026-06-03T21:00:00Z";
+
+    #[test]
+    fn a_day_window_asks_from_yesterday_to_now() {
+        let w = Window {
+            from: ts("2026-06-02T21:00:00Z"),
+            to: ts(NOW),
+        };
+        let calls = plan(&w, ts(NOW), 50);
+        assert_eq!(
+            calls,
+            [LsQuery {
+                from: date("2026-06-02"),
+                to: None,
+                limit: 50
+            }]
+        );
+        assert_eq!(
+            calls[0].args(),
+            [
+                "recordings",
+                "ls",
+                "--format=json",
+                "--from-utc=2026-06-02",
+                "--limit=50"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_past_window_ends_at_the_exclusive_midnight() {
+        let w = Window {
+            from: ts("2026-05-01T00:00:00Z"),
+            to: ts("2026-05-03T00:00:00Z"),
+        };
+        let calls = plan(&w, ts(NOW), 10);
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].to, Some(date("2026-05-03")));
+        let w = Window {
+            from: ts("2026-05-01T10:00:00Z"),
+            to: ts("2026-05-02T10:00:00Z"),
+        };
+        assert_eq!(plan(&w, ts(NOW), 10)[0].to, Some(date("2026-05-03")));
+    }
+
+    #[test]
+    fn an_end_later_today_is_left_to_tctl() {
+        let w = Window {
+            from: ts("2026-06-03T01:00:00Z"),
+            to: ts("2026-06-03T20:00:00Z"),
+        };
+        let calls = plan(&w, ts(NOW), 10);
+        assert_eq!(calls[0].from, date("2026-06-03"));
+        assert_eq!(calls[0].to, None);
+    }
+
+    #[test]
+    fn long_windows_are_split_under_the_cap() {
+        let w = Window {
+            from: ts("2024-01-01T00:00:00Z"),
+            to: ts(NOW),
+        };
+        let now = ts(NOW);
+        let calls = plan(&w, now, 50);
+        assert_eq!(calls.len(), 3);
+        // Newest first, consecutive, no gaps, no overlaps, each within tctl's 365 days.
+        assert_eq!(calls[0].to, None);
+        assert_eq!(calls.last().unwrap().from, date("2024-01-01"));
+        for pair in calls.windows(2) {
+            assert_eq!(pair[1].to, Some(pair[0].from));
+        }
+        for call in &calls {
+            let end = call.to.map(midnight).unwrap_or(now);
+            let days = (end.as_second() - midnight(call.from).as_second()) as f64 / 86400.0;
+            assert!(days <= 365.0, "{call:?} spans {days} days");
+        }
+    }
+
+    #[test]
+    fn exactly_a_year_is_one_call() {
+        let w = Window {
+            from: ts("2025-05-01T00:00:00Z"),
+            to: ts("2026-05-01T00:00:00Z"),
+        };
+        assert_eq!(plan(&w, ts(NOW), 50).len(), 1);
+    }
+
+    #[test]
+    fn null_and_empty_arrays_are_empty_listings() {
+        for json in ["null", "[]", "  null\n", "[\n]\n"] {
+            assert_eq!(parse_events(json.as_bytes(), &mut |_| {}).unwrap(), 0);
+        }
+    }
+
+    #[test]
+    fn broken_output_is_an_error() {
+        for json in [
+            "",
+            "[{\"sid\":",
+            "{}",
+            "<html>502</html>",
+            "[] trailing",
+            "[1,]",
+        ] {
+            assert!(
+                parse_events(json.as_bytes(), &mut |_| {}).is_err(),
+                "{json:?} parsed"
+            );
+        }
+    }
+
+    #[test]
+    fn ssh_session_end_is_normalized() {
+        let n = normalize(
+            r#"[{
+            "event": "session.end", "code": "T2004I", "sid": "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
+            "user": "alice", "login": "root", "proto": "ssh", "server_hostname": "web-01",
+            "server_id": "b1", "server_addr": "10.0.0.5:3022", "server_labels": {"env": "prod"},
+            "participants": ["alice", "bob"], "user_roles": ["access"], "cluster_name": "c1",
+            "time": "2026-06-03T20:38:49.621446047Z", "session_start": "2026-06-03T20:30:00.5Z",
+            "session_stop": "2026-06-03T20:38:49.6Z", "interactive": true,
+            "access_requests": ["r1"], "addr.remote": "1.2.3.4:5555", "session_recording": "node",
+            "future_field": {"x": [1, 2]}
+        }]"#,
+        );
+        let s = &n.sessions[0];
+        assert_eq!(s.kind, Kind::Ssh);
+        assert_eq!(s.target, "web-01");
+        assert_eq!(s.login.as_deref(), Some("root"));
+        assert_eq!(s.labels["env"], "prod");
+        assert_eq!(s.participants, ["alice", "bob"]);
+        assert_eq!(s.duration_ms(), Some(529_100));
+        assert_eq!(s.access_requests, ["r1"]);
+        assert!(s.details.contains(&("address", "10.0.0.5:3022".into())));
+        assert!(
+            s.details
+                .contains(&("remote address", "1.2.3.4:5555".into()))
+        );
+        assert_eq!(s.cluster.as_deref(), Some("c1"));
+    }
+
+    #[test]
+    fn every_kind_finds_its_target() {
+        let n = normalize(
+            r#"[
+            {"event":"session.end","sid":"k","proto":"kube","kubernetes_cluster":"prod-k8s",
+             "kubernetes_pod_namespace":"default","kubernetes_pod_name":"web-7","kubernetes_users":["u"]},
+            {"event":"db.session.end","sid":"d","db_service":"pg-prod","db_name":"orders",
+             "db_user":"postgres","db_labels":{"env":"prod"}},
+            {"event":"db.session.end","sid":"d2","db_service":"pg-prod"},
+            {"event":"windows.desktop.session.end","sid":"w","desktop_name":"dc-01",
+             "windows_user":"Administrator","recorded":false},
+            {"event":"session.end","sid":"s","server_addr":"10.0.0.9:3022"}
+        ]"#,
+        );
+        let by_id = |id: &str| n.sessions.iter().find(|s| s.id == id).unwrap();
+        assert_eq!(by_id("k").kind, Kind::K8s);
+        assert_eq!(by_id("k").target, "prod-k8s");
+        assert!(by_id("k").details.contains(&("pod", "web-7".into())));
+        assert_eq!(by_id("d").target, "orders");
+        assert_eq!(by_id("d").login.as_deref(), Some("postgres"));
+        assert_eq!(by_id("d2").target, "pg-prod");
+        assert_eq!(by_id("w").kind, Kind::Desktop);
+        assert_eq!(by_id("w").recorded, Some(false));
+        assert_eq!(by_id("w").login.as_deref(), Some("Administrator"));
+        assert_eq!(by_id("s").target, "10.0.0.9:3022");
+    }
+
+    #[test]
+    fn app_chunks_become_one_session() {
+        let n = normalize(
+            r#"[
+            {"event":"app.session.chunk","sid":"a","app_name":"grafana","time":"2026-06-03T10:10:00Z"},
+            {"event":"app.session.chunk","sid":"a","app_name":"grafana","time":"2026-06-03T10:00:00Z"},
+            {"event":"app.session.chunk","sid":"b","app_name":"jenkins","time":"2026-06-03T11:00:00Z"},
+            {"event":"app.session.chunk","sid":"a","app_name":"grafana","time":"2026-06-03T10:05:00Z"}
+        ]"#,
+        );
+        assert_eq!(n.sessions.len(), 2);
+        let a = &n.sessions[0];
+        assert_eq!(a.kind, Kind::App);
+        assert_eq!(a.start, Some(ts("2026-06-03T10:00:00Z")));
+        assert_eq!(a.end, Some(ts("2026-06-03T10:10:00Z")));
+        assert_eq!(a.duration_ms(), Some(600_000));
+    }
+
+    #[test]
+    fn unknown_types_and_missing_ids_are_counted_not_listed() {
+        let n = normalize(
+            r#"[
+            {"event":"session.upload","sid":"x"},
+            {"event":"session.upload","sid":"y"},
+            {"sid":"z"},
+            {"event":"session.end"},
+            {"event":"session.end","sid":"s"},
+            {"event":"session.end","sid":"s"}
+        ]"#,
+        );
+        assert_eq!(n.sessions.len(), 1, "duplicates of one sid collapse");
+        assert_eq!(n.unknown["session.upload"], 2);
+        assert_eq!(n.unknown["(none)"], 1);
+        assert_eq!(n.without_id, 1);
+    }
+}

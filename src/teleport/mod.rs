@@ -1,0 +1,21 @@
+//! Everything that knows Teleport: finding and running tsh/tctl, the JSON they print, and what
+//! their errors mean. Nothing outside this module spawns a Teleport process or knows a field
+//! name of their output.
+
+pub mod errors;
+pub mod lenient;
+pub mod locate;
+pub mod ls;
+pub mod process;
+pub mod tctl;
+
+use crate::error::Error;
+use ls::{LsEvent, LsQuery};
+
+/// A source of recordings with tctl's semantics: the real cluster through tctl, or the
+/// built-in demo cluster.
+pub trait Cluster {
+    /// One `recordings ls` call; events reach `sink` as they are read. Returns how many
+    /// elements the call printed (to tell when it hit `--limit`).
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error>;
+}

@@ -1,0 +1,276 @@
+//! Time windows as the user states them (`--since`, `--from`, `--to`), resolved against "now".
+//! Everything is UTC: recordings are reviewed across time zones and tctl speaks UTC dates.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Span, SpanRelativeTo, Timestamp};
+
+/// A half-open interval `[from, to)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+impl Window {
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.from <= t && t < self.to
+    }
+}
+
+/// The window options as typed, before "now" is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WindowArgs {
+    pub since: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A duration such as `90m`, `24h`, `7d`, `2w` or `1h30m`. Days are 24 hours: a review window
+/// is a span of time, not a calendar date.
+pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {
+    let bad =
+        || format!("invalid duration {text:?}: use a number and a unit, e.g. 90m, 24h, 7d or 2w");
+    let span: Span = text.trim().parse().map_err(|_| bad())?;
+    let duration = span
+        .to_duration(SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| format!("invalid duration {text:?}: months and years vary in length, use days or weeks (e.g. 90d)"))?;
+    if !duration.is_positive() {
+        return Err(format!(
+            "invalid duration {text:?}: it must be longer than zero"
+        ));
+    }
+    Ok(duration)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edge {
+    Start,
+    End,
+}
+
+/// `YYYY-MM-DD` (a whole UTC day: its start, or for an end the start of the next day, so the
+/// day itself is included) or an RFC3339 instant.
+fn parse_edge(flag: &str, text: &str, edge: Edge) -> Result<Timestamp, String> {
+    let text = text.trim();
+    // jiff reads the date part of a full timestamp as a Date too: only a bare date is a day.
+    if let Some(date) = text.parse::<Date>().ok().filter(|_| text.len() == 10) {
+        let date = match edge {
+            Edge::Start => date,
+            Edge::End => date
+                .tomorrow()
+                .map_err(|_| format!("--{flag} {text:?} is out of range"))?,
+        };
+        return Ok(midnight(date));
+    }
+    text.parse::<Timestamp>().map_err(|_| {
+        format!(
+            "invalid --{flag} {text:?}: use YYYY-MM-DD (a UTC day) or RFC3339 such as 2026-06-03T18:00:00Z"
+        )
+    })
+}
+
+/// 00:00 UTC of a day.
+pub fn midnight(date: Date) -> Timestamp {
+    date.to_zoned_datetime(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::MIN)
+}
+
+/// The UTC calendar day of an instant.
+pub fn utc_date(t: Timestamp) -> Date {
+    t.to_zoned_datetime(TimeZone::UTC).date()
+}
+
+/// Resolve the options against `now`; `default_since` applies when no option is given. The end
+/// is clamped to `now`, because nothing has been recorded in the future (and tctl refuses it).
+pub fn resolve(
+    args: &WindowArgs,
+    now: Timestamp,
+    default_since: SignedDuration,
+) -> Result<Window, String> {
+    if args.since.is_some() && (args.from.is_some() || args.to.is_some()) {
+        return Err("--since cannot be combined with --from/--to: use one or the other".into());
+    }
+    let since = match &args.since {
+        Some(text) => Some(parse_duration(text)?),
+        None if args.from.is_none() => Some(default_since),
+        None => None,
+    };
+    let to = match &args.to {
+        Some(text) => parse_edge("to", text, Edge::End)?.min(now),
+        None => now,
+    };
+    let from = match (&args.from, since) {
+        (Some(text), _) => parse_edge("from", text, Edge::Start)?,
+        (None, Some(since)) => to.checked_sub(since).unwrap_or(Timestamp::MIN),
+        (None, None) => unreachable!("since defaults when --from is absent"),
+    };
+    if from > now {
+        return Err(format!("--from {} is in the future", format_instant(from)));
+    }
+    if from >= to {
+        return Err(format!(
+            "the window is empty: --from {} is not before --to {}",
+            format_instant(from),
+            format_instant(to)
+        ));
+    }
+    Ok(Window { from, to })
+}
+
+/// RFC3339 with whole seconds, the form used in messages.
+pub fn format_instant(t: Timestamp) -> String {
+    t.round(jiff::Unit::Second)
+        .unwrap_or(t)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn args(since: Option<&str>, from: Option<&str>, to: Option<&str>) -> WindowArgs {
+        WindowArgs {
+            since: since.map(String::from),
+            from: from.map(String::from),
+            to: to.map(String::from),
+        }
+    }
+
+    const NOW: &str = "2026-06-03T21:00:00Z";
+    const DAY: SignedDuration = SignedDuration::from_hours(24);
+
+    #[test]
+    fn durations_in_every_documented_unit() {
+        for (text, hours) in [("24h", 24), ("7d", 168), ("2w", 336), ("1h", 1)] {
+            assert_eq!(parse_duration(text), Ok(SignedDuration::from_hours(hours)));
+        }
+        assert_eq!(parse_duration("90m"), Ok(SignedDuration::from_mins(90)));
+        assert_eq!(parse_duration("1h30m"), Ok(SignedDuration::from_mins(90)));
+        assert_eq!(parse_duration("30s"), Ok(SignedDuration::from_secs(30)));
+    }
+
+    #[test]
+    fn bad_durations_explain_themselves() {
+        assert!(parse_duration("soon").unwrap_err().contains("e.g. 90m"));
+        assert!(parse_duration("3mo").unwrap_err().contains("days or weeks"));
+        assert!(
+            parse_duration("0h")
+                .unwrap_err()
+                .contains("longer than zero")
+        );
+        assert!(parse_duration("-2h").is_err());
+    }
+
+    #[test]
+    fn default_window_ends_now() {
+        let w = resolve(&args(None, None, None), ts(NOW), DAY).unwrap();
+        assert_eq!(w.from, ts("2026-06-02T21:00:00Z"));
+        assert_eq!(w.to, ts(NOW));
+    }
+
+    #[test]
+    fn since_counts_back_from_now() {
+        let w = resolve(&args(Some("90m"), None, None), ts(NOW), DAY).unwrap();
+        assert_eq!(w.from, ts("2026-06-03T19:30:00Z"));
+    }
+
+    #[test]
+    fn to_date_includes_that_day() {
+        let w = resolve(
+            &args(None, Some("2026-06-01"), Some("2026-06-02")),
+            ts(NOW),
+            DAY,
+        )
+        .unwrap();
+        assert_eq!(w.from, ts("2026-06-01T00:00:00Z"));
+        assert_eq!(w.to, ts("2026-06-03T00:00:00Z"));
+    }
+
+    #[test]
+    fn to_is_clamped_to_now() {
+        let w = resolve(
+            &args(None, Some("2026-06-01"), Some("2026-12-31")),
+            ts(NOW),
+            DAY,
+        )
+        .unwrap();
+        assert_eq!(w.to, ts(NOW));
+        let w = resolve(
+            &args(None, Some("2026-06-01"), Some("2026-06-03")),
+            ts(NOW),
+            DAY,
+        )
+        .unwrap();
+        assert_eq!(w.to, ts(NOW));
+    }
+
+    #[test]
+    fn rfc3339_edges_are_exact() {
+        let w = resolve(
+            &args(
+                None,
+                Some("2026-06-03T10:15:00Z"),
+                Some("2026-06-03T14:00:00+02:00"),
+            ),
+            ts(NOW),
+            DAY,
+        )
+        .unwrap();
+        assert_eq!(w.from, ts("2026-06-03T10:15:00Z"));
+        assert_eq!(w.to, ts("2026-06-03T12:00:00Z"));
+    }
+
+    #[test]
+    fn from_alone_runs_to_now() {
+        let w = resolve(&args(None, Some("2025-01-01"), None), ts(NOW), DAY).unwrap();
+        assert_eq!(
+            w,
+            Window {
+                from: ts("2025-01-01T00:00:00Z"),
+                to: ts(NOW)
+            }
+        );
+    }
+
+    #[test]
+    fn to_alone_keeps_the_default_length() {
+        let w = resolve(&args(None, None, Some("2026-05-01")), ts(NOW), DAY).unwrap();
+        assert_eq!(w.to, ts("2026-05-02T00:00:00Z"));
+        assert_eq!(w.from, ts("2026-05-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn contradictions_are_refused() {
+        let now = ts(NOW);
+        assert!(resolve(&args(Some("7d"), Some("2026-01-01"), None), now, DAY).is_err());
+        let err = resolve(&args(None, Some("2026-06-05"), None), now, DAY).unwrap_err();
+        assert!(err.contains("future"), "{err}");
+        let err = resolve(
+            &args(None, Some("2026-06-02"), Some("2026-06-01")),
+            now,
+            DAY,
+        )
+        .unwrap_err();
+        assert!(err.contains("not before"), "{err}");
+        let err = resolve(&args(None, Some("June 1st"), None), now, DAY).unwrap_err();
+        assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+
+    #[test]
+    fn window_is_half_open() {
+        let w = Window {
+            from: ts("2026-06-01T00:00:00Z"),
+            to: ts("2026-06-02T00:00:00Z"),
+        };
+        assert!(w.contains(ts("2026-06-01T00:00:00Z")));
+        assert!(w.contains(ts("2026-06-01T23:59:59.999999999Z")));
+        assert!(!w.contains(ts("2026-06-02T00:00:00Z")));
+    }
+}

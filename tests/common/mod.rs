@@ -1,0 +1,123 @@
+//! Shared set-up for integration tests: the real binary against the fake `tsh`/`tctl` in
+//! tests/fakes/bin (committed scripts, steered only by environment variables, so nothing is
+//! written and executed at run time), a private HOME and cache per test, and a pinned "now".
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use assert_cmd::Command;
+
+/// The instant every test runs at; the fixtures are written around it.
+pub const NOW: &str = "2026-06-03T21:00:00Z";
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+pub fn fakes() -> PathBuf {
+    root().join("tests/fakes/bin")
+}
+
+/// One test's world: a scratch directory, a log of every fake invocation.
+pub struct World {
+    pub dir: PathBuf,
+}
+
+impl World {
+    pub fn new() -> World {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "tsh-review-it-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+        World { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.join("home")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.join("cache")
+    }
+
+    pub fn argv_log(&self) -> PathBuf {
+        self.dir.join("argv.jsonl")
+    }
+
+    /// `tsh-review` with the fakes first on PATH, the mixed fixture as the cluster, piped
+    /// output, and no colour or terminal settings leaking in from the developer's shell.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("tsh-review").unwrap();
+        cmd.env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", fakes().display()))
+            .env("HOME", self.home())
+            .env("XDG_CACHE_HOME", self.cache_dir())
+            .env("TSH_REVIEW_NOW", NOW)
+            .env("FAKE_NOW", NOW)
+            .env("FAKE_ARGV_LOG", self.argv_log())
+            .env("FAKE_LS_DATA", fixture("ls_mixed.json"))
+            .env("FAKE_SEARCH_DATA", fixture("search_mixed.json"))
+            .env("FAKE_PIDFILE", self.dir.join("pids"));
+        cmd
+    }
+
+    /// Every invocation of a fake program, as (program, argv).
+    pub fn calls(&self) -> Vec<(String, Vec<String>)> {
+        let Ok(text) = std::fs::read_to_string(self.argv_log()) else {
+            return Vec::new();
+        };
+        text.lines()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let argv = v["argv"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_owned())
+                    .collect();
+                (v["prog"].as_str().unwrap().to_owned(), argv)
+            })
+            .collect()
+    }
+
+    pub fn tctl_calls(&self) -> Vec<Vec<String>> {
+        self.calls()
+            .into_iter()
+            .filter(|(p, _)| p == "tctl")
+            .map(|(_, a)| a)
+            .collect()
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Characters that must never reach a terminal raw (SPEC 5.1), except the newline that ends
+/// each line of output.
+pub fn raw_dangerous(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| c != '\n')
+        .filter(|&c| {
+            let u = c as u32;
+            u < 0x20
+                || (0x7f..=0x9f).contains(&u)
+                || (0x202a..=0x202e).contains(&u)
+                || (0x2066..=0x2069).contains(&u)
+                || matches!(u, 0x200b..=0x200f | 0x061c | 0x2028 | 0x2029 | 0xfeff)
+                || (0xe0000..=0xe007f).contains(&u)
+        })
+        .collect()
+}
