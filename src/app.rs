@@ -2,25 +2,28 @@
 
 use std::io::{self, BufWriter, Write};
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::cache;
 use crate::cli::{Action, Globals, Invocation, help, table};
 use crate::demo::Demo;
 use crate::error::Error;
 use crate::progress::Spinner;
-use crate::render::{self, Format, Style};
-use crate::review::Listing;
-use crate::review::recent;
+use crate::render::{self, Format, Style, sanitize::escape};
+use crate::review::{Listing, compliance, hunt, pivot, recent, request, search, triage};
 use crate::session::Session;
 use crate::teleport::Cluster;
 use crate::teleport::locate::locate;
 use crate::teleport::tctl::Tctl;
+use crate::teleport::tsh::{Profile, Tsh};
+use crate::teleport::weblink::player_url;
 use crate::term::{self, Term, use_color};
+use crate::window::{Window, WindowArgs, resolve};
 
 pub fn run(inv: Invocation) -> Result<(), Error> {
     let term = term::detect();
-    match inv.action {
+    let g = &inv.globals;
+    match &inv.action {
         Action::Help {
             command,
             misused: false,
@@ -32,16 +35,44 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             ))
         }
         Action::Version => print(&format!("{}\n", help::version())),
-        Action::Recent(args) => {
+        Action::HuntList => print(&techniques()),
+        Action::Recent(a) => {
+            let w = window(&a.window, recent::DEFAULT_SINCE)?;
+            show(g, &term, w, |c, w, now| recent::recent(c, a, w, now))
+        }
+        Action::Search(a) => {
+            let w = window(&a.window, triage::DEFAULT_SINCE)?;
+            show(g, &term, w, |c, w, now| search::search(c, a, w, now))
+        }
+        Action::Triage(a) => {
+            let w = window(&a.window, triage::DEFAULT_SINCE)?;
+            show(g, &term, w, |c, w, now| triage::triage(c, a, w, now))
+        }
+        Action::Hunt(a) => {
+            let w = window(&a.window, hunt::DEFAULT_SINCE)?;
+            show(g, &term, w, |c, w, now| hunt::hunt(c, a, w, now))
+        }
+        Action::Pivot(a) => {
+            let w = window(&a.window, pivot::DEFAULT_SINCE)?;
+            show(g, &term, w, |c, w, now| pivot::pivot(c, a, w, now))
+        }
+        Action::Request(a) => {
+            let w = window(&a.window, request::DEFAULT_SINCE)?;
+            show(g, &term, w, |c, w, now| request::request(c, a, w, now))
+        }
+        Action::Compliance(a) => {
             let now = now()?;
-            let window = recent::window(&args, now)?;
-            let cluster = cluster(&inv.globals, now)?;
-            let listing = {
-                let _spinner = Spinner::start(term.stderr_tty, "listing recordings…");
-                recent::recent(cluster.as_ref(), &args, window, now)?
-            };
-            remember(&listing, inv.globals.demo);
-            output(&listing, &inv.globals, &term)
+            let (w, _) = a.period(now)?;
+            // The reviewer and the player links come from the tsh login, when there is one.
+            let profile = profile(g, now);
+            let reviewer = profile.as_ref().map(|p| p.username.clone());
+            show(g, &term, w, |c, _, now| {
+                let mut l = compliance::compliance(c, a, now, reviewer.as_deref())?;
+                if let Some(p) = &profile {
+                    link(&mut l, p);
+                }
+                Ok(l)
+            })
         }
     }
 }
@@ -56,6 +87,28 @@ fn now() -> Result<Timestamp, Error> {
     }
 }
 
+/// The window the user asked for, resolved before anything runs so a mistake costs no call.
+fn window(args: &WindowArgs, default: SignedDuration) -> Result<Window, Error> {
+    resolve(args, now()?, default).map_err(Error::usage)
+}
+
+/// Run a workflow against the cluster, then remember and render what it found.
+fn show(
+    g: &Globals,
+    term: &Term,
+    window: Window,
+    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
+) -> Result<(), Error> {
+    let now = now()?;
+    let cluster = cluster(g, now)?;
+    let listing = {
+        let _spinner = Spinner::start(term.stderr_tty, "asking the cluster…");
+        workflow(cluster.as_ref(), window, now)?
+    };
+    remember(&listing, g.demo);
+    output(&listing, g, term)
+}
+
 fn cluster(globals: &Globals, now: Timestamp) -> Result<Box<dyn Cluster>, Error> {
     if globals.demo {
         eprintln!(
@@ -63,19 +116,69 @@ fn cluster(globals: &Globals, now: Timestamp) -> Result<Box<dyn Cluster>, Error>
         );
         return Ok(Box::new(Demo::new(now)));
     }
-    let path = locate(
-        "tctl",
-        globals.tctl.as_deref(),
-        table::flag_by_long("tctl")
-            .and_then(|f| f.env)
-            .unwrap_or("TCTL"),
-        std::env::var_os("PATH"),
-        std::env::var_os("HOME").map(Into::into),
-    )?;
     Ok(Box::new(Tctl {
-        path,
+        path: find("tctl", globals)?,
         timeout: globals.timeout,
     }))
+}
+
+fn find(tool: &str, globals: &Globals) -> Result<std::path::PathBuf, Error> {
+    let explicit = match tool {
+        "tsh" => globals.tsh.as_deref(),
+        _ => globals.tctl.as_deref(),
+    };
+    locate(
+        tool,
+        explicit,
+        table::flag_by_long(tool)
+            .and_then(|f| f.env)
+            .unwrap_or_default(),
+        std::env::var_os("PATH"),
+        std::env::var_os("HOME").map(Into::into),
+    )
+}
+
+/// The active login, if tsh is there and logged in; the demo has its own.
+fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
+    if g.demo {
+        return Some(Demo::profile());
+    }
+    let tsh = Tsh {
+        path: find("tsh", g).ok()?,
+        timeout: g.timeout,
+    };
+    match tsh.status(now) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!(
+                "tsh-review: warning: no reviewer or player links: {}",
+                e.what
+            );
+            None
+        }
+    }
+}
+
+fn link(listing: &mut Listing, p: &Profile) {
+    for s in &mut listing.sessions {
+        s.web_url = player_url(&p.proxy, &p.cluster, s);
+    }
+}
+
+fn techniques() -> String {
+    let mut out = String::from("Built-in hunts (tsh-review hunt TECHNIQUE):\n\n");
+    for t in hunt::TECHNIQUES {
+        out.push_str(&format!(
+            "  {:12} {}\n  {:12} query: {}\n",
+            t.name, t.about, "", t.query
+        ));
+        if !t.kinds.is_empty() {
+            let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
+            out.push_str(&format!("  {:12} kinds: {}\n", "", kinds.join(", ")));
+        }
+    }
+    out.push_str("\nOr: --query TEXT for your own sweep, --keyword TOKEN for exact tokens.\n");
+    out
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
@@ -87,7 +190,7 @@ fn remember(listing: &Listing, demo: bool) {
     };
     let entries: Vec<cache::Entry> = listing.sessions.iter().map(entry).collect();
     if let Err(e) = cache::record(scope, &entries) {
-        eprintln!("tsh-review: warning: {e}");
+        eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }
 }
 

@@ -11,6 +11,7 @@ pub enum Exit {
     Usage = 2,
     Login = 3,
     Denied = 4,
+    SearchUnavailable = 5,
 }
 
 /// Boxed so that `Result<_, Error>` stays one word wide on the happy path.

@@ -91,6 +91,10 @@ pub enum Flag {
     NotRecorded,
     /// Exec sessions are often not recorded, so playback may fail.
     NonInteractive,
+    /// Severity medium or higher: a compliance reviewer must follow it up.
+    FollowUp,
+    /// No severity (not summarized or not scored): a compliance reviewer must look at it.
+    NeedsReview,
 }
 
 impl Flag {
@@ -99,6 +103,8 @@ impl Flag {
             Flag::SuspiciousText => "suspicious-text",
             Flag::NotRecorded => "not-recorded",
             Flag::NonInteractive => "non-interactive",
+            Flag::FollowUp => "follow-up",
+            Flag::NeedsReview => "needs-review",
         }
     }
 }
@@ -125,6 +131,8 @@ pub struct Session {
     pub access_requests: Vec<String>,
     pub origin: Origin,
     pub flags: Vec<Flag>,
+    /// The web UI player, when the proxy and cluster are known.
+    pub web_url: Option<String>,
 }
 
 impl Session {
@@ -148,6 +156,7 @@ impl Session {
             access_requests: Vec::new(),
             origin,
             flags: Vec::new(),
+            web_url: None,
         }
     }
 

@@ -119,6 +119,46 @@ pub fn resolve(
     Ok(Window { from, to })
 }
 
+/// A calendar quarter such as `2026Q3` (also `2026-Q3`, `q3-2026` is not accepted): its first
+/// day to the first day of the next quarter.
+pub fn quarter(text: &str) -> Result<Window, String> {
+    let bad = || format!("invalid quarter {text:?}: use YYYYQn, e.g. 2026Q3");
+    let upper = text.trim().to_ascii_uppercase().replace('-', "");
+    let (year, q) = upper.split_once('Q').ok_or_else(bad)?;
+    let year: i16 = year.parse().map_err(|_| bad())?;
+    let q: i8 = q.parse().map_err(|_| bad())?;
+    if !(1..=4).contains(&q) {
+        return Err(bad());
+    }
+    let start = Date::new(year, (q - 1) * 3 + 1, 1).map_err(|_| bad())?;
+    let end = start
+        .checked_add(jiff::Span::new().months(3))
+        .map_err(|_| bad())?;
+    Ok(Window {
+        from: midnight(start),
+        to: midnight(end),
+    })
+}
+
+/// The last calendar quarter that has fully ended before `now`.
+pub fn last_full_quarter(now: Timestamp) -> Window {
+    let today = utc_date(now);
+    let this_quarter = Date::new(today.year(), (today.month() - 1) / 3 * 3 + 1, 1).expect("valid");
+    let start = this_quarter
+        .checked_sub(jiff::Span::new().months(3))
+        .expect("in range");
+    Window {
+        from: midnight(start),
+        to: midnight(this_quarter),
+    }
+}
+
+/// `2026Q3` for a window that starts a quarter.
+pub fn quarter_name(w: &Window) -> String {
+    let d = utc_date(w.from);
+    format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
+}
+
 /// RFC3339 with whole seconds, the form used in messages.
 pub fn format_instant(t: Timestamp) -> String {
     t.round(jiff::Unit::Second)
@@ -261,6 +301,28 @@ mod tests {
         assert!(err.contains("not before"), "{err}");
         let err = resolve(&args(None, Some("June 1st"), None), now, DAY).unwrap_err();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+
+    #[test]
+    fn quarters() {
+        let q = quarter("2026Q3").unwrap();
+        assert_eq!(q.from, ts("2026-07-01T00:00:00Z"));
+        assert_eq!(q.to, ts("2026-10-01T00:00:00Z"));
+        assert_eq!(quarter("2025q4").unwrap().to, ts("2026-01-01T00:00:00Z"));
+        assert_eq!(quarter_name(&quarter("2026-Q1").unwrap()), "2026Q1");
+        for bad in ["2026Q5", "2026", "Q3", "26Q0", "2026Qx"] {
+            assert!(quarter(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_last_full_quarter_has_ended() {
+        let w = last_full_quarter(ts("2026-11-23T20:00:00Z"));
+        assert_eq!(w, quarter("2026Q3").unwrap());
+        let w = last_full_quarter(ts("2026-01-01T00:00:00Z"));
+        assert_eq!(w, quarter("2025Q4").unwrap());
+        let w = last_full_quarter(ts("2026-03-31T23:59:59Z"));
+        assert_eq!(w, quarter("2025Q4").unwrap());
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn piped_output_is_tsv_of_the_last_day_with_the_argv_tctl_expects() {
             "e4d3c2b1"
         ]
     );
-    assert!(rows.iter().all(|r| r.len() == 10), "fixed columns");
+    assert!(rows.iter().all(|r| r.len() == 11), "fixed columns");
     assert_eq!(rows[0][0].len(), 36, "full ids when piped");
     assert!(
         rows[0][5].ends_with('Z') && rows[0][5].contains('T'),
@@ -315,7 +315,7 @@ fn kind_and_user_filters() {
 fn csv_and_markdown_have_headers() {
     let w = World::new();
     let csv = stdout_of(&w, &["recent", "--format", "csv"]);
-    assert!(csv.starts_with("id,kind,user,login,target,start,end,duration_ms,severity,flags\r\n"));
+    assert!(csv.starts_with("id,kind,user,login,target,start,end,duration_ms,severity,flags,web_url\r\n"));
     let md = stdout_of(&w, &["recent", "--format", "markdown"]);
     assert!(md.starts_with("| Session ID | Kind | User |"));
     assert!(md.contains("> 8 sessions ended between"));

@@ -59,7 +59,10 @@ pub fn command(c: &CommandSpec) -> String {
     if !c.operands.is_empty() {
         out.push_str("\nArguments:\n");
         for operand in c.operands {
-            let _ = writeln!(out, "  {:22}  {}", operand.name, operand.help);
+            let _ = write!(out, "  {:24}  ", operand.name);
+            let mut body = String::new();
+            wrap(&mut body, operand.help, 28);
+            out.push_str(body.trim_start());
         }
     }
     if !own.is_empty() {

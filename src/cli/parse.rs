@@ -12,8 +12,15 @@ use super::suggest::closest;
 use super::table::{COMMANDS, CommandSpec, FLAGS, FlagSpec, command, flag_by_long, flag_by_short};
 use crate::error::Error;
 use crate::render::Format;
+use crate::review::compliance::ComplianceArgs;
+use crate::review::hunt::{HuntArgs, Sweep, technique};
+use crate::review::pivot::PivotArgs;
 use crate::review::recent::RecentArgs;
-use crate::session::Kind;
+use crate::review::request::RequestArgs;
+use crate::review::search::SearchArgs;
+use crate::review::triage::TriageArgs;
+use crate::session::{Kind, Severity};
+use crate::teleport::search::SearchQuery;
 use crate::term::ColorChoice;
 use crate::window::{WindowArgs, parse_duration};
 
@@ -33,6 +40,8 @@ pub struct Globals {
     pub demo: bool,
 }
 
+// Built once per run: boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Action {
     /// `misused` is set when help is shown because no command was given.
@@ -42,6 +51,13 @@ pub enum Action {
     },
     Version,
     Recent(RecentArgs),
+    Search(SearchArgs),
+    Triage(TriageArgs),
+    Compliance(ComplianceArgs),
+    Hunt(HuntArgs),
+    HuntList,
+    Pivot(PivotArgs),
+    Request(RequestArgs),
 }
 
 /// What argv said, before typing.
@@ -104,11 +120,20 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
             misused: false,
         },
         "recent" => Action::Recent(recent(&m)?),
+        "search" => Action::Search(search(&m)?),
+        "triage" => Action::Triage(triage(&m)?),
+        "compliance" => Action::Compliance(compliance(&m)?),
+        "hunt" => hunt(&m)?,
+        "pivot" => Action::Pivot(pivot(&m)?),
+        "request" => Action::Request(request(&m)?),
         other => unreachable!("command {other} is in the table but not dispatched"),
     };
-    if command.operands.is_empty()
-        && let Some(extra) = m.operands.first()
-    {
+    let most = if command.operands.iter().any(|o| o.many) {
+        usize::MAX
+    } else {
+        command.operands.len()
+    };
+    if let Some(extra) = m.operands.get(most) {
         return Err(unexpected_operand(extra, command));
     }
     Ok(Invocation { globals, action })
@@ -191,8 +216,16 @@ fn unknown_command(word: &str) -> Error {
 }
 
 fn unexpected_operand(word: &str, command: &CommandSpec) -> Error {
+    let takes = match command.operands {
+        [] => "no arguments".to_owned(),
+        ops => format!(
+            "{} argument(s) ({})",
+            ops.len(),
+            ops.iter().map(|o| o.name).collect::<Vec<_>>().join(" ")
+        ),
+    };
     Error::usage(format!(
-        "`{}` takes no arguments, but got {word:?}",
+        "`{}` takes {takes}, but also got {word:?}",
         command.name
     ))
     .hint(format!(
@@ -295,6 +328,177 @@ fn recent(m: &Matches) -> Result<RecentArgs, Error> {
     })
 }
 
+fn kinds(m: &Matches, searchable: bool) -> Result<Vec<Kind>, Error> {
+    let kinds: Vec<Kind> = m
+        .all("kind")
+        .iter()
+        .map(|k| Kind::parse(k).expect("choices checked"))
+        .collect();
+    if searchable && kinds.contains(&Kind::App) {
+        return Err(Error::usage(
+            "--kind app: app sessions are not summarized, so search cannot find them",
+        )
+        .hint("use `tsh-review recent --kind app`"));
+    }
+    Ok(kinds)
+}
+
+fn severity(m: &Matches) -> Option<Severity> {
+    m.one("min-severity").map(|v| {
+        [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == v)
+        .expect("choices checked")
+    })
+}
+
+fn owned(m: &Matches, long: &str) -> Option<String> {
+    m.one(long).map(String::from)
+}
+
+fn search(m: &Matches) -> Result<SearchArgs, Error> {
+    let query = SearchQuery {
+        words: m.operands.clone(),
+        kinds: kinds(m, true)?,
+        username: owned(m, "username"),
+        roles: m.all("role").to_vec(),
+        resource_kind: owned(m, "resource-kind"),
+        resource_name: owned(m, "resource-name"),
+        labels: owned(m, "label"),
+        access_requests: m.all("access-request").to_vec(),
+        server_hostname: owned(m, "server-hostname"),
+        server_addr: owned(m, "server-addr"),
+        pod_namespace: owned(m, "pod-namespace"),
+        pod_name: owned(m, "pod-name"),
+        database_name: owned(m, "database-name"),
+        search_mode: owned(m, "search-mode"),
+        limit: limit(m, 50)?,
+        ..SearchQuery::default()
+    };
+    query.check().map_err(Error::usage)?;
+    Ok(SearchArgs {
+        window: window(m),
+        query,
+        min_severity: severity(m),
+        no_fallback: m.has("no-fallback"),
+    })
+}
+
+fn triage(m: &Matches) -> Result<TriageArgs, Error> {
+    Ok(TriageArgs {
+        window: window(m),
+        limit: limit(m, 200)?,
+        min_severity: severity(m).unwrap_or(Severity::Medium),
+        kinds: kinds(m, true)?,
+        unscored: m.has("unscored"),
+        no_fallback: m.has("no-fallback"),
+    })
+}
+
+fn compliance(m: &Matches) -> Result<ComplianceArgs, Error> {
+    Ok(ComplianceArgs {
+        quarter: owned(m, "quarter"),
+        window: window(m),
+        labels: owned(m, "label").unwrap_or_else(|| "env=prod".to_owned()),
+        kinds: kinds(m, true)?,
+        limit: limit(m, 500)?,
+        no_fallback: m.has("no-fallback"),
+    })
+}
+
+fn hunt(m: &Matches) -> Result<Action, Error> {
+    let technique_word = m.operands.first();
+    let chosen = [
+        technique_word.is_some(),
+        m.has("query"),
+        m.has("keyword"),
+        m.has("list"),
+    ];
+    if chosen.iter().filter(|&&c| c).count() != 1 {
+        return Err(Error::usage(
+            "hunt needs exactly one of: a TECHNIQUE, --query TEXT, --keyword TOKEN, or --list",
+        )
+        .hint("`tsh-review hunt --list` shows the techniques"));
+    }
+    if m.has("list") {
+        return Ok(Action::HuntList);
+    }
+    let sweep = if let Some(word) = technique_word {
+        let t = technique(word).ok_or_else(|| {
+            let err = Error::usage(format!("unknown technique {word:?}"));
+            match closest(word, super::table::TECHNIQUES.iter().copied()) {
+                Some(near) => err.hint(format!("did you mean `tsh-review hunt {near}`?")),
+                None => err.hint("`tsh-review hunt --list` shows the techniques"),
+            }
+        })?;
+        Sweep::Technique(t.name)
+    } else if let Some(q) = m.one("query") {
+        if q.trim().is_empty() {
+            return Err(Error::usage("--query is empty"));
+        }
+        Sweep::Query(q.to_owned())
+    } else {
+        let tokens: Vec<String> = m
+            .all("keyword")
+            .iter()
+            .filter(|k| !k.trim().is_empty())
+            .cloned()
+            .collect();
+        if tokens.is_empty() {
+            return Err(Error::usage("--keyword is empty"));
+        }
+        Sweep::Keywords(tokens)
+    };
+    Ok(Action::Hunt(HuntArgs {
+        window: window(m),
+        sweep,
+        kinds: kinds(m, true)?,
+        limit: limit(m, 50)?,
+        no_fallback: m.has("no-fallback"),
+    }))
+}
+
+fn required(m: &Matches, long: &str, command: &str) -> Result<String, Error> {
+    owned(m, long)
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| {
+            Error::usage(format!("`{command}` needs --{long}"))
+                .hint(format!("run `tsh-review help {command}`"))
+        })
+}
+
+fn pivot(m: &Matches) -> Result<PivotArgs, Error> {
+    Ok(PivotArgs {
+        window: window(m),
+        user: required(m, "user", "pivot")?,
+        host: required(m, "host", "pivot")?,
+        limit: limit(m, 200)?,
+        no_fallback: m.has("no-fallback"),
+    })
+}
+
+fn request(m: &Matches) -> Result<RequestArgs, Error> {
+    let id = m
+        .operands
+        .first()
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| {
+            Error::usage("`request` needs the access request ID")
+                .hint("e.g. tsh-review request a9c97e9f-1dc3-44b2-9a1e-a4e169614065")
+        })?;
+    Ok(RequestArgs {
+        window: window(m),
+        id: id.clone(),
+        limit: limit(m, 500)?,
+        no_fallback: m.has("no-fallback"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +531,65 @@ mod tests {
         assert_eq!(r.limit, 5);
         assert_eq!(r.kinds, [Kind::Ssh, Kind::Db]);
         assert_eq!(r.user.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn search_takes_every_tctl_filter_and_the_query_words() {
+        let a = parse_words(
+            "search sudo su --kind ssh --kind db --username bob --role dba --role admin \
+             --resource-kind node --resource-name web-01 --label env=prod,k8s.io/app=web \
+             --access-request r1 --server-hostname web-01 --search-mode keyword --limit 7 \
+             --min-severity high --no-fallback",
+        )
+        .unwrap();
+        let Action::Search(s) = a.action else {
+            panic!()
+        };
+        assert_eq!(s.query.words, ["sudo", "su"]);
+        assert_eq!(s.query.kinds, [Kind::Ssh, Kind::Db]);
+        assert_eq!(s.query.roles, ["dba", "admin"]);
+        assert_eq!(s.query.labels.as_deref(), Some("env=prod,k8s.io/app=web"));
+        assert_eq!(s.query.limit, 7);
+        assert_eq!(s.min_severity, Some(Severity::High));
+        assert!(s.no_fallback);
+        let Action::Search(s) = parse_words("search -- -rf").unwrap().action else {
+            panic!()
+        };
+        assert_eq!(s.query.words, ["-rf"], "a query starting with - after --");
+    }
+
+    #[test]
+    fn workflow_defaults() {
+        let Action::Triage(t) = parse_words("triage").unwrap().action else {
+            panic!()
+        };
+        assert_eq!((t.limit, t.min_severity), (200, Severity::Medium));
+        let Action::Compliance(c) = parse_words("compliance").unwrap().action else {
+            panic!()
+        };
+        assert_eq!((c.limit, c.labels.as_str()), (500, "env=prod"));
+        let Action::Hunt(h) = parse_words("hunt exfil").unwrap().action else {
+            panic!()
+        };
+        assert_eq!(h.sweep, Sweep::Technique("exfil"));
+        let Action::Hunt(h) = parse_words("hunt --keyword insmod --keyword modprobe")
+            .unwrap()
+            .action
+        else {
+            panic!()
+        };
+        assert_eq!(
+            h.sweep,
+            Sweep::Keywords(vec!["insmod".into(), "modprobe".into()])
+        );
+        assert!(matches!(
+            parse_words("hunt --list").unwrap().action,
+            Action::HuntList
+        ));
+        let Action::Request(r) = parse_words("request abc").unwrap().action else {
+            panic!()
+        };
+        assert_eq!((r.id.as_str(), r.limit), ("abc", 500));
     }
 
     #[test]
@@ -381,6 +644,19 @@ mod tests {
         assert!(usage_error("recent --demo=yes").contains("demo"));
         assert!(usage_error("recent --since").contains("since"));
         assert!(usage_error("recent extra").contains("takes no arguments"));
+        assert!(usage_error("request").contains("needs the access request ID"));
+        assert!(usage_error("request a b").contains("also got \"b\""));
+        assert!(usage_error("hunt").contains("exactly one"));
+        assert!(usage_error("hunt privesc --query x").contains("exactly one"));
+        assert!(usage_error("hunt privsec").contains("did you mean `tsh-review hunt privesc`?"));
+        assert!(usage_error("pivot --user alice").contains("needs --host"));
+        assert!(usage_error("search --kind app").contains("not summarized"));
+        assert!(
+            usage_error("search --server-hostname web --database-name orders")
+                .contains("one session kind")
+        );
+        assert!(usage_error("triage --min-severity severe").contains("not one of"));
+        assert!(usage_error("compliance --since 7d").contains("does not apply"));
         assert!(usage_error("help --since 7d").contains("does not apply"));
         assert!(usage_error("recent --limit 5 --limit 6").contains("more than once"));
         assert!(usage_error("recent -x").contains("-x"));

@@ -43,6 +43,8 @@ pub struct Operand {
     pub name: &'static str,
     pub help: &'static str,
     pub required: bool,
+    /// Takes any number of words.
+    pub many: bool,
     pub complete: Complete,
 }
 
@@ -87,12 +89,40 @@ pub const EXIT_STATUSES: &[(i32, &str)] = &[
         4,
         "access denied: your role lacks `session` `list, read` (see `auditor`)",
     ),
+    (
+        5,
+        "search unavailable on this cluster, with --no-fallback (see `doctor`)",
+    ),
 ];
 
 pub const FORMATS: &[&str] = &["table", "tsv", "markdown", "csv", "json"];
 pub const KINDS: &[&str] = &["ssh", "k8s", "db", "desktop", "app"];
 
-const LISTINGS: &[&str] = &["recent"];
+/// Commands that take --since/--from/--to.
+const WINDOWED: &[&str] = &["recent", "search", "triage", "hunt", "pivot", "request"];
+const DATED: &[&str] = &[
+    "recent",
+    "search",
+    "triage",
+    "hunt",
+    "pivot",
+    "request",
+    "compliance",
+];
+const KINDED: &[&str] = &["recent", "search", "triage", "hunt", "compliance"];
+/// Commands built on session search, which fall back to `recordings ls` without it.
+const SEARCHING: &[&str] = &["search", "triage", "hunt", "pivot", "request", "compliance"];
+const SEARCH: &[&str] = &["search"];
+pub const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
+pub const TECHNIQUES: &[&str] = &[
+    "privesc",
+    "persistence",
+    "ssh-tamper",
+    "exfil",
+    "secrets",
+    "kernel",
+    "recon",
+];
 
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
@@ -121,6 +151,148 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        name: "search",
+        aliases: &[],
+        summary: "Search session summaries (Enterprise) with tctl's filters",
+        about: "Searches the AI summaries of recorded sessions with `tctl recordings search` \
+                (Teleport Enterprise with Identity Security, v18.8.0+), with every filter tctl \
+                has, and keeps --min-severity client-side (the server ignores it). Results are \
+                riskiest first. Only summarized sessions are searchable: an empty result is not \
+                proof that nothing happened. When the cluster cannot search, the same window is \
+                listed with `tctl recordings ls` instead (unless --no-fallback). A query that \
+                starts with - goes after --.",
+        operands: &[Operand {
+            name: "QUERY",
+            help: "words to search for (hybrid keyword and semantic search); none = filters only",
+            required: false,
+            many: true,
+            complete: Complete::Nothing,
+        }],
+        examples: &[
+            (
+                "tsh-review search sudo to root --since 30d",
+                "sessions whose summary matches the query",
+            ),
+            (
+                "tsh-review search --kind db --label env=prod --min-severity high",
+                "risky production database sessions of the last week",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "triage",
+        aliases: &[],
+        summary: "The riskiest sessions of the week, highest severity first",
+        about: "SOC triage: a flag-only session search (no query, so the sample is unbiased) \
+                over the last 7 days, keeping sessions of severity --min-severity (default \
+                medium) or higher, highest first. Sessions without a severity (common for \
+                databases) are counted under the table; --unscored lists them.",
+        operands: &[],
+        examples: &[
+            ("tsh-review triage", "medium or higher, last 7 days"),
+            (
+                "tsh-review triage --min-severity high --since 24h",
+                "only high and critical, last day",
+            ),
+            (
+                "tsh-review triage --unscored",
+                "the sessions search could not score",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "compliance",
+        aliases: &[],
+        summary: "Review production access for a period, grouped by user and target",
+        about: "A periodic access review: every summarized session of the period (default: the \
+                last full calendar quarter; --quarter 2026Q3 or --from/--to) with --label \
+                (default env=prod), complete past tctl's --limit by splitting the period, grouped \
+                by user and target. Medium or higher is marked follow-up, unscored sessions \
+                needs-review, and each has its web player link. The markdown and csv outputs \
+                are auditable artefacts: period, filters, source, generated-at, reviewer (your \
+                tsh user) and whether the result is complete.",
+        operands: &[],
+        examples: &[
+            (
+                "tsh-review compliance --format markdown > review-2026Q3.md",
+                "last quarter's production access as a report",
+            ),
+            (
+                "tsh-review compliance --quarter 2026Q2 --label env=prod,team=payments --format csv",
+                "one team, one quarter, for a spreadsheet",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "hunt",
+        aliases: &[],
+        summary: "Sweep for an attacker technique (privesc, persistence, exfil...)",
+        about: "Threat hunting over session summaries with built-in queries for privesc, \
+                persistence, ssh-tamper, exfil (database sessions), secrets, kernel and recon \
+                (--list shows them), or your own --query TEXT, or exact --keyword TOKENs \
+                (keyword search mode). Default window: 7 days. Results are triaged by severity; \
+                unscored sessions are kept.",
+        operands: &[Operand {
+            name: "TECHNIQUE",
+            help: "privesc, persistence, ssh-tamper, exfil, secrets, kernel or recon",
+            required: false,
+            many: false,
+            complete: Complete::Choices,
+        }],
+        examples: &[
+            (
+                "tsh-review hunt privesc",
+                "privilege escalation in the last week",
+            ),
+            (
+                "tsh-review hunt exfil --since 30d",
+                "bulk exports from databases",
+            ),
+            (
+                "tsh-review hunt --keyword insmod --keyword modprobe",
+                "exact tokens",
+            ),
+            (
+                "tsh-review hunt --list",
+                "the built-in techniques and their queries",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "pivot",
+        aliases: &[],
+        summary: "What one user did on one host, oldest first",
+        about: "Incident response: the sessions of --user on --host in a window (default 7 \
+                days), oldest first, from session search; when the cluster cannot search, the \
+                same question is answered from `tctl recordings ls`. Follow up with \
+                `tsh-review play` or `download`.",
+        operands: &[],
+        examples: &[(
+            "tsh-review pivot --user mallory --host web-01.prod --since 14d",
+            "mallory's sessions on web-01.prod",
+        )],
+    },
+    CommandSpec {
+        name: "request",
+        aliases: &[],
+        summary: "Everything done under one access request, by user and time",
+        about: "Reviews an access request: every session that used it (default window: 30 \
+                days), grouped by user and in time order. Attacks can be split across several \
+                just-in-time sessions, so review the set together. Without search, the access \
+                request ids of `tctl recordings ls` answer the same question.",
+        operands: &[Operand {
+            name: "ID",
+            help: "the access request id",
+            required: true,
+            many: false,
+            complete: Complete::Nothing,
+        }],
+        examples: &[(
+            "tsh-review request a9c97e9f-1dc3-44b2-9a1e-a4e169614065",
+            "the sessions under that request",
+        )],
+    },
+    CommandSpec {
         name: "help",
         aliases: &[],
         summary: "Show help for tsh-review or one of its commands",
@@ -129,6 +301,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             name: "COMMAND",
             help: "the command to explain",
             required: false,
+            many: false,
             complete: Complete::Command,
         }],
         examples: &[("tsh-review help recent", "all options of `recent`")],
@@ -212,11 +385,11 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "since",
         short: None,
         value: Some("DURATION"),
-        help: "Window ending now: 90m, 24h, 7d, 2w",
+        help: "Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)",
         choices: &[],
         default: Some("24h"),
         env: None,
-        scope: Scope::Commands(LISTINGS),
+        scope: Scope::Commands(WINDOWED),
         complete: Complete::Nothing,
         repeatable: false,
     },
@@ -228,7 +401,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: None,
         env: None,
-        scope: Scope::Commands(LISTINGS),
+        scope: Scope::Commands(DATED),
         complete: Complete::Nothing,
         repeatable: false,
     },
@@ -240,7 +413,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: None,
         env: None,
-        scope: Scope::Commands(LISTINGS),
+        scope: Scope::Commands(DATED),
         complete: Complete::Nothing,
         repeatable: false,
     },
@@ -248,11 +421,11 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "limit",
         short: None,
         value: Some("N"),
-        help: "Most sessions to ask tctl for, per call (like tctl's --limit)",
+        help: "Most sessions to ask tctl for, per call (triage 200, compliance 500)",
         choices: &[],
         default: Some("50"),
         env: None,
-        scope: Scope::Commands(LISTINGS),
+        scope: Scope::Commands(DATED),
         complete: Complete::Nothing,
         repeatable: false,
     },
@@ -260,11 +433,11 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "kind",
         short: None,
         value: Some("KIND"),
-        help: "Only sessions of this kind",
+        help: "Only sessions of this kind (search has no app sessions)",
         choices: KINDS,
         default: None,
         env: None,
-        scope: Scope::Commands(LISTINGS),
+        scope: Scope::Commands(KINDED),
         complete: Complete::Choices,
         repeatable: true,
     },
@@ -276,9 +449,249 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: None,
         env: None,
-        scope: Scope::Commands(LISTINGS),
+        scope: Scope::Commands(&["recent", "pivot"]),
         complete: Complete::Nothing,
         repeatable: false,
+    },
+    FlagSpec {
+        long: "host",
+        short: None,
+        value: Some("HOST"),
+        help: "The host (resource name) the user worked on",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["pivot"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "username",
+        short: None,
+        value: Some("USER"),
+        help: "Sessions of this Teleport user",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "role",
+        short: None,
+        value: Some("ROLE"),
+        help: "Sessions of users holding this role",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: true,
+    },
+    FlagSpec {
+        long: "resource-kind",
+        short: None,
+        value: Some("KIND"),
+        help: "Kind of resource",
+        choices: &["node", "kube_cluster", "db"],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Choices,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "resource-name",
+        short: None,
+        value: Some("NAME"),
+        help: "Name of the resource (host, cluster, database)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "label",
+        short: None,
+        value: Some("K=V,..."),
+        help: "Resource labels, all required (compliance: default env=prod)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["search", "compliance"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "access-request",
+        short: None,
+        value: Some("ID"),
+        help: "Sessions under this access request",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: true,
+    },
+    FlagSpec {
+        long: "server-hostname",
+        short: None,
+        value: Some("HOST"),
+        help: "SSH sessions on this host name",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "server-addr",
+        short: None,
+        value: Some("ADDR"),
+        help: "SSH sessions on this server address",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "pod-namespace",
+        short: None,
+        value: Some("NS"),
+        help: "Kubernetes sessions in this namespace",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "pod-name",
+        short: None,
+        value: Some("POD"),
+        help: "Kubernetes sessions in this pod",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "database-name",
+        short: None,
+        value: Some("DB"),
+        help: "Database sessions on this database",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "search-mode",
+        short: None,
+        value: Some("MODE"),
+        help: "How the query matches",
+        choices: &["hybrid", "keyword", "embeddings"],
+        default: Some("hybrid"),
+        env: None,
+        scope: Scope::Commands(SEARCH),
+        complete: Complete::Choices,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "min-severity",
+        short: None,
+        value: Some("LEVEL"),
+        help: "Keep sessions of this severity or higher, filtered here (triage default medium)",
+        choices: SEVERITIES,
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["search", "triage"]),
+        complete: Complete::Choices,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "unscored",
+        short: None,
+        value: None,
+        help: "List the sessions without a severity instead",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["triage"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "no-fallback",
+        short: None,
+        value: None,
+        help: "Fail (exit 5) instead of listing with recordings ls when search is unavailable",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(SEARCHING),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "quarter",
+        short: None,
+        value: Some("YYYYQN"),
+        help: "The calendar quarter to review, e.g. 2026Q3 (default: the last full one)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["compliance"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "list",
+        short: None,
+        value: None,
+        help: "List the built-in techniques and their queries",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["hunt"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "query",
+        short: None,
+        value: Some("TEXT"),
+        help: "Hunt with your own query instead of a technique",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["hunt"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "keyword",
+        short: None,
+        value: Some("TOKEN"),
+        help: "Hunt for an exact token (keyword search mode)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["hunt"]),
+        complete: Complete::Nothing,
+        repeatable: true,
     },
     FlagSpec {
         long: "help",

@@ -5,11 +5,13 @@
 use jiff::{SignedDuration, Timestamp};
 
 use crate::error::Error;
-use crate::teleport::Cluster;
 use crate::teleport::ls::{LsEvent, LsQuery, parse_events};
+use crate::teleport::search::{SearchQuery, Summary, parse_summaries};
+use crate::teleport::{Cluster, Searched};
 use crate::window::midnight;
 
 const LS: &str = include_str!("ls.json");
+const SEARCH: &str = include_str!("search.json");
 /// "Now" when the data was written.
 const ANCHOR: &str = "2026-06-03T21:00:00Z";
 
@@ -27,15 +29,42 @@ impl Demo {
         }
     }
 
+    /// The login a demo reviewer would have.
+    pub fn profile() -> crate::teleport::tsh::Profile {
+        crate::teleport::tsh::Profile {
+            proxy_url: "https://demo.teleport.example:443".into(),
+            proxy: "demo.teleport.example:443".into(),
+            cluster: "demo.teleport.example".into(),
+            username: "demo-reviewer".into(),
+            roles: vec!["auditor".into()],
+            valid_until: None,
+        }
+    }
+
     fn moved(&self, t: Option<Timestamp>) -> Option<Timestamp> {
         t.and_then(|t| t.checked_add(self.shift).ok())
     }
+
+    /// tctl's reading of a date pair: from 00:00 of `from` to 00:00 of `to`, or to now.
+    fn range(
+        &self,
+        from: Option<jiff::civil::Date>,
+        to: Option<jiff::civil::Date>,
+    ) -> (Timestamp, Timestamp) {
+        (
+            from.map_or(Timestamp::MIN, midnight),
+            to.map_or(self.now, midnight),
+        )
+    }
+}
+
+fn broken(e: serde_json::Error) -> Error {
+    Error::failure(format!("the built-in demo data is broken: {e}"))
 }
 
 impl Cluster for Demo {
     fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
-        let from = midnight(q.from);
-        let to = q.to.map_or(self.now, midnight);
+        let (from, to) = self.range(Some(q.from), q.to);
         let mut events = Vec::new();
         parse_events(LS.as_bytes(), &mut |mut e| {
             e.time = self.moved(e.time);
@@ -45,23 +74,89 @@ impl Cluster for Demo {
                 events.push(e);
             }
         })
-        .map_err(|e| Error::failure(format!("the built-in demo data is broken: {e}")))?;
+        .map_err(broken)?;
         events.sort_by_key(|e| std::cmp::Reverse(e.time));
         events.truncate(q.limit as usize);
         let n = events.len();
         events.into_iter().for_each(sink);
         Ok(n)
     }
+
+    fn search(&self, q: &SearchQuery, sink: &mut dyn FnMut(Summary)) -> Result<Searched, Error> {
+        let (from, to) = self.range(q.from, q.to);
+        let mut found = Vec::new();
+        parse_summaries(SEARCH.as_bytes(), &mut |mut s| {
+            s.shift(self.shift);
+            if s.start().is_some_and(|t| from <= t && t < to) && matches(q, &s) {
+                found.push(s);
+            }
+        })
+        .map_err(broken)?;
+        found.sort_by_key(|s| std::cmp::Reverse(s.start()));
+        found.truncate(q.limit as usize);
+        let n = found.len();
+        for mut s in found {
+            // Real tctl never prints the prose summary.
+            s.prose = None;
+            sink(s);
+        }
+        Ok(Searched::Done(n))
+    }
+}
+
+/// The server's filters, as the demo understands them: every filter must hold, repeated flags
+/// match any of their values, and a query matches when any word is in the prose summary.
+fn matches(q: &SearchQuery, s: &Summary) -> bool {
+    let eq =
+        |want: &Option<String>, have: Option<&str>| want.as_deref().is_none_or(|w| have == Some(w));
+    let prose = s.prose.as_deref().unwrap_or("").to_lowercase();
+    let words: Vec<String> = q
+        .words
+        .iter()
+        .flat_map(|w| w.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    let labels_match = q.labels.as_deref().is_none_or(|spec| {
+        spec.split(',')
+            .filter(|p| !p.is_empty())
+            .all(|pair| match pair.split_once('=') {
+                Some((k, v)) => s.resource_labels.get(k).map(String::as_str) == Some(v),
+                None => false,
+            })
+    });
+    (q.kinds.is_empty()
+        || q.kinds
+            .iter()
+            .any(|k| s.kind.as_deref() == Some(k.as_str())))
+        && eq(&q.username, s.username.as_deref())
+        && (q.roles.is_empty() || q.roles.iter().any(|r| s.user_roles.contains(r)))
+        && eq(&q.resource_kind, s.resource_kind.as_deref())
+        && eq(&q.resource_name, s.resource_name.as_deref())
+        && labels_match
+        && (q.access_requests.is_empty()
+            || q.access_requests
+                .iter()
+                .any(|r| s.access_request_ids.contains(r)))
+        && eq(&q.server_hostname, s.property("Ssh", "server_hostname"))
+        && eq(&q.server_addr, s.property("Ssh", "server_addr"))
+        && eq(&q.pod_namespace, s.property("Kubernetes", "pod_namespace"))
+        && eq(&q.pod_name, s.property("Kubernetes", "pod_name"))
+        && eq(&q.database_name, s.property("Database", "database_name"))
+        && (words.is_empty() || words.iter().any(|w| prose.contains(w.as_str())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::Kind;
     use crate::teleport::ls::Normalizer;
+    use crate::teleport::search::session;
+
+    const NOW: &str = "2026-11-23T12:00:00Z";
 
     #[test]
-    fn demo_data_answers_like_tctl() {
-        let now: Timestamp = "2026-11-23T12:00:00Z".parse().unwrap();
+    fn demo_data_answers_ls_like_tctl() {
+        let now: Timestamp = NOW.parse().unwrap();
         let demo = Demo::new(now);
         let q = LsQuery {
             from: "2026-11-22".parse().unwrap(),
@@ -73,7 +168,7 @@ mod tests {
         let found = n.finish();
         assert!(rows > 10, "{rows}");
         assert!(found.sessions.iter().all(|s| s.when().unwrap() <= now));
-        for kind in crate::session::Kind::ALL {
+        for kind in Kind::ALL {
             assert!(
                 found.sessions.iter().any(|s| s.kind == kind),
                 "{kind:?} missing"
@@ -81,5 +176,59 @@ mod tests {
         }
         let limited = demo.ls(&LsQuery { limit: 3, ..q }, &mut |_| {}).unwrap();
         assert_eq!(limited, 3);
+    }
+
+    fn search(q: SearchQuery) -> Vec<crate::session::Session> {
+        let demo = Demo::new(NOW.parse().unwrap());
+        let mut out = Vec::new();
+        let r = demo.search(&q, &mut |s| {
+            assert!(s.prose.is_none(), "the prose never leaves the demo");
+            out.push(session(s).unwrap());
+        });
+        assert!(matches!(r, Ok(Searched::Done(_))));
+        out
+    }
+
+    #[test]
+    fn demo_search_filters_like_the_server() {
+        let week = SearchQuery {
+            from: Some("2026-11-16".parse().unwrap()),
+            limit: 500,
+            ..SearchQuery::default()
+        };
+        let all = search(week.clone());
+        assert!(all.len() > 15, "{}", all.len());
+        assert!(
+            all.windows(2).all(|w| w[0].start >= w[1].start),
+            "newest first"
+        );
+        let dbs = search(SearchQuery {
+            kinds: vec![Kind::Db],
+            ..week.clone()
+        });
+        assert!(!dbs.is_empty() && dbs.iter().all(|s| s.kind == Kind::Db));
+        assert!(
+            dbs.iter().any(|s| s.severity.is_none()),
+            "unscored databases"
+        );
+        let sudo = search(SearchQuery {
+            words: vec!["sudo".into()],
+            ..week.clone()
+        });
+        assert!(!sudo.is_empty() && sudo.len() < all.len());
+        let mallory = search(SearchQuery {
+            username: Some("mallory".into()),
+            resource_name: Some("web-01.prod".into()),
+            ..week.clone()
+        });
+        assert!(mallory.len() >= 3, "{}", mallory.len());
+        let prod = search(SearchQuery {
+            labels: Some("env=prod".into()),
+            ..week
+        });
+        assert!(
+            prod.iter()
+                .all(|s| s.labels.get("env").map(String::as_str) == Some("prod"))
+        );
     }
 }

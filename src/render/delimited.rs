@@ -15,7 +15,7 @@ pub enum Dialect {
     Csv,
 }
 
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "id",
     "kind",
     "user",
@@ -26,9 +26,10 @@ pub const COLUMNS: [&str; 10] = [
     "duration_ms",
     "severity",
     "flags",
+    "web_url",
 ];
 
-fn fields(s: &Session) -> [Cow<'_, str>; 10] {
+fn fields(s: &Session) -> [Cow<'_, str>; 11] {
     let time = |t: Option<jiff::Timestamp>| t.map_or(Cow::Borrowed(""), |t| rfc3339(t).into());
     [
         escape(&s.id),
@@ -47,6 +48,7 @@ fn fields(s: &Session) -> [Cow<'_, str>; 10] {
             .collect::<Vec<_>>()
             .join(",")
             .into(),
+        escape(s.web_url.as_deref().unwrap_or("")),
     ]
 }
 
@@ -115,14 +117,14 @@ mod tests {
             Origin::Ls,
         );
         t.target = "=HYPERLINK(\"http://x\")".into();
-        Listing {
-            window: Window {
+        Listing::new(
+            Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),
                 to: "2026-06-03T21:00:00Z".parse().unwrap(),
             },
-            sessions: vec![s, t],
-            notes: vec![],
-        }
+            "ended",
+            vec![s, t],
+        )
     }
 
     fn render(d: Dialect) -> String {
@@ -148,7 +150,8 @@ mod tests {
                 "2026-06-03T20:31:00Z",
                 "59500",
                 "medium",
-                "suspicious-text,non-interactive"
+                "suspicious-text,non-interactive",
+                ""
             ]
         );
         assert_eq!(lines[1].split('\t').count(), COLUMNS.len());
@@ -165,7 +168,7 @@ mod tests {
             lines[1]
         );
         assert!(
-            lines[1].ends_with(",medium,\"suspicious-text,non-interactive\""),
+            lines[1].ends_with(",medium,\"suspicious-text,non-interactive\","),
             "{}",
             lines[1]
         );

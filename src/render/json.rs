@@ -61,7 +61,7 @@ impl<'a> Record<'a> {
             access_requests: &s.access_requests,
             source: s.origin.as_str(),
             flags: s.flags.iter().map(|f| f.as_str()).collect(),
-            web_url: None,
+            web_url: s.web_url.clone(),
         }
     }
 }
@@ -89,14 +89,14 @@ mod tests {
         s.target = "web\u{202e}01\x1b[2J".into();
         s.severity = Some(Severity::High);
         s.labels.insert("env".into(), "prod".into());
-        let l = Listing {
-            window: Window {
+        let l = Listing::new(
+            Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),
                 to: "2026-06-03T21:00:00Z".parse().unwrap(),
             },
-            sessions: vec![s],
-            notes: vec![],
-        };
+            "ended",
+            vec![s],
+        );
         let mut out = Vec::new();
         write(&mut out, &l).unwrap();
         let text = String::from_utf8(out).unwrap();

@@ -52,7 +52,7 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
 
 /// Escaped for the terminal, then for markdown: a value must not close its cell, start a link
 /// or an HTML tag, or turn into emphasis.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     let mut out = String::new();
     for c in escape(text).chars() {
         if matches!(
@@ -81,14 +81,14 @@ mod tests {
         );
         s.user = "a|b".into();
         s.target = "[click](javascript:x) <img>\x1b[2J".into();
-        let l = Listing {
-            window: Window {
+        let l = Listing::new(
+            Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),
                 to: "2026-06-03T21:00:00Z".parse().unwrap(),
             },
-            sessions: vec![s],
-            notes: vec![],
-        };
+            "ended",
+            vec![s],
+        );
         let mut out = Vec::new();
         write(&mut out, &l).unwrap();
         let text = String::from_utf8(out).unwrap();

@@ -54,6 +54,7 @@ pub fn listing(
     format: Format,
     style: &Style,
 ) -> io::Result<()> {
+    preamble(out, l, format, style)?;
     match format {
         Format::Table => table::write(out, l, style)?,
         Format::Tsv => delimited::write(out, l, delimited::Dialect::Tsv)?,
@@ -80,4 +81,45 @@ pub fn listing(
         }
     }
     out.flush()
+}
+
+/// The title and the report facts that make a listing an artefact: a heading and a list in
+/// human formats, `#` comment lines ahead of CSV.
+fn preamble(out: &mut dyn Write, l: &Listing, format: Format, style: &Style) -> io::Result<()> {
+    match format {
+        Format::Table => {
+            if let Some(title) = &l.title {
+                let title = sanitize::escape(title);
+                if style.color {
+                    writeln!(out, "{}", nu_ansi_term::Style::new().bold().paint(title))?;
+                } else {
+                    writeln!(out, "{title}")?;
+                }
+            }
+            for (key, value) in &l.report {
+                writeln!(out, "{key}: {}", sanitize::escape(value))?;
+            }
+            if l.title.is_some() || !l.report.is_empty() {
+                writeln!(out)?;
+            }
+        }
+        Format::Markdown => {
+            if let Some(title) = &l.title {
+                writeln!(out, "## {}\n", markdown::cell(title))?;
+            }
+            for (key, value) in &l.report {
+                writeln!(out, "- **{key}**: {}", markdown::cell(value))?;
+            }
+            if !l.report.is_empty() {
+                writeln!(out)?;
+            }
+        }
+        Format::Csv => {
+            for (key, value) in &l.report {
+                write!(out, "# {key}: {}\r\n", sanitize::escape(value))?;
+            }
+        }
+        Format::Tsv | Format::Json => {}
+    }
+    Ok(())
 }

@@ -107,7 +107,24 @@ pub fn write(out: &mut dyn Write, l: &Listing, style: &Style) -> io::Result<()> 
     } else {
         writeln!(out, "{header}")?;
     }
+    let mut group = None;
     for (session, row) in l.sessions.iter().zip(&rows) {
+        let key = l.grouping.key(session);
+        if key.is_some() && key != group {
+            let k = key.as_deref().unwrap_or_default();
+            let n = l
+                .sessions
+                .iter()
+                .filter(|t| l.grouping.key(t).as_deref() == Some(k))
+                .count();
+            let heading = truncate(&format!("▸ {} ({n})", escape(k)), style.width).into_owned();
+            if style.color {
+                writeln!(out, "{}", Paint::new().bold().paint(heading))?;
+            } else {
+                writeln!(out, "{heading}")?;
+            }
+            group = key;
+        }
         let mut line = String::new();
         for (i, ((col, cell), &w)) in cols.iter().zip(row).zip(&widths).enumerate() {
             if i > 0 {
@@ -187,14 +204,14 @@ mod tests {
     use crate::window::Window;
 
     fn listing(sessions: Vec<Session>) -> Listing {
-        Listing {
-            window: Window {
+        Listing::new(
+            Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),
                 to: "2026-06-03T21:00:00Z".parse().unwrap(),
             },
+            "ended",
             sessions,
-            notes: vec![],
-        }
+        )
     }
 
     fn session(id: &str, user: &str, target: &str) -> Session {

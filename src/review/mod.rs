@@ -1,22 +1,85 @@
-//! The review workflows: pure functions from sessions to listings, unit-testable without
-//! processes. They ask a `Cluster` for data and never print.
+//! The review workflows: functions from a `Cluster` to listings, unit-testable without
+//! processes. They never print.
 
 pub mod annotate;
+pub mod compliance;
+pub mod fetch;
+pub mod hunt;
+pub mod pivot;
 pub mod recent;
+pub mod request;
+pub mod search;
 pub mod suspicious;
+pub mod triage;
+
+#[cfg(test)]
+pub mod canned;
 
 use std::collections::BTreeMap;
 
-use crate::session::Session;
+use crate::session::{Flag, Session};
 use crate::teleport::ls::LsQuery;
 use crate::window::Window;
 
 /// What a workflow found, ready for any renderer.
 #[derive(Debug)]
 pub struct Listing {
+    /// A heading for human formats, e.g. "Triage: severity medium or higher".
+    pub title: Option<String>,
     pub window: Window,
+    /// How the window applies: "ended" (recordings ls) or "started" (search).
+    pub verb: &'static str,
     pub sessions: Vec<Session>,
+    pub grouping: Grouping,
+    /// Facts that make a listing an auditable artefact (period, filters, reviewer...).
+    pub report: Vec<(&'static str, String)>,
     pub notes: Vec<Note>,
+}
+
+impl Listing {
+    pub fn new(window: Window, verb: &'static str, sessions: Vec<Session>) -> Listing {
+        Listing {
+            title: None,
+            window,
+            verb,
+            sessions,
+            grouping: Grouping::None,
+            report: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds the suspicious-text note when a row carries the flag.
+    pub fn note_suspicious(&mut self) {
+        let n = self
+            .sessions
+            .iter()
+            .filter(|s| s.flags.contains(&Flag::SuspiciousText))
+            .count();
+        if n > 0 {
+            self.notes.push(Note::Suspicious(n));
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    None,
+    /// Sessions grouped by user, in time order within each group.
+    User,
+    /// By user, then target.
+    UserTarget,
+}
+
+impl Grouping {
+    /// The group a session belongs to, raw (renderers escape it), or None when ungrouped.
+    pub fn key(self, s: &Session) -> Option<String> {
+        match self {
+            Grouping::None => None,
+            Grouping::User => Some(s.user.clone()),
+            Grouping::UserTarget => Some(format!("{} on {}", s.user, s.target)),
+        }
+    }
 }
 
 /// Things the reader must know to interpret a listing correctly.
@@ -24,10 +87,27 @@ pub struct Listing {
 pub enum Note {
     /// A call returned exactly its limit: more sessions may exist.
     Partial { limit: u32, calls: Vec<LsQuery> },
+    /// A search returned exactly its limit.
+    SearchPartial { limit: u32 },
     /// Events of types this tool does not know were skipped.
     UnknownEvents(BTreeMap<String, usize>),
-    /// Events without a session id were skipped.
-    WithoutId(usize),
+    /// Events or summaries without a session id, or of an unknown kind, were skipped.
+    Skipped(usize),
     /// Rows whose free text reads like instructions.
     Suspicious(usize),
+    /// Search is unavailable: what tctl said, what the capability probe knows (if cached),
+    /// and that the listing comes from `recordings ls` instead.
+    SearchUnavailable { said: String, probe: Option<String> },
+    /// Search filters that `recordings ls` cannot apply, so the fallback ignored them.
+    IgnoredByFallback(Vec<&'static str>),
+    /// An empty search: only summarized sessions are searchable; how many recordings exist.
+    OnlySummarized { recordings: usize, capped: bool },
+    /// Sessions without a severity that a severity filter left out, and how to see them.
+    Unscored { count: usize, command: String },
+    /// The standing caveat under every severity table.
+    SeverityCaveat,
+    /// Access-request sessions must be reviewed as a set.
+    JitCaveat,
+    /// Splitting the window could not get under the limit: results are incomplete.
+    Incomplete { days: Vec<String> },
 }

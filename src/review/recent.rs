@@ -3,13 +3,12 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::annotate::annotate;
-use super::{Listing, Note};
+use super::Listing;
+use super::fetch::{newest_first, recordings};
 use crate::error::Error;
-use crate::session::{Kind, Session};
+use crate::session::Kind;
 use crate::teleport::Cluster;
-use crate::teleport::ls::{Normalizer, plan};
-use crate::window::{Window, WindowArgs, resolve};
+use crate::window::{Window, WindowArgs};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecentArgs {
@@ -21,100 +20,44 @@ pub struct RecentArgs {
 
 pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24);
 
-/// The window the user asked for; resolved before anything runs, so a mistake costs no call.
-pub fn window(args: &RecentArgs, now: Timestamp) -> Result<Window, Error> {
-    resolve(&args.window, now, DEFAULT_SINCE).map_err(Error::usage)
-}
-
 pub fn recent(
     cluster: &dyn Cluster,
     args: &RecentArgs,
     window: Window,
     now: Timestamp,
 ) -> Result<Listing, Error> {
-    let mut normalizer = Normalizer::default();
-    let mut partial = Vec::new();
-    for call in plan(&window, now, args.limit) {
-        let rows = cluster.ls(&call, &mut |event| normalizer.push(event))?;
-        if rows >= args.limit as usize {
-            partial.push(call);
-        }
-    }
-    let found = normalizer.finish();
-    // tctl answers in whole days: trim to the exact window the user asked for.
-    let mut sessions: Vec<Session> = found
-        .sessions
-        .into_iter()
-        .filter(|s| s.when().is_none_or(|t| window.contains(t)))
-        .filter(|s| args.kinds.is_empty() || args.kinds.contains(&s.kind))
-        .filter(|s| args.user.as_ref().is_none_or(|u| &s.user == u))
-        .collect();
-    // Newest first by start, the time a reviewer reads in the table.
-    sessions.sort_by(|a, b| {
-        let start = |s: &Session| s.start.or(s.end);
-        start(b).cmp(&start(a)).then_with(|| a.id.cmp(&b.id))
-    });
-    sessions.iter_mut().for_each(annotate);
-
-    let mut notes = Vec::new();
-    if !partial.is_empty() {
-        notes.push(Note::Partial {
-            limit: args.limit,
-            calls: partial,
-        });
-    }
-    if !found.unknown.is_empty() {
-        notes.push(Note::UnknownEvents(found.unknown));
-    }
-    if found.without_id > 0 {
-        notes.push(Note::WithoutId(found.without_id));
-    }
-    let suspicious = sessions
-        .iter()
-        .filter(|s| s.flags.contains(&crate::session::Flag::SuspiciousText))
-        .count();
-    if suspicious > 0 {
-        notes.push(Note::Suspicious(suspicious));
-    }
-    Ok(Listing {
-        window,
-        sessions,
-        notes,
-    })
+    let (mut sessions, notes) = recordings(cluster, window, now, args.limit)?;
+    sessions.retain(|s| args.kinds.is_empty() || args.kinds.contains(&s.kind));
+    sessions.retain(|s| args.user.as_ref().is_none_or(|u| &s.user == u));
+    newest_first(&mut sessions);
+    let mut listing = Listing::new(window, "ended", sessions);
+    listing.notes = notes;
+    listing.note_suspicious();
+    Ok(listing)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::teleport::ls::{LsEvent, LsQuery};
-    use std::cell::RefCell;
+    use crate::review::Note;
+    use crate::review::canned::{Canned, NOW, ls_event};
+    use crate::teleport::ls::LsEvent;
+    use crate::window::resolve;
 
-    /// A cluster that answers every call from a fixed list and records the calls.
-    struct Canned {
-        events: Vec<(&'static str, &'static str, &'static str)>,
-        calls: RefCell<Vec<LsQuery>>,
-    }
-
-    impl Cluster for Canned {
-        fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
-            self.calls.borrow_mut().push(q.clone());
-            let mut n = 0;
-            for (sid, kind, time) in self.events.iter().take(q.limit as usize) {
-                let event = match *kind {
-                    "db" => "db.session.end",
-                    _ => "session.end",
-                };
-                sink(LsEvent {
-                    event: Some(event.into()),
-                    sid: Some(sid.to_string()),
-                    user: Some(if *kind == "db" { "bob" } else { "alice" }.into()),
-                    time: Some(time.parse().unwrap()),
-                    ..LsEvent::default()
-                });
-                n += 1;
-            }
-            Ok(n)
-        }
+    fn canned() -> Canned {
+        let c = Canned::default();
+        let db = LsEvent {
+            event: Some("db.session.end".into()),
+            user: Some("bob".into()),
+            ..ls_event("b", "2026-06-03T19:00:00Z")
+        };
+        c.ls.borrow_mut().extend([
+            ls_event("a", "2026-06-03T20:50:00Z"),
+            db,
+            ls_event("c", "2026-06-03T05:00:00Z"),
+            ls_event("d", "2026-06-02T22:00:00Z"),
+        ]);
+        c
     }
 
     fn args(since: &str) -> RecentArgs {
@@ -129,23 +72,10 @@ mod tests {
         }
     }
 
-    const NOW: &str = "2026-06-03T21:00:00Z";
-
-    fn canned() -> Canned {
-        Canned {
-            events: vec![
-                ("a", "ssh", "2026-06-03T20:50:00Z"),
-                ("b", "db", "2026-06-03T19:00:00Z"),
-                ("c", "ssh", "2026-06-03T05:00:00Z"),
-                ("d", "ssh", "2026-06-02T22:00:00Z"),
-            ],
-            calls: RefCell::new(vec![]),
-        }
-    }
-
     fn run(c: &Canned, a: &RecentArgs) -> Listing {
         let now = NOW.parse().unwrap();
-        recent(c, a, window(a, now).unwrap(), now).unwrap()
+        let window = resolve(&a.window, now, DEFAULT_SINCE).unwrap();
+        recent(c, a, window, now).unwrap()
     }
 
     fn ids(l: &Listing) -> Vec<&str> {
@@ -154,17 +84,13 @@ mod tests {
 
     #[test]
     fn sub_day_windows_are_trimmed_exactly() {
-        let c = canned();
-        let l = run(&c, &args("90m"));
-        assert_eq!(ids(&l), ["a"]);
-        assert_eq!(c.calls.borrow()[0].from.to_string(), "2026-06-03");
+        assert_eq!(ids(&run(&canned(), &args("90m"))), ["a"]);
     }
 
     #[test]
     fn newest_first_with_kind_and_user_filters() {
         let c = canned();
-        let l = run(&c, &args("24h"));
-        assert_eq!(ids(&l), ["a", "b", "c", "d"]);
+        assert_eq!(ids(&run(&c, &args("24h"))), ["a", "b", "c", "d"]);
         let mut a = args("24h");
         a.kinds = vec![Kind::Db];
         assert_eq!(ids(&run(&c, &a)), ["b"]);
@@ -178,15 +104,10 @@ mod tests {
         let c = canned();
         let mut a = args("24h");
         a.limit = 2;
-        let l = run(&c, &a);
-        assert!(matches!(l.notes[0], Note::Partial { limit: 2, .. }));
-        let l = run(&c, &args("24h"));
-        assert!(l.notes.is_empty());
-    }
-
-    #[test]
-    fn a_bad_window_is_a_usage_error() {
-        let e = window(&args("soon"), NOW.parse().unwrap()).unwrap_err();
-        assert_eq!(e.code(), 2);
+        assert!(matches!(
+            run(&c, &a).notes[0],
+            Note::Partial { limit: 2, .. }
+        ));
+        assert!(run(&c, &args("24h")).notes.is_empty());
     }
 }

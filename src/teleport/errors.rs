@@ -12,6 +12,9 @@ pub enum Failure {
     Window,
     /// This tctl does not have the subcommand.
     UnknownCommand,
+    /// The cluster cannot search recordings (not Enterprise, Identity Security, Access Graph or
+    /// its PostgreSQL extensions missing).
+    SearchUnavailable,
     Other,
 }
 
@@ -83,7 +86,14 @@ fn for_matching(message: &str) -> String {
 pub fn classify(message: &str) -> Failure {
     let m = for_matching(message);
     let has = |needle: &str| m.contains(needle);
-    if has("access denied to perform action") {
+    if has("session search requires")
+        || has("sessionsearch")
+        || has("expected command but got \"search\"")
+        || has("unknown command \"search\"")
+        || has("unknown command 'search'")
+    {
+        Failure::SearchUnavailable
+    } else if has("access denied to perform action") {
         Failure::AccessDenied
     } else if has("not logged in")
         || has("no active profile")
@@ -152,9 +162,26 @@ mod tests {
             ),
             (
                 "expected command but got \"search\"",
-                Failure::UnknownCommand,
+                Failure::SearchUnavailable,
             ),
-            ("unknown command \"search\"", Failure::UnknownCommand),
+            ("unknown command \"search\"", Failure::SearchUnavailable),
+            ("expected command but got \"ls\"", Failure::UnknownCommand),
+            (
+                "session search requires Access Graph to be enabled with session recording support",
+                Failure::SearchUnavailable,
+            ),
+            (
+                "session search requires the pg_trgm PostgreSQL extension to be installed",
+                Failure::SearchUnavailable,
+            ),
+            (
+                "session search requires the pgvector PostgreSQL extension to be installed",
+                Failure::SearchUnavailable,
+            ),
+            (
+                "unknown service teleport.sessionsearch.v1.SessionSearchService",
+                Failure::SearchUnavailable,
+            ),
             ("connection refused", Failure::Other),
         ];
         for (text, want) in cases {

@@ -81,7 +81,7 @@ fn days_before(date: Date, days: i64) -> Date {
 }
 
 /// One element of the `recordings ls` array. Every field may be absent or of another type.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct LsEvent {
     #[serde(deserialize_with = "opt")]

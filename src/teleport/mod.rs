@@ -7,11 +7,25 @@ pub mod errors;
 pub mod lenient;
 pub mod locate;
 pub mod ls;
+pub mod probe;
 pub mod process;
+pub mod search;
 pub mod tctl;
+pub mod tsh;
+pub mod weblink;
 
 use crate::error::Error;
 use ls::{LsEvent, LsQuery};
+use search::{SearchQuery, Summary};
+
+/// The outcome of a search call.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Searched {
+    /// How many summaries the call printed.
+    Done(usize),
+    /// The cluster cannot search; what tctl said.
+    Unavailable(String),
+}
 
 /// A source of recordings with tctl's semantics: the real cluster through tctl, or the
 /// built-in demo cluster.
@@ -19,4 +33,8 @@ pub trait Cluster {
     /// One `recordings ls` call; events reach `sink` as they are read. Returns how many
     /// elements the call printed (to tell when it hit `--limit`).
     fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error>;
+
+    /// One `recordings search` call; summaries reach `sink` as they are read.
+    fn search(&self, query: &SearchQuery, sink: &mut dyn FnMut(Summary))
+    -> Result<Searched, Error>;
 }

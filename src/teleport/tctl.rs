@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::Cluster;
 use super::command::Program;
+use super::errors::Failure;
 use super::ls::{LsEvent, LsQuery, parse_events};
+use super::search::{SearchQuery, Summary, parse_summaries};
+use super::{Cluster, Searched};
 use crate::error::Error;
 
 pub struct Tctl {
@@ -29,5 +31,21 @@ impl Cluster for Tctl {
             .call("tctl recordings ls", &query.args(), |out| {
                 parse_events(out, sink).map_err(|e| e.to_string())
             })
+    }
+
+    fn search(
+        &self,
+        query: &SearchQuery,
+        sink: &mut dyn FnMut(Summary),
+    ) -> Result<Searched, Error> {
+        let what = "tctl recordings search";
+        let program = self.program();
+        match program.try_call(what, &query.args(), |out| {
+            parse_summaries(out, sink).map_err(|e| e.to_string())
+        })? {
+            Ok(n) => Ok(Searched::Done(n)),
+            Err(r) if r.failure == Failure::SearchUnavailable => Ok(Searched::Unavailable(r.said)),
+            Err(r) => Err(program.refused(what, &r)),
+        }
     }
 }

@@ -1,0 +1,138 @@
+//! The two ways to get sessions, shared by every workflow: `recordings ls` over a window
+//! (split and trimmed), and `recordings search` (with the fallback to ls when the cluster
+//! cannot search).
+
+use jiff::Timestamp;
+
+use super::Note;
+use super::annotate::annotate;
+use crate::error::{Error, Exit};
+use crate::session::Session;
+use crate::teleport::command::SEARCH_NEEDS;
+use crate::teleport::ls::{Normalizer, plan};
+use crate::teleport::search::{SearchQuery, session};
+use crate::teleport::{Cluster, Searched};
+use crate::window::{Window, midnight, utc_date};
+
+/// Every recording that ended in `window`, annotated, in no particular order, with the notes
+/// the reader needs (partial results, skipped events).
+pub fn recordings(
+    cluster: &dyn Cluster,
+    window: Window,
+    now: Timestamp,
+    limit: u32,
+) -> Result<(Vec<Session>, Vec<Note>), Error> {
+    let mut normalizer = Normalizer::default();
+    let mut partial = Vec::new();
+    for call in plan(&window, now, limit) {
+        let rows = cluster.ls(&call, &mut |event| normalizer.push(event))?;
+        if rows >= limit as usize {
+            partial.push(call);
+        }
+    }
+    let found = normalizer.finish();
+    // tctl answers in whole days: trim to the exact window.
+    let mut sessions: Vec<Session> = found
+        .sessions
+        .into_iter()
+        .filter(|s| s.when().is_none_or(|t| window.contains(t)))
+        .collect();
+    sessions.iter_mut().for_each(annotate);
+    let mut notes = Vec::new();
+    if !partial.is_empty() {
+        notes.push(Note::Partial {
+            limit,
+            calls: partial,
+        });
+    }
+    if !found.unknown.is_empty() {
+        notes.push(Note::UnknownEvents(found.unknown));
+    }
+    if found.without_id > 0 {
+        notes.push(Note::Skipped(found.without_id));
+    }
+    Ok((sessions, notes))
+}
+
+/// The dates tctl needs for a window: the enclosing days, with no end when it reaches today
+/// (tctl refuses an end in the future).
+pub fn search_dates(
+    window: &Window,
+    now: Timestamp,
+) -> (jiff::civil::Date, Option<jiff::civil::Date>) {
+    let last = utc_date(window.to);
+    let ceiling = if midnight(last) == window.to {
+        last
+    } else {
+        last.tomorrow().unwrap_or(last)
+    };
+    (
+        utc_date(window.from),
+        (midnight(ceiling) <= now).then_some(ceiling),
+    )
+}
+
+pub enum Found {
+    /// Sessions that started in the window, annotated; how many rows the call returned.
+    Sessions {
+        sessions: Vec<Session>,
+        rows: usize,
+        skipped: usize,
+    },
+    /// What tctl said when it could not search.
+    Unavailable(String),
+}
+
+/// One search call over `window` (its dates are set here); sessions trimmed to the window.
+pub fn search(
+    cluster: &dyn Cluster,
+    query: &SearchQuery,
+    window: Window,
+    now: Timestamp,
+) -> Result<Found, Error> {
+    let (from, to) = search_dates(&window, now);
+    let query = SearchQuery {
+        from: Some(from),
+        to,
+        ..query.clone()
+    };
+    let mut sessions = Vec::new();
+    let mut skipped = 0;
+    let outcome = cluster.search(&query, &mut |summary| match session(summary) {
+        Ok(s) => sessions.push(s),
+        Err(_) => skipped += 1,
+    })?;
+    let rows = match outcome {
+        Searched::Done(rows) => rows,
+        Searched::Unavailable(said) => return Ok(Found::Unavailable(said)),
+    };
+    sessions.retain(|s| s.start.or(s.end).is_none_or(|t| window.contains(t)));
+    sessions.iter_mut().for_each(annotate);
+    Ok(Found::Sessions {
+        sessions,
+        rows,
+        skipped,
+    })
+}
+
+/// The error for `--no-fallback` when search is unavailable.
+pub fn unavailable(said: &str) -> Error {
+    Error::new(Exit::SearchUnavailable, "this cluster cannot search session recordings")
+        .quoting("tctl", said)
+        .because(SEARCH_NEEDS)
+        .hint("drop --no-fallback to get the same window from `tctl recordings ls`, or run `tsh-review doctor` to see what is missing")
+}
+
+/// Newest first by start, the time a reviewer reads in the table.
+pub fn newest_first(sessions: &mut [Session]) {
+    sessions.sort_by(|a, b| {
+        let start = |s: &Session| s.start.or(s.end);
+        start(b).cmp(&start(a)).then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// Highest severity first (unscored last), then newest.
+pub fn riskiest_first(sessions: &mut [Session]) {
+    newest_first(sessions);
+    sessions.sort_by_key(|s| std::cmp::Reverse(s.severity));
+}

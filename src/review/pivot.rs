@@ -1,0 +1,94 @@
+//! `pivot`: what one user did on one host in a window. Search by user and resource; when the
+//! cluster cannot search, the same question is answered from `recordings ls`.
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::fetch::newest_first;
+use super::search::search_or_list;
+use super::{Listing, Note};
+use crate::error::Error;
+use crate::teleport::Cluster;
+use crate::teleport::search::SearchQuery;
+use crate::window::{Window, WindowArgs};
+
+pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PivotArgs {
+    pub window: WindowArgs,
+    pub user: String,
+    pub host: String,
+    pub limit: u32,
+    pub no_fallback: bool,
+}
+
+pub fn pivot(
+    cluster: &dyn Cluster,
+    args: &PivotArgs,
+    window: Window,
+    now: Timestamp,
+) -> Result<Listing, Error> {
+    let query = SearchQuery {
+        username: Some(args.user.clone()),
+        resource_name: Some(args.host.clone()),
+        limit: args.limit,
+        ..SearchQuery::default()
+    };
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback)?;
+    let mut sessions = found.sessions;
+    // In time order: an incident reads as a story.
+    newest_first(&mut sessions);
+    sessions.reverse();
+    let mut listing = Listing::new(
+        window,
+        if found.searched { "started" } else { "ended" },
+        sessions,
+    );
+    listing.title = Some(format!(
+        "What {} did on {}, oldest first",
+        crate::render::sanitize::escape(&args.user),
+        crate::render::sanitize::escape(&args.host)
+    ));
+    listing.notes = found.notes;
+    listing.note_suspicious();
+    if found.searched {
+        listing.notes.push(Note::SeverityCaveat);
+    }
+    Ok(listing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::canned::{Canned, NOW, ls_event};
+
+    #[test]
+    fn without_search_the_ls_listing_answers_for_user_and_host() {
+        let c = Canned::unavailable("expected command but got \"search\"");
+        c.ls.borrow_mut().extend([
+            ls_event("a", "2026-06-03T10:00:00Z"),
+            ls_event("b", "2026-06-02T10:00:00Z"),
+            crate::teleport::ls::LsEvent {
+                server_hostname: Some("db-01".into()),
+                ..ls_event("c", "2026-06-03T11:00:00Z")
+            },
+        ]);
+        let args = PivotArgs {
+            window: WindowArgs::default(),
+            user: "alice".into(),
+            host: "web-01".into(),
+            limit: 200,
+            no_fallback: false,
+        };
+        let w = Window {
+            from: "2026-05-27T21:00:00Z".parse().unwrap(),
+            to: NOW.parse().unwrap(),
+        };
+        let l = pivot(&c, &args, w, NOW.parse().unwrap()).unwrap();
+        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["b", "a"], "oldest first, db-01 left out");
+        let q = &c.searches.borrow()[0];
+        assert_eq!(q.username.as_deref(), Some("alice"));
+        assert_eq!(q.resource_name.as_deref(), Some("web-01"));
+    }
+}

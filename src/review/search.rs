@@ -1,0 +1,297 @@
+//! `search`: summarized sessions matching a query and tctl's filters, with severity applied
+//! client-side; and the fallback every search-based workflow shares when the cluster cannot
+//! search.
+
+use jiff::Timestamp;
+
+use super::fetch::{self, Found, riskiest_first};
+use super::{Listing, Note};
+use crate::error::Error;
+use crate::session::{Kind, Session, Severity};
+use crate::teleport::Cluster;
+use crate::teleport::search::SearchQuery;
+use crate::window::{Window, WindowArgs};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchArgs {
+    pub window: WindowArgs,
+    pub query: SearchQuery,
+    pub min_severity: Option<Severity>,
+    pub no_fallback: bool,
+}
+
+/// Sessions from search, or from `recordings ls` when the cluster cannot search.
+pub struct Sessions {
+    pub sessions: Vec<Session>,
+    pub notes: Vec<Note>,
+    /// False when the sessions came from the ls fallback (no severity, no query).
+    pub searched: bool,
+    /// The search hit its limit.
+    pub capped: bool,
+}
+
+/// Run one search over `window`; when search is unavailable, list the window with ls and apply
+/// the filters ls data can answer (unless `no_fallback`).
+pub fn search_or_list(
+    cluster: &dyn Cluster,
+    query: &SearchQuery,
+    window: Window,
+    now: Timestamp,
+    no_fallback: bool,
+) -> Result<Sessions, Error> {
+    match fetch::search(cluster, query, window, now)? {
+        Found::Sessions {
+            sessions,
+            rows,
+            skipped,
+        } => {
+            let mut notes = Vec::new();
+            let capped = rows >= query.limit as usize;
+            if capped {
+                notes.push(Note::SearchPartial { limit: query.limit });
+            }
+            if skipped > 0 {
+                notes.push(Note::Skipped(skipped));
+            }
+            Ok(Sessions {
+                sessions,
+                notes,
+                searched: true,
+                capped,
+            })
+        }
+        Found::Unavailable(said) if no_fallback => Err(fetch::unavailable(&said)),
+        Found::Unavailable(said) => {
+            let (filter, ignored) = fallback_filter(query);
+            let (mut sessions, ls_notes) =
+                fetch::recordings(cluster, window, now, query.limit.max(50))?;
+            sessions.retain(|s| filter(s));
+            let mut notes = vec![Note::SearchUnavailable { said, probe: None }];
+            if !ignored.is_empty() {
+                notes.push(Note::IgnoredByFallback(ignored));
+            }
+            notes.extend(ls_notes);
+            Ok(Sessions {
+                sessions,
+                notes,
+                searched: false,
+                capped: false,
+            })
+        }
+    }
+}
+
+/// The search filters that `recordings ls` data can answer, as a predicate, and the names of
+/// those it cannot (so the user is told they were ignored).
+pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<&'static str>) {
+    let mut ignored = Vec::new();
+    if q.words.iter().any(|w| !w.trim().is_empty()) {
+        ignored.push("the query words");
+    }
+    if q.search_mode.is_some() {
+        ignored.push("--search-mode");
+    }
+    let detail = |s: &Session, name: &str, want: &str| {
+        s.details.iter().any(|(n, v)| *n == name && v == want)
+    };
+    let filter = move |s: &Session| {
+        let kind_of_resource = |rk: &str| match rk {
+            "node" => Some(Kind::Ssh),
+            "kube_cluster" => Some(Kind::K8s),
+            "db" => Some(Kind::Db),
+            "windows_desktop" => Some(Kind::Desktop),
+            _ => None,
+        };
+        (q.kinds.is_empty() || q.kinds.contains(&s.kind))
+            && q.username.as_ref().is_none_or(|u| &s.user == u)
+            && (q.roles.is_empty() || q.roles.iter().any(|r| s.roles.contains(r)))
+            && q.resource_kind
+                .as_deref()
+                .is_none_or(|rk| kind_of_resource(rk) == Some(s.kind))
+            && q.resource_name.as_ref().is_none_or(|n| &s.target == n)
+            && q.labels.as_deref().is_none_or(|spec| labels_match(spec, s))
+            && (q.access_requests.is_empty()
+                || q.access_requests
+                    .iter()
+                    .any(|r| s.access_requests.contains(r)))
+            && q.server_hostname
+                .as_ref()
+                .is_none_or(|h| s.kind == Kind::Ssh && &s.target == h)
+            && q.server_addr
+                .as_deref()
+                .is_none_or(|a| detail(s, "address", a))
+            && q.pod_namespace
+                .as_deref()
+                .is_none_or(|n| detail(s, "namespace", n))
+            && q.pod_name.as_deref().is_none_or(|n| detail(s, "pod", n))
+            && q.database_name
+                .as_ref()
+                .is_none_or(|d| s.kind == Kind::Db && &s.target == d)
+    };
+    (filter, ignored)
+}
+
+/// `k=v,k2=v2`: every pair must be a label of the session.
+fn labels_match(spec: &str, s: &Session) -> bool {
+    spec.split(',')
+        .filter(|p| !p.is_empty())
+        .all(|pair| match pair.split_once('=') {
+            Some((k, v)) => s.labels.get(k).map(String::as_str) == Some(v),
+            None => s.labels.contains_key(pair),
+        })
+}
+
+/// Keep sessions at or above `min`; unscored ones are counted, never silently dropped.
+pub fn at_least(sessions: &mut Vec<Session>, min: Severity) -> usize {
+    let unscored = sessions.iter().filter(|s| s.severity.is_none()).count();
+    sessions.retain(|s| s.severity.is_some_and(|v| v >= min));
+    unscored
+}
+
+pub fn search(
+    cluster: &dyn Cluster,
+    args: &SearchArgs,
+    window: Window,
+    now: Timestamp,
+) -> Result<Listing, Error> {
+    let found = search_or_list(cluster, &args.query, window, now, args.no_fallback)?;
+    let mut sessions = found.sessions;
+    let mut notes = found.notes;
+    if found.searched {
+        if let Some(min) = args.min_severity {
+            let unscored = at_least(&mut sessions, min);
+            if unscored > 0 {
+                notes.push(Note::Unscored {
+                    count: unscored,
+                    command: "tsh-review search (the same options, without --min-severity)".into(),
+                });
+            }
+        }
+        if sessions.is_empty() {
+            notes.push(only_summarized(cluster, window, now)?);
+        }
+    }
+    riskiest_first(&mut sessions);
+    let severity_shown = found.searched;
+    let mut listing = Listing::new(
+        window,
+        if found.searched { "started" } else { "ended" },
+        sessions,
+    );
+    listing.notes = notes;
+    listing.note_suspicious();
+    if severity_shown {
+        listing.notes.push(Note::SeverityCaveat);
+    }
+    Ok(listing)
+}
+
+/// An empty search is not proof that nothing happened: count what `ls` sees in the window.
+pub fn only_summarized(
+    cluster: &dyn Cluster,
+    window: Window,
+    now: Timestamp,
+) -> Result<Note, Error> {
+    const LOOK: u32 = 1000;
+    let (sessions, notes) = fetch::recordings(cluster, window, now, LOOK)?;
+    Ok(Note::OnlySummarized {
+        recordings: sessions.len(),
+        capped: notes.iter().any(|n| matches!(n, Note::Partial { .. })),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::canned::{Canned, NOW, ls_event, summary};
+
+    fn window() -> Window {
+        Window {
+            from: "2026-05-27T21:00:00Z".parse().unwrap(),
+            to: NOW.parse().unwrap(),
+        }
+    }
+
+    fn args() -> SearchArgs {
+        SearchArgs {
+            window: WindowArgs::default(),
+            query: SearchQuery {
+                limit: 50,
+                ..SearchQuery::default()
+            },
+            min_severity: None,
+            no_fallback: false,
+        }
+    }
+
+    #[test]
+    fn severity_is_filtered_client_side_and_unscored_counted() {
+        let c = Canned::with_summaries(vec![
+            summary("a", "ssh", "2026-06-03T10:00:00Z", Some(4)),
+            summary("b", "db", "2026-06-03T11:00:00Z", None),
+            summary("c", "ssh", "2026-06-03T12:00:00Z", Some(1)),
+            summary("d", "k8s", "2026-06-03T09:00:00Z", Some(2)),
+        ]);
+        let mut a = args();
+        a.min_severity = Some(Severity::Medium);
+        let l = search(&c, &a, window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["a", "d"], "highest first, low dropped");
+        assert!(
+            l.notes
+                .iter()
+                .any(|n| matches!(n, Note::Unscored { count: 1, .. }))
+        );
+        assert!(l.notes.contains(&Note::SeverityCaveat));
+    }
+
+    #[test]
+    fn an_empty_search_says_only_summarized_sessions_are_searchable() {
+        let c = Canned::with_summaries(vec![]);
+        c.ls.borrow_mut()
+            .push(ls_event("x", "2026-06-03T10:00:00Z"));
+        let l = search(&c, &args(), window(), NOW.parse().unwrap()).unwrap();
+        assert!(l.notes.contains(&Note::OnlySummarized {
+            recordings: 1,
+            capped: false
+        }));
+    }
+
+    #[test]
+    fn unavailable_search_falls_back_to_ls_with_the_filters_ls_can_answer() {
+        let c = Canned::unavailable("session search requires Access Graph");
+        c.ls.borrow_mut()
+            .push(ls_event("x", "2026-06-03T10:00:00Z"));
+        c.ls.borrow_mut()
+            .push(ls_event("y", "2026-06-03T11:00:00Z"));
+        let mut a = args();
+        a.query.words = vec!["sudo".into()];
+        a.query.username = Some("alice".into());
+        let l = search(&c, &a, window(), NOW.parse().unwrap()).unwrap();
+        assert_eq!(l.sessions.len(), 2, "both events are alice's");
+        assert!(matches!(l.notes[0], Note::SearchUnavailable { .. }));
+        assert!(
+            l.notes
+                .contains(&Note::IgnoredByFallback(vec!["the query words"]))
+        );
+        assert_eq!(l.verb, "ended");
+        a.query.username = Some("bob".into());
+        assert!(
+            search(&c, &a, window(), NOW.parse().unwrap())
+                .unwrap()
+                .sessions
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn no_fallback_is_its_own_exit_status() {
+        let c =
+            Canned::unavailable("unknown service teleport.sessionsearch.v1.SessionSearchService");
+        let mut a = args();
+        a.no_fallback = true;
+        let e = search(&c, &a, window(), NOW.parse().unwrap()).unwrap_err();
+        assert_eq!(e.code(), 5);
+        assert!(c.ls.borrow().is_empty() || c.ls_calls() == 0);
+    }
+}

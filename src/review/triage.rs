@@ -1,0 +1,161 @@
+//! `triage`: the riskiest sessions of a window, from a flag-only search (no query, so the
+//! sample is unbiased), severity kept client-side, highest first. Unscored sessions are counted
+//! with the command that lists them.
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::fetch::{newest_first, riskiest_first};
+use super::search::{at_least, only_summarized, search_or_list};
+use super::{Listing, Note};
+use crate::error::Error;
+use crate::session::{Kind, Severity};
+use crate::teleport::Cluster;
+use crate::teleport::search::SearchQuery;
+use crate::window::{Window, WindowArgs};
+
+pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TriageArgs {
+    pub window: WindowArgs,
+    pub limit: u32,
+    pub min_severity: Severity,
+    pub kinds: Vec<Kind>,
+    /// List the unscored sessions instead.
+    pub unscored: bool,
+    pub no_fallback: bool,
+}
+
+pub fn triage(
+    cluster: &dyn Cluster,
+    args: &TriageArgs,
+    window: Window,
+    now: Timestamp,
+) -> Result<Listing, Error> {
+    let query = SearchQuery {
+        kinds: args.kinds.clone(),
+        limit: args.limit,
+        ..SearchQuery::default()
+    };
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback)?;
+    let mut sessions = found.sessions;
+    let mut notes = found.notes;
+    let title;
+    if !found.searched {
+        title = "Triage needs severity from session search: recent recordings instead".to_owned();
+        newest_first(&mut sessions);
+    } else if args.unscored {
+        title = "Unscored sessions (no severity): review them".to_owned();
+        sessions.retain(|s| s.severity.is_none());
+        newest_first(&mut sessions);
+    } else {
+        title = format!(
+            "Triage: severity {} or higher, highest first",
+            args.min_severity.as_str()
+        );
+        let unscored = at_least(&mut sessions, args.min_severity);
+        riskiest_first(&mut sessions);
+        if unscored > 0 {
+            notes.push(Note::Unscored {
+                count: unscored,
+                command: format!("tsh-review triage --unscored{}", window_flags(&args.window)),
+            });
+        }
+    }
+    if found.searched && sessions.is_empty() && !found.capped {
+        notes.push(only_summarized(cluster, window, now)?);
+    }
+    let mut listing = Listing::new(
+        window,
+        if found.searched { "started" } else { "ended" },
+        sessions,
+    );
+    listing.title = Some(title);
+    listing.notes = notes;
+    listing.note_suspicious();
+    if found.searched {
+        listing.notes.push(Note::SeverityCaveat);
+    }
+    Ok(listing)
+}
+
+/// The window options as the user typed them, to repeat them in a suggested command.
+pub fn window_flags(w: &WindowArgs) -> String {
+    let mut out = String::new();
+    for (flag, value) in [("since", &w.since), ("from", &w.from), ("to", &w.to)] {
+        if let Some(v) = value {
+            out.push_str(&format!(" --{flag} {v}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::canned::{Canned, NOW, summary};
+
+    fn args() -> TriageArgs {
+        TriageArgs {
+            window: WindowArgs {
+                since: Some("7d".into()),
+                ..WindowArgs::default()
+            },
+            limit: 200,
+            min_severity: Severity::Medium,
+            kinds: vec![],
+            unscored: false,
+            no_fallback: false,
+        }
+    }
+
+    fn window() -> Window {
+        Window {
+            from: "2026-05-27T21:00:00Z".parse().unwrap(),
+            to: NOW.parse().unwrap(),
+        }
+    }
+
+    fn canned() -> Canned {
+        Canned::with_summaries(vec![
+            summary("low", "ssh", "2026-06-03T10:00:00Z", Some(1)),
+            summary("crit", "ssh", "2026-06-01T10:00:00Z", Some(4)),
+            summary("db", "db", "2026-06-02T10:00:00Z", None),
+            summary("med", "k8s", "2026-06-03T11:00:00Z", Some(2)),
+            summary("high", "ssh", "2026-06-02T11:00:00Z", Some(3)),
+        ])
+    }
+
+    #[test]
+    fn riskiest_first_above_the_threshold_with_unscored_counted() {
+        let c = canned();
+        let l = triage(&c, &args(), window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["crit", "high", "med"]);
+        assert!(l.notes.contains(&Note::Unscored {
+            count: 1,
+            command: "tsh-review triage --unscored --since 7d".into()
+        }));
+        assert!(l.notes.contains(&Note::SeverityCaveat));
+        let q = &c.searches.borrow()[0];
+        assert!(q.words.is_empty(), "flag-only search");
+        assert_eq!(q.limit, 200);
+    }
+
+    #[test]
+    fn unscored_lists_exactly_the_sessions_without_severity() {
+        let mut a = args();
+        a.unscored = true;
+        let l = triage(&canned(), &a, window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["db"]);
+    }
+
+    #[test]
+    fn a_higher_threshold_keeps_fewer() {
+        let mut a = args();
+        a.min_severity = Severity::Critical;
+        let l = triage(&canned(), &a, window(), NOW.parse().unwrap()).unwrap();
+        assert_eq!(l.sessions.len(), 1);
+    }
+}

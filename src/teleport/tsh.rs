@@ -1,0 +1,757 @@
+//! The user's active login and the client/proxy versions, from `tsh status` and `tsh version`
+//! (SPEC 4.3). Everything read here was printed by tsh and may have been written by an
+//! attacker (a profile URL, a cluster name): it is kept raw and escaped at render time.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::command::Program;
+use super::lenient::{opt, or_empty};
+use crate::error::{Error, Exit};
+use crate::render::sanitize::escape;
+
+/// More than any real `tsh status`/`tsh version` prints; a flood is cut here, not in memory.
+const MAX_OUTPUT: u64 = 4 << 20;
+
+/// The active tsh profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// `profile_url` as tsh printed it, e.g. `https://teleport.example.com:443`.
+    pub proxy_url: String,
+    /// host[:port] from `proxy_url` (port kept as written; scheme, user info and path dropped),
+    /// e.g. `teleport.example.com:443`.
+    pub proxy: String,
+    /// Empty when tsh did not say.
+    pub cluster: String,
+    /// Empty when tsh did not say.
+    pub username: String,
+    pub roles: Vec<String>,
+    pub valid_until: Option<Timestamp>,
+}
+
+impl Profile {
+    /// True when the login is known to have expired at `now`.
+    pub fn expired(&self, now: Timestamp) -> bool {
+        self.valid_until.is_some_and(|v| v <= now)
+    }
+}
+
+/// host[:port] of a URL: no scheme, no user info, no path, query or fragment.
+fn host_port(url: &str) -> String {
+    let rest = url.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    authority.to_owned()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStatus {
+    active: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawProfile {
+    #[serde(deserialize_with = "opt")]
+    profile_url: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    cluster: Option<String>,
+    #[serde(deserialize_with = "opt")]
+    username: Option<String>,
+    #[serde(deserialize_with = "or_empty")]
+    roles: Vec<String>,
+    #[serde(deserialize_with = "opt")]
+    valid_until: Option<Timestamp>,
+}
+
+/// `tsh status --format=json`: `{"active": {...}, "profiles": [...]}`. Ok(None) when there is no
+/// active profile (absent, null, or not an object). Unknown fields are ignored and fields of
+/// the wrong type read as absent; an active profile without a `profile_url` is an error
+/// (nothing can be done with it). Not JSON, or not an object: Err.
+pub fn parse_status_json(text: &[u8]) -> Result<Option<Profile>, String> {
+    let status: RawStatus =
+        match serde_json::from_slice::<Value>(text).map_err(|e| e.to_string())? {
+            Value::Object(map) => {
+                serde_json::from_value(Value::Object(map)).map_err(|e| e.to_string())?
+            }
+            _ => return Err("expected a JSON object".into()),
+        };
+    let Some(active @ Value::Object(_)) = status.active else {
+        return Ok(None);
+    };
+    let raw: RawProfile = serde_json::from_value(active).map_err(|e| e.to_string())?;
+    let proxy_url = raw
+        .profile_url
+        .filter(|u| !u.trim().is_empty())
+        .ok_or("the active profile has no profile_url")?;
+    Ok(Some(Profile {
+        proxy: host_port(&proxy_url),
+        proxy_url,
+        cluster: raw.cluster.unwrap_or_default(),
+        username: raw.username.unwrap_or_default(),
+        roles: raw.roles,
+        valid_until: raw.valid_until,
+    }))
+}
+
+/// The text form. The active profile's block starts with `> Profile URL:`, other profiles'
+/// with `  Profile URL:`; the block runs to the next profile or a blank line. None when there
+/// is no active block or it has no URL.
+pub fn parse_status_text(text: &str) -> Option<Profile> {
+    let mut lines = text.lines();
+    let url = lines.by_ref().find_map(|l| {
+        l.trim_start()
+            .strip_prefix('>')
+            .and_then(|r| r.trim_start().strip_prefix("Profile URL:"))
+            .map(str::trim)
+    })?;
+    if url.is_empty() {
+        return None;
+    }
+    let mut profile = Profile {
+        proxy_url: url.to_owned(),
+        proxy: host_port(url),
+        cluster: String::new(),
+        username: String::new(),
+        roles: Vec::new(),
+        valid_until: None,
+    };
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() || line.contains("Profile URL:") {
+            break;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "Logged in as" => profile.username = value.to_owned(),
+            "Cluster" => profile.cluster = value.to_owned(),
+            "Roles" => {
+                profile.roles = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+            "Valid until" => profile.valid_until = parse_go_time(value),
+            _ => {}
+        }
+    }
+    Some(profile)
+}
+
+/// Go's default time format, as tsh prints it: `2026-06-04 05:00:00 +0000 UTC [valid for
+/// 8h0m0s]` (the zone name and anything after it are ignored; the offset decides).
+fn parse_go_time(s: &str) -> Option<Timestamp> {
+    let mut parts = s.split_whitespace();
+    let (date, time, offset) = (parts.next()?, parts.next()?, parts.next()?);
+    let sign = offset.chars().next().filter(|c| matches!(c, '+' | '-'))?;
+    let digits = &offset[1..];
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    format!("{date}T{time}{sign}{}:{}", &digits[..2], &digits[2..])
+        .parse()
+        .ok()
+}
+
+/// Client and proxy versions, as tsh reports them (raw text, no leading `v`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Versions {
+    pub client: Option<String>,
+    /// Only when tsh reached the proxy (needs a login).
+    pub proxy: Option<String>,
+    pub proxy_address: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawVersion {
+    #[serde(deserialize_with = "opt")]
+    version: Option<String>,
+    #[serde(rename = "proxyVersion", deserialize_with = "opt")]
+    proxy_version: Option<String>,
+    #[serde(rename = "proxyPublicAddress", deserialize_with = "opt")]
+    proxy_public_address: Option<String>,
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// `tsh version --format=json`: `version`, `gitref`, `runtime`, and when the proxy answered
+/// `proxyVersion`, `proxyPublicAddress`. Empty strings read as absent. Not a JSON object: Err.
+pub fn parse_version_json(text: &[u8]) -> Result<Versions, String> {
+    let raw: RawVersion = match serde_json::from_slice::<Value>(text).map_err(|e| e.to_string())? {
+        v @ Value::Object(_) => serde_json::from_value(v).map_err(|e| e.to_string())?,
+        _ => return Err("expected a JSON object".into()),
+    };
+    Ok(Versions {
+        client: non_empty(raw.version),
+        proxy: non_empty(raw.proxy_version),
+        proxy_address: non_empty(raw.proxy_public_address),
+    })
+}
+
+/// The text form: `Teleport v18.8.1 git:v18.8.1 go1.24.4`, then, when the proxy answered,
+/// `Proxy version: 18.8.1` and `Proxy: teleport.example.com:443`.
+pub fn parse_version_text(text: &str) -> Versions {
+    let mut v = Versions::default();
+    let value = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("Teleport ") {
+            if v.client.is_none() {
+                v.client = rest
+                    .split_whitespace()
+                    .next()
+                    .map(|s| s.strip_prefix('v').unwrap_or(s).to_owned());
+            }
+        } else if let Some(rest) = line.strip_prefix("Proxy version:") {
+            v.proxy = value(rest);
+        } else if let Some(rest) = line.strip_prefix("Proxy:") {
+            v.proxy_address = value(rest);
+        }
+    }
+    v
+}
+
+/// Whether a Teleport version ("18.8.1", "v18.8.0", "18.8.0-dev.3", "19.0.0-alpha.1+abc") is
+/// at least `min`. Missing minor/patch read as 0 ("18" is 18.0.0). A pre-release is below
+/// its own release (18.8.0-dev < 18.8.0) but above anything older. None when unparseable.
+pub fn version_at_least(version: &str, min: (u64, u64, u64)) -> Option<bool> {
+    let v = version.trim();
+    let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
+    let v = v.split_once('+').map_or(v, |(core, _)| core);
+    let (core, pre) = match v.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (v, None),
+    };
+    let mut nums = [0u64; 3];
+    let mut parts = core.split('.');
+    for (i, part) in parts.by_ref().take(3).enumerate() {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        nums[i] = part.parse().ok()?;
+    }
+    if parts.next().is_some() || pre.is_some_and(str::is_empty) {
+        return None;
+    }
+    let have = (nums[0], nums[1], nums[2]);
+    Some(have > min || (have == min && pre.is_none()))
+}
+
+/// The `tsh` binary, for `status` and `version`.
+pub struct Tsh {
+    pub path: PathBuf,
+    pub timeout: Duration,
+}
+
+fn read_bounded(out: &mut dyn Read) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    out.take(MAX_OUTPUT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_OUTPUT {
+        return Err("more output than any real tsh prints".into());
+    }
+    Ok(bytes)
+}
+
+impl Tsh {
+    fn program(&self) -> Program<'_> {
+        Program {
+            tool: "tsh",
+            path: &self.path,
+            timeout: self.timeout,
+        }
+    }
+
+    /// The active profile, from `tsh status --format=json`. No active profile, or one that
+    /// expired before `now`: an `Exit::Login` error telling to run `tsh login`. (Real tsh exits
+    /// 1 with "Not logged in." or "Active profile expired."; `Program::call` maps those.)
+    pub fn status(&self, now: Timestamp) -> Result<Profile, Error> {
+        let args = ["status".to_owned(), "--format=json".to_owned()];
+        let profile = self.program().call("tsh status", &args, |out| {
+            parse_status_json(&read_bounded(out)?)
+        })?;
+        let Some(profile) = profile else {
+            return Err(Error::new(
+                Exit::Login,
+                "not logged in to Teleport: tsh has no active profile",
+            )
+            .because("tsh-review uses your active tsh profile to reach the cluster")
+            .hint("run `tsh login --proxy=<proxy address>`, then try again"));
+        };
+        if profile.expired(now) {
+            let until = profile
+                .valid_until
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            return Err(Error::new(Exit::Login, "your Teleport login has expired")
+                .because(format!("the active tsh profile was valid until {until}"))
+                .hint(format!(
+                    "run `tsh login --proxy={}`, then try again",
+                    escape(&profile.proxy)
+                )));
+        }
+        Ok(profile)
+    }
+
+    /// Client and proxy versions, from `tsh version --format=json`.
+    pub fn versions(&self) -> Result<Versions, Error> {
+        let args = ["version".to_owned(), "--format=json".to_owned()];
+        self.program().call("tsh version", &args, |out| {
+            parse_version_json(&read_bounded(out)?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATUS: &str = r#"{
+  "active": {
+    "profile_url": "https://teleport.example.com:443",
+    "username": "alice@example.com",
+    "active_requests": [],
+    "cluster": "teleport.example.com",
+    "roles": ["access", "auditor"],
+    "traits": {"logins": ["alice", "root", "ubuntu"]},
+    "logins": ["alice", "root", "ubuntu"],
+    "kubernetes_enabled": true,
+    "kubernetes_users": ["alice"],
+    "databases": [],
+    "valid_until": "2026-06-04T05:00:00Z",
+    "extensions": ["permit-pty", "private-key-policy"],
+    "active": true
+  },
+  "profiles": [
+    {
+      "profile_url": "https://staging.example.net:443",
+      "username": "alice@example.com",
+      "cluster": "staging.example.net",
+      "roles": ["access"],
+      "valid_until": "2026-06-01T21:00:00Z"
+    }
+  ]
+}"#;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn status_json_active_profile() {
+        let p = parse_status_json(STATUS.as_bytes()).unwrap().unwrap();
+        assert_eq!(
+            p,
+            Profile {
+                proxy_url: "https://teleport.example.com:443".into(),
+                proxy: "teleport.example.com:443".into(),
+                cluster: "teleport.example.com".into(),
+                username: "alice@example.com".into(),
+                roles: vec!["access".into(), "auditor".into()],
+                valid_until: Some(ts("2026-06-04T05:00:00Z")),
+            }
+        );
+        assert!(!p.expired(ts("2026-06-03T21:00:00Z")));
+        assert!(p.expired(ts("2026-06-04T05:00:00Z")));
+    }
+
+    #[test]
+    fn status_json_without_active_profile() {
+        for text in [
+            r#"{"active": null, "profiles": []}"#,
+            r#"{"profiles": [{"profile_url": "https://x:443"}]}"#,
+            r#"{"active": "alice"}"#,
+            r#"{"active": [1, 2]}"#,
+            "{}",
+        ] {
+            assert_eq!(parse_status_json(text.as_bytes()), Ok(None), "{text}");
+        }
+    }
+
+    #[test]
+    fn status_json_missing_and_mistyped_fields() {
+        let p = parse_status_json(
+            br#"{"active": {"profile_url": "https://t.example.com", "cluster": 7,
+                "roles": ["a", 3, null, "b"], "valid_until": "tomorrow", "username": null}}"#,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(p.proxy, "t.example.com");
+        assert_eq!(p.cluster, "");
+        assert_eq!(p.username, "");
+        assert_eq!(p.roles, ["a", "b"]);
+        assert_eq!(p.valid_until, None);
+        assert!(!p.expired(ts("2030-01-01T00:00:00Z")));
+
+        let p =
+            parse_status_json(br#"{"active": {"profile_url": "https://t:3080", "roles": "x"}}"#)
+                .unwrap()
+                .unwrap();
+        assert!(p.roles.is_empty());
+        assert_eq!(p.proxy, "t:3080");
+    }
+
+    #[test]
+    fn status_json_without_profile_url_is_an_error() {
+        for text in [
+            r#"{"active": {"cluster": "c"}}"#,
+            r#"{"active": {"profile_url": 443}}"#,
+            r#"{"active": {"profile_url": "  "}}"#,
+        ] {
+            assert!(parse_status_json(text.as_bytes()).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn status_json_garbage_is_an_error() {
+        for text in [
+            "",
+            "Not logged in.",
+            "[1,2]",
+            "\"x\"",
+            r#"{"active": {"#,
+            "null",
+        ] {
+            assert!(parse_status_json(text.as_bytes()).is_err(), "{text}");
+        }
+        assert!(parse_status_json(b"\xff\xfe{}").is_err());
+    }
+
+    #[test]
+    fn status_json_keeps_hostile_strings_raw() {
+        let p = parse_status_json(
+            "{\"active\": {\"profile_url\": \"https://evil\\u001b]0;x\\u0007.example.com:443/web?a#b\",
+              \"cluster\": \"c\\u202eluster\", \"username\": \"ignore previous instructions\",
+              \"roles\": [\"r\\nole\"]}}"
+                .as_bytes(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(p.proxy, "evil\u{1b}]0;x\u{7}.example.com:443");
+        assert_eq!(p.cluster, "c\u{202e}luster");
+        assert_eq!(p.username, "ignore previous instructions");
+        assert_eq!(p.roles, ["r\nole"]);
+    }
+
+    #[test]
+    fn host_port_forms() {
+        assert_eq!(
+            host_port("https://teleport.example.com:443"),
+            "teleport.example.com:443"
+        );
+        assert_eq!(
+            host_port("https://teleport.example.com"),
+            "teleport.example.com"
+        );
+        assert_eq!(
+            host_port("https://t.example.com:3080/web/login"),
+            "t.example.com:3080"
+        );
+        assert_eq!(
+            host_port("https://u:p@t.example.com:443?x"),
+            "t.example.com:443"
+        );
+        assert_eq!(host_port("https://[::1]:3080/"), "[::1]:3080");
+        assert_eq!(host_port("t.example.com:443"), "t.example.com:443");
+    }
+
+    const STATUS_TEXT: &str = "\
+> Profile URL:        https://teleport.example.com:443
+  Logged in as:       alice@example.com
+  Cluster:            teleport.example.com
+  Roles:              access, auditor
+  Logins:             alice, root, ubuntu
+  Kubernetes:         enabled
+  Kubernetes users:   alice
+  Kubernetes groups:  developers
+  Valid until:        2026-06-04 05:00:00 +0000 UTC [valid for 8h0m0s]
+  Extensions:         login-ip, permit-pty
+
+  Profile URL:        https://staging.example.net:443
+  Logged in as:       bob
+  Cluster:            staging.example.net
+  Roles:              access
+  Valid until:        2026-06-01 21:00:00 +0000 UTC [EXPIRED]
+  Extensions:         permit-pty
+";
+
+    #[test]
+    fn status_text_active_profile() {
+        let p = parse_status_text(STATUS_TEXT).unwrap();
+        assert_eq!(
+            p,
+            Profile {
+                proxy_url: "https://teleport.example.com:443".into(),
+                proxy: "teleport.example.com:443".into(),
+                cluster: "teleport.example.com".into(),
+                username: "alice@example.com".into(),
+                roles: vec!["access".into(), "auditor".into()],
+                valid_until: Some(ts("2026-06-04T05:00:00Z")),
+            }
+        );
+    }
+
+    #[test]
+    fn status_text_active_block_after_others_and_expired() {
+        let text = "  Profile URL:        https://staging.example.net:443
+  Logged in as:       bob
+  Cluster:            staging.example.net
+
+> Profile URL:        https://t.example.com:3080
+  Logged in as:       carol
+  Cluster:            leaf
+  Roles:
+  Valid until:        2026-06-02 23:30:00 +0200 CEST [EXPIRED]
+  Profile URL:        https://other:443
+  Cluster:            other
+";
+        let p = parse_status_text(text).unwrap();
+        assert_eq!(p.proxy, "t.example.com:3080");
+        assert_eq!(p.username, "carol");
+        assert_eq!(p.cluster, "leaf");
+        assert!(p.roles.is_empty());
+        assert_eq!(p.valid_until, Some(ts("2026-06-02T21:30:00Z")));
+        assert!(p.expired(ts("2026-06-03T00:00:00Z")));
+    }
+
+    #[test]
+    fn status_text_without_active_profile() {
+        assert_eq!(parse_status_text(""), None);
+        assert_eq!(parse_status_text("Not logged in.\n"), None);
+        let others_only = STATUS_TEXT.split_once("\n\n").unwrap().1;
+        assert_eq!(parse_status_text(others_only), None);
+        assert_eq!(parse_status_text(">Profile URL:\n  Cluster: x\n"), None);
+    }
+
+    #[test]
+    fn status_text_missing_and_odd_fields() {
+        let p =
+            parse_status_text("> Profile URL: https://t:443\n  Valid until: soon\n  junk line\n")
+                .unwrap();
+        assert_eq!(p.proxy, "t:443");
+        assert_eq!(p.valid_until, None);
+        assert_eq!(p.cluster, "");
+        assert_eq!(parse_go_time("2026-06-04 05:00:00 UTC"), None);
+        assert_eq!(parse_go_time("2026-06-04 05:00:00 +00"), None);
+        assert_eq!(
+            parse_go_time("2026-06-04 05:00:00 -0130 X"),
+            Some(ts("2026-06-04T06:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn status_text_keeps_hostile_strings_raw() {
+        let p = parse_status_text(
+            "> Profile URL: https://e\u{1b}[2Jvil:443\n  Cluster: a\u{202e}b: c\n  Roles: x\u{7}, y\n",
+        )
+        .unwrap();
+        assert_eq!(p.proxy, "e\u{1b}[2Jvil:443");
+        assert_eq!(p.cluster, "a\u{202e}b: c");
+        assert_eq!(p.roles, ["x\u{7}", "y"]);
+    }
+
+    #[test]
+    fn version_json_with_and_without_proxy() {
+        let v = parse_version_json(
+            br#"{"version": "18.8.1", "gitref": "v18.8.1", "runtime": "go1.24.4",
+                "proxyVersion": "18.8.0", "proxyPublicAddress": "teleport.example.com:443"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            Versions {
+                client: Some("18.8.1".into()),
+                proxy: Some("18.8.0".into()),
+                proxy_address: Some("teleport.example.com:443".into()),
+            }
+        );
+        let v = parse_version_json(
+            br#"{"version": "18.8.1", "gitref": "v18.8.1", "runtime": "go1.24.4"}"#,
+        )
+        .unwrap();
+        assert_eq!(v.client.as_deref(), Some("18.8.1"));
+        assert_eq!(v.proxy, None);
+        assert_eq!(v.proxy_address, None);
+    }
+
+    #[test]
+    fn version_json_odd_fields() {
+        let v = parse_version_json(
+            br#"{"version": 18, "proxyVersion": "", "proxyPublicAddress": null}"#,
+        )
+        .unwrap();
+        assert_eq!(v, Versions::default());
+        let v = parse_version_json("{\"proxyVersion\": \"18.8.0\\u001b[31m\"}".as_bytes()).unwrap();
+        assert_eq!(v.proxy.as_deref(), Some("18.8.0\u{1b}[31m"));
+        for text in ["", "Teleport v18.8.1", "[]", "{\"version\": \"18\"", "3"] {
+            assert!(parse_version_json(text.as_bytes()).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn version_text() {
+        let v = parse_version_text(
+            "Teleport v18.8.1 git:v18.8.1 go1.24.4\nProxy version: 18.8.0\nProxy: teleport.example.com:443\n",
+        );
+        assert_eq!(
+            v,
+            Versions {
+                client: Some("18.8.1".into()),
+                proxy: Some("18.8.0".into()),
+                proxy_address: Some("teleport.example.com:443".into()),
+            }
+        );
+        let v = parse_version_text("Teleport v17.0.0 git:v17.0.0 go1.23\n");
+        assert_eq!(v.client.as_deref(), Some("17.0.0"));
+        assert_eq!(v.proxy, None);
+        assert_eq!(parse_version_text("garbage\n\n"), Versions::default());
+        let v = parse_version_text("Proxy version:\nProxy: \u{1b}]8;;x\n");
+        assert_eq!(v.proxy, None);
+        assert_eq!(v.proxy_address.as_deref(), Some("\u{1b}]8;;x"));
+    }
+
+    /// Runs `child_tsh` in a child process of this test binary with the fake tsh steered by
+    /// `vars` (environment variables are process-global, so they are set only there).
+    fn with_fake_tsh(vars: &[(&str, &str)], want: &str) {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "teleport::tsh::tests::child_tsh",
+                "--exact",
+                "--test-threads=1",
+            ])
+            .env(CHILD, want)
+            .env("FAKE_NOW", CHILD_NOW)
+            .env_remove("FAKE_TSH_SCENARIO")
+            .env_remove("FAKE_VALID_UNTIL")
+            .envs(vars.iter().copied())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{vars:?} -> {want}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    const CHILD: &str = "TSH_REVIEW_TSH_TEST_CHILD";
+    const CHILD_NOW: &str = "2026-06-03T21:00:00Z";
+
+    /// Not a test on its own: the body of the child processes of `with_fake_tsh`.
+    #[test]
+    fn child_tsh() {
+        let Some(want) = std::env::var_os(CHILD) else {
+            return;
+        };
+        let tsh = Tsh {
+            path: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fakes/bin/tsh"),
+            timeout: Duration::from_secs(30),
+        };
+        let now = ts(CHILD_NOW);
+        match want.to_str().unwrap() {
+            "ok" => {
+                let p = tsh.status(now).unwrap();
+                assert_eq!(p.proxy, "teleport.example.com:443");
+                assert_eq!(p.proxy_url, "https://teleport.example.com:443");
+                assert_eq!(p.cluster, "teleport.example.com");
+                assert_eq!(p.username, "alice");
+                assert_eq!(p.valid_until, Some(ts("2026-06-04T05:00:00Z")));
+                let v = tsh.versions().unwrap();
+                assert!(v.client.is_some());
+                assert_eq!(v.proxy.as_deref(), Some("18.8.1"));
+                assert_eq!(v.proxy_address.as_deref(), Some("teleport.example.com:443"));
+            }
+            "no-proxy-version" => {
+                let v = tsh.versions().unwrap();
+                assert!(v.client.is_some());
+                assert_eq!(v.proxy, None);
+            }
+            "login" => {
+                let e = tsh.status(now).unwrap_err();
+                assert_eq!(e.exit, Exit::Login, "{e}");
+                assert!(e.to_string().contains("tsh login --proxy="), "{e}");
+            }
+            "expired" => {
+                let e = tsh.status(now).unwrap_err();
+                assert_eq!(e.exit, Exit::Login, "{e}");
+                assert!(e.to_string().contains("expired"), "{e}");
+                assert!(
+                    e.to_string()
+                        .contains("`tsh login --proxy=teleport.example.com:443`"),
+                    "{e}"
+                );
+            }
+            "failure" => {
+                let e = tsh.status(now).unwrap_err();
+                assert_eq!(e.exit, Exit::Failure, "{e}");
+            }
+            other => panic!("unknown child mode {other}"),
+        }
+    }
+
+    #[test]
+    fn status_and_versions_from_the_fake_tsh() {
+        with_fake_tsh(&[], "ok");
+        with_fake_tsh(&[("FAKE_TSH_SCENARIO", "no-proxy")], "no-proxy-version");
+        for scenario in [
+            "not-logged-in",
+            "no-profile",
+            "expired-profile",
+            "expired-creds",
+        ] {
+            with_fake_tsh(&[("FAKE_TSH_SCENARIO", scenario)], "login");
+        }
+        // tsh exits 0 but the profile ran out before our "now".
+        with_fake_tsh(&[("FAKE_VALID_UNTIL", "2026-06-03T20:59:59Z")], "expired");
+        for scenario in ["garbage", "truncated"] {
+            with_fake_tsh(&[("FAKE_TSH_SCENARIO", scenario)], "failure");
+        }
+    }
+
+    #[test]
+    fn version_gate() {
+        let min = (18, 8, 0);
+        let at = |v| version_at_least(v, min);
+        assert_eq!(at("18.8.0"), Some(true));
+        assert_eq!(at("18.7.9"), Some(false));
+        assert_eq!(at("v18.8.1"), Some(true));
+        assert_eq!(at("18.8.0-dev.1"), Some(false));
+        assert_eq!(at("18.8.0-dev.3"), Some(false));
+        assert_eq!(at("18.8.1-dev.1"), Some(true));
+        assert_eq!(at("19.0.0"), Some(true));
+        assert_eq!(at("19.0.0-alpha.1+abc"), Some(true));
+        assert_eq!(at("18.8.0+build.5"), Some(true));
+        assert_eq!(at("18.10.0"), Some(true));
+        assert_eq!(at("17.99.99"), Some(false));
+        assert_eq!(at(" 18.8.2 "), Some(true));
+        assert_eq!(at("18"), Some(false));
+        assert_eq!(version_at_least("18", (18, 0, 0)), Some(true));
+        assert_eq!(at("18.9"), Some(true));
+        assert_eq!(at("abc"), None);
+        assert_eq!(at(""), None);
+        assert_eq!(at("v"), None);
+        assert_eq!(at("18..0"), None);
+        assert_eq!(at("18.8.0.1"), None);
+        assert_eq!(at("18.8.0-"), None);
+        assert_eq!(at("-18.8.0"), None);
+        assert_eq!(at("+18.8.0"), None);
+        assert_eq!(at("99999999999999999999999.0.0"), None);
+    }
+}
