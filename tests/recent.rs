@@ -315,7 +315,11 @@ fn kind_and_user_filters() {
 fn csv_and_markdown_have_headers() {
     let w = World::new();
     let csv = stdout_of(&w, &["recent", "--format", "csv"]);
-    assert!(csv.starts_with("id,kind,user,login,target,start,end,duration_ms,severity,flags,web_url\r\n"));
+    assert!(
+        csv.starts_with(
+            "id,kind,user,login,target,start,end,duration_ms,severity,flags,web_url\r\n"
+        )
+    );
     let md = stdout_of(&w, &["recent", "--format", "markdown"]);
     assert!(md.starts_with("| Session ID | Kind | User |"));
     assert!(md.contains("> 8 sessions ended between"));

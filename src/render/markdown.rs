@@ -12,6 +12,7 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
         return Ok(());
     }
     let severity = l.sessions.iter().any(|s| s.severity.is_some());
+    let links = l.sessions.iter().any(|s| s.web_url.is_some());
     let mut header = vec![
         "Session ID",
         "Kind",
@@ -24,9 +25,28 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
         header.push("Severity");
     }
     header.push("Flags");
-    writeln!(out, "| {} |", header.join(" | "))?;
-    writeln!(out, "|{}", "---|".repeat(header.len()))?;
-    for s in &l.sessions {
+    if links {
+        header.push("Player");
+    }
+    let mut group = None;
+    for (i, s) in l.sessions.iter().enumerate() {
+        let key = l.grouping.key(s);
+        if i == 0 || key != group {
+            if let Some(k) = &key {
+                let n = l
+                    .sessions
+                    .iter()
+                    .filter(|t| l.grouping.key(t).as_ref() == Some(k))
+                    .count();
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "### {} ({n})\n", cell(k))?;
+            }
+            writeln!(out, "| {} |", header.join(" | "))?;
+            writeln!(out, "|{}", "---|".repeat(header.len()))?;
+            group = key;
+        }
         let mut row = vec![
             format!("`{}`", cell(&s.id).replace('`', "'")),
             s.kind.as_str().to_owned(),
@@ -45,6 +65,12 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
+        if links {
+            // Our own percent-encoded URL, as an autolink; escaped all the same.
+            row.push(s.web_url.as_deref().map_or("-".into(), |u| {
+                format!("<{}>", escape(u).replace(['<', '>', '|', ' '], ""))
+            }));
+        }
         writeln!(out, "| {} |", row.join(" | "))?;
     }
     Ok(())

@@ -16,7 +16,11 @@ pub fn summary(l: &Listing) -> String {
     match l.sessions.len() {
         0 => format!(
             "no {} {verb} {window}; widen the window with --since (e.g. --since 30d) or --from",
-            if verb == "ended" { "recordings" } else { "sessions" }
+            if verb == "ended" {
+                "recordings"
+            } else {
+                "sessions"
+            }
         ),
         1 => format!("1 session {verb} {window}"),
         n => format!("{n} sessions {verb} {window}"),

@@ -354,9 +354,9 @@ fn human_duration(d: Duration) -> String {
 fn human_size(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
-    } else if n >= KIB && n % KIB == 0 {
+    } else if n >= KIB && n.is_multiple_of(KIB) {
         format!("{} KiB", n / KIB)
     } else {
         format!("{n} bytes")
@@ -371,7 +371,11 @@ fn roots_from_env() -> Result<Option<RootCerts>, String> {
     let path = Path::new(&path);
     let shown = path.display();
     let mut pem = Vec::new();
-    fs::File::open(path)
+    // O_NONBLOCK: a FIFO named there cannot hang the probe.
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
         .and_then(|f| f.take(MAX_CERT_FILE).read_to_end(&mut pem))
         .map_err(|e| format!("cannot read SSL_CERT_FILE {shown}: {e}"))?;
     let certs: Vec<_> = ureq::tls::parse_pem(&pem)

@@ -1,0 +1,416 @@
+//! `search` and the workflows built on it, end to end against the fake tctl: an Enterprise-like
+//! cluster (search works) and Community-like ones (search unavailable, ls fallback).
+
+mod common;
+
+use common::{World, raw_dangerous};
+use predicates::prelude::*;
+
+fn run(w: &World, args: &[&str]) -> (String, String) {
+    let out = w.cmd().args(args).assert().success().get_output().clone();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn ids(tsv: &str) -> Vec<&str> {
+    tsv.lines().map(|l| &l[..8]).collect()
+}
+
+fn searches(w: &World) -> Vec<Vec<String>> {
+    let calls: Vec<Vec<String>> = w
+        .tctl_calls()
+        .into_iter()
+        .filter(|a| a[1] == "search")
+        .collect();
+    for call in &calls {
+        assert!(
+            call.contains(&"--format=json".to_owned()),
+            "the TUI would hang: {call:?}"
+        );
+    }
+    calls
+}
+
+#[test]
+fn search_sends_the_query_after_dashes_and_the_window_as_dates() {
+    let w = World::new();
+    let (out, _) = run(&w, &["search", "sudo", "--since", "7d"]);
+    assert_eq!(
+        searches(&w),
+        [[
+            "recordings",
+            "search",
+            "--format=json",
+            "--from=2026-05-27",
+            "--limit=50",
+            "--",
+            "sudo"
+        ]]
+    );
+    assert_eq!(ids(&out), ["3f2a9c1e"]);
+    let row: Vec<&str> = out.lines().next().unwrap().split('\t').collect();
+    assert_eq!(row[8], "critical");
+}
+
+#[test]
+fn a_query_that_looks_like_a_flag_stays_a_query() {
+    let w = World::new();
+    w.cmd().args(["search", "--", "-rf"]).assert().success();
+    let call = &searches(&w)[0];
+    assert_eq!(call[call.len() - 2..], ["--", "-rf"]);
+}
+
+#[test]
+fn every_filter_reaches_tctl_under_its_own_name() {
+    let w = World::new();
+    w.cmd()
+        .args([
+            "search",
+            "--kind",
+            "ssh",
+            "--kind",
+            "k8s",
+            "--username",
+            "alice",
+            "--role",
+            "access",
+            "--resource-kind",
+            "node",
+            "--resource-name",
+            "web-01",
+            "--label",
+            "env=prod,team/x=y",
+            "--access-request",
+            "r1",
+            "--server-hostname",
+            "web-01",
+            "--server-addr",
+            "10.0.0.1",
+            "--search-mode",
+            "keyword",
+            "--limit",
+            "9",
+            "--since",
+            "2w",
+        ])
+        .assert()
+        .success();
+    let call = &searches(&w)[0];
+    for want in [
+        "--kind=ssh",
+        "--kind=k8s",
+        "--username=alice",
+        "--role=access",
+        "--resource-kind=node",
+        "--resource-name=web-01",
+        "--label=env=prod,team/x=y",
+        "--access-request=r1",
+        "--server-hostname=web-01",
+        "--server-addr=10.0.0.1",
+        "--search-mode=keyword",
+        "--limit=9",
+        "--from=2026-05-20",
+    ] {
+        assert!(
+            call.contains(&want.to_owned()),
+            "{want} missing from {call:?}"
+        );
+    }
+    assert!(
+        !call.iter().any(|a| a.starts_with("--severity")),
+        "the server ignores it"
+    );
+}
+
+#[test]
+fn property_filters_of_two_kinds_never_reach_tctl() {
+    let w = World::new();
+    w.cmd()
+        .args(["search", "--pod-name", "p", "--database-name", "orders"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("one session kind"));
+    assert!(w.tctl_calls().is_empty());
+}
+
+#[test]
+fn triage_is_flag_only_riskiest_first_with_unscored_counted() {
+    let w = World::new();
+    let (out, err) = run(&w, &["triage"]);
+    assert_eq!(
+        searches(&w),
+        [[
+            "recordings",
+            "search",
+            "--format=json",
+            "--from=2026-05-27",
+            "--limit=200"
+        ]]
+    );
+    assert_eq!(
+        ids(&out),
+        ["3f2a9c1e", "d1e2f3a4", "6b7c8d9e", "8c1d2e3f", "1c2d3e4f"]
+    );
+    assert!(err.contains("2 unscored session(s)"), "{err}");
+    assert!(err.contains("tsh-review triage --unscored"), "{err}");
+    assert!(err.contains("not proof of safety"), "{err}");
+    let (out, _) = run(&w, &["triage", "--unscored"]);
+    assert_eq!(ids(&out), ["b7e4c2a1", "5a6b7c8d"]);
+    let (out, _) = run(&w, &["triage", "--min-severity", "critical"]);
+    assert_eq!(ids(&out), ["3f2a9c1e"]);
+}
+
+#[test]
+fn the_severity_caveat_is_said_once_under_a_table() {
+    let w = World::new();
+    w.cmd()
+        .args(["triage", "--format", "table"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not proof of safety").count(1));
+}
+
+#[test]
+fn every_search_unavailable_error_falls_back_to_ls_with_one_explanation() {
+    for scenario in [
+        "search-no-access-graph",
+        "search-no-pg-trgm",
+        "search-no-pgvector",
+        "search-unknown-service",
+        "search-old-tctl",
+        "search-unknown-command",
+    ] {
+        let w = World::new();
+        let out = w
+            .cmd()
+            .args(["search", "sudo"])
+            .env("FAKE_TCTL_SCENARIO", scenario)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{scenario}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        for needed in [
+            "Enterprise",
+            "Identity Security",
+            "Access Graph",
+            "pg_trgm",
+            "pgvector",
+            "v18.8.0",
+            "summarization",
+        ] {
+            assert!(
+                err.contains(needed),
+                "{scenario}: {needed} missing from {err}"
+            );
+        }
+        assert_eq!(
+            err.matches("search is unavailable").count(),
+            1,
+            "{scenario}: said once"
+        );
+        assert!(err.contains("the query words"), "{scenario}: {err}");
+        assert!(!err.contains('\x1b'), "{scenario}");
+        let calls = w.tctl_calls();
+        assert_eq!(calls.len(), 2, "{scenario}: search, then ls: {calls:?}");
+        assert_eq!(calls[1][..3], ["recordings", "ls", "--format=json"]);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            stdout.lines().count() >= 8,
+            "{scenario}: the ls answer: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn no_fallback_exits_5_without_calling_ls() {
+    let w = World::new();
+    w.cmd()
+        .args(["triage", "--no-fallback"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("cannot search"))
+        .stderr(predicate::str::contains("pgvector"));
+    assert_eq!(w.tctl_calls().len(), 1);
+}
+
+#[test]
+fn an_empty_search_says_only_summarized_sessions_are_searchable() {
+    let w = World::new();
+    let (out, err) = run(&w, &["search", "nothing-matches-this", "--since", "24h"]);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("only summarized sessions are searchable"),
+        "{err}"
+    );
+    assert!(err.contains("sees 8 recording(s)"), "{err}");
+}
+
+#[test]
+fn hunts_send_their_technique() {
+    let w = World::new();
+    run(&w, &["hunt", "exfil"]);
+    let call = &searches(&w)[0];
+    assert!(call.contains(&"--kind=db".to_owned()));
+    let dashes = call.iter().position(|a| a == "--").unwrap();
+    assert!(call[dashes + 1].contains("pg_dump"));
+    let w = World::new();
+    let (out, _) = run(&w, &["hunt", "--keyword", "insmod", "--since", "14d"]);
+    let call = &searches(&w)[0];
+    assert!(call.contains(&"--search-mode=keyword".to_owned()));
+    assert_eq!(call.last().unwrap(), "insmod");
+    assert_eq!(ids(&out), ["7c8d9e0f"]);
+    w.cmd()
+        .args(["hunt", "--list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ssh-tamper"));
+}
+
+#[test]
+fn pivot_answers_from_ls_when_search_is_unavailable() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["pivot", "--user", "alice", "--host", "web-01"])
+        .env("FAKE_TCTL_SCENARIO", "search-old-tctl")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(ids(&stdout), ["3f2a9c1e"]);
+    let call = &w.tctl_calls()[0];
+    assert!(
+        call.contains(&"--username=alice".to_owned())
+            && call.contains(&"--resource-name=web-01".to_owned())
+    );
+}
+
+#[test]
+fn request_groups_by_user_with_the_jit_caveat() {
+    let w = World::new();
+    let id = "0196f3c4-2b3c-7d4e-9f0a-b1c2d3e4f5a6";
+    let (out, err) = run(&w, &["request", id]);
+    assert!(searches(&w)[0].contains(&format!("--access-request={id}")));
+    assert_eq!(ids(&out), ["6b7c8d9e"]);
+    assert!(err.contains("just-in-time"), "{err}");
+}
+
+#[test]
+fn compliance_is_complete_past_the_limit_and_an_auditable_artefact() {
+    let w = World::new();
+    // 13 production sessions, 6 of them on June 3rd: a limit of 7 needs splitting down to days.
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--quarter",
+            "2026Q2",
+            "--limit",
+            "7",
+            "--format",
+            "markdown",
+        ],
+    );
+    let calls = searches(&w);
+    assert!(calls.len() > 4, "the quarter was split: {calls:?}");
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.contains(&"--label=env=prod".to_owned()))
+    );
+    for fact in [
+        "**Period**: 2026Q2",
+        "**Reviewer**: alice",
+        "**Complete**: yes",
+        "**Generated**",
+        "**Filters**: label env=prod",
+    ] {
+        assert!(out.contains(fact), "{fact} missing:\n{out}");
+    }
+    // Every env=prod session of the quarter, whatever the limit.
+    for id in [
+        "3f2a9c1e", "8c1d2e3f", "b7e4c2a1", "5e6f7a8b", "0a1b2c3d", "d1e2f3a4", "1c2d3e4f",
+        "5a6b7c8d", "6b7c8d9e", "8d9e0f1a", "9e0f1a2b", "d3e4f5a6", "c2d3e4f5",
+    ] {
+        assert!(out.contains(id), "{id} missing");
+    }
+    assert!(!out.contains("4f5a6b7c"), "staging is not production");
+    assert!(out.contains(
+        "https://teleport.example.com:443/web/cluster/teleport.example.com/session/3f2a9c1e-"
+    ));
+    assert!(out.contains("needs-review") && out.contains("follow-up"));
+    assert!(out.contains("### alice on web-01 (1)"), "{out}");
+}
+
+#[test]
+fn compliance_says_when_even_a_single_day_is_over_the_limit() {
+    let w = World::new();
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--quarter",
+            "2026Q2",
+            "--limit",
+            "3",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(out.contains("**Complete**: no"), "{out}");
+    assert!(out.contains("those days are incomplete"), "{out}");
+}
+
+#[test]
+fn compliance_csv_carries_the_report_as_comment_lines() {
+    let w = World::new();
+    let (out, _) = run(
+        &w,
+        &["compliance", "--quarter", "2026Q2", "--format", "csv"],
+    );
+    let lines: Vec<&str> = out.split("\r\n").collect();
+    assert!(lines[0].starts_with("# Period: 2026Q2"));
+    assert!(lines.iter().any(|l| l.starts_with("id,kind,user")));
+}
+
+#[test]
+fn search_results_are_escaped_in_every_format() {
+    let w = World::new();
+    for format in ["table", "tsv", "markdown", "csv", "json"] {
+        let (out, err) = run(&w, &["search", "--since", "14d", "--format", format]);
+        let out = out.replace("\r\n", "\n").replace('\t', " ");
+        assert_eq!(raw_dangerous(&out), Vec::<char>::new(), "{format}");
+        assert_eq!(raw_dangerous(&err), Vec::<char>::new(), "{format}");
+    }
+}
+
+#[test]
+fn the_demo_answers_every_workflow() {
+    let w = World::new();
+    for args in [
+        vec!["search", "sudo"],
+        vec!["triage"],
+        vec!["compliance"],
+        vec!["hunt", "privesc"],
+        vec!["pivot", "--user", "mallory", "--host", "web-01.prod"],
+        vec!["request", "a9c97e9f-1dc3-44b2-9a1e-a4e169614065"],
+    ] {
+        let out = w
+            .cmd()
+            .arg("--demo")
+            .args(&args)
+            .env("PATH", "/nonexistent")
+            .env_remove("TSH_REVIEW_NOW")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "{args:?} found nothing");
+    }
+}
