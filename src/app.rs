@@ -60,6 +60,7 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             let w = window(&a.window, request::DEFAULT_SINCE)?;
             show(g, &term, w, |c, w, now| request::request(c, a, w, now))
         }
+        Action::Doctor { insecure } => doctor(g, &term, *insecure),
         Action::Compliance(a) => {
             let now = now()?;
             let (w, _) = a.period(now)?;
@@ -74,6 +75,66 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
                 Ok(l)
             })
         }
+    }
+}
+
+fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
+    if g.demo {
+        return print(
+            "DEMO: the built-in sample cluster needs no Teleport; run doctor without --demo to check yours.\n",
+        );
+    }
+    let checks = {
+        let _spinner = Spinner::start(term.stderr_tty, "checking…");
+        crate::doctor::run(crate::doctor::Inputs {
+            tsh: find("tsh", g).map_err(|e| e.what.clone()),
+            tctl: find("tctl", g).map_err(|e| e.what.clone()),
+            timeout: g.timeout,
+            insecure,
+            now: now()?,
+        })
+    };
+    let format = g.format.unwrap_or(if term.stdout_tty {
+        Format::Table
+    } else {
+        Format::Tsv
+    });
+    let mut text = String::new();
+    if format == Format::Json {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut out,
+            render::sanitize::TerminalSafe(serde_json::ser::PrettyFormatter::new()),
+        );
+        serde::Serialize::serialize(&checks, &mut ser)
+            .map_err(|e| Error::failure(e.to_string()))?;
+        text = String::from_utf8_lossy(&out).into_owned() + "\n";
+    } else {
+        for c in &checks {
+            let detail = escape(&c.detail);
+            text.push_str(&if format == Format::Tsv {
+                format!("{}\t{}\t{detail}\n", c.status.as_str(), c.check)
+            } else {
+                format!("{:5} {:16} {detail}\n", c.status.as_str(), c.check)
+            });
+        }
+    }
+    print(&text)?;
+    match crate::doctor::exit_code(&checks) {
+        0 => Ok(()),
+        code => Err(Error::new(
+            match code {
+                3 => crate::error::Exit::Login,
+                4 => crate::error::Exit::Denied,
+                5 => crate::error::Exit::SearchUnavailable,
+                _ => crate::error::Exit::Failure,
+            },
+            if code == 5 {
+                "session search is unavailable; everything else works"
+            } else {
+                "a check failed: see above"
+            },
+        )),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod demo;
+pub mod doctor;
 pub mod error;
 pub mod progress;
 pub mod render;

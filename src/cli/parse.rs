@@ -58,6 +58,9 @@ pub enum Action {
     HuntList,
     Pivot(PivotArgs),
     Request(RequestArgs),
+    Doctor {
+        insecure: bool,
+    },
 }
 
 /// What argv said, before typing.
@@ -126,6 +129,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         "hunt" => hunt(&m)?,
         "pivot" => Action::Pivot(pivot(&m)?),
         "request" => Action::Request(request(&m)?),
+        "doctor" => Action::Doctor {
+            insecure: m.has("insecure"),
+        },
         other => unreachable!("command {other} is in the table but not dispatched"),
     };
     let most = if command.operands.iter().any(|o| o.many) {

@@ -293,6 +293,19 @@ pub static COMMANDS: &[CommandSpec] = &[
         )],
     },
     CommandSpec {
+        name: "doctor",
+        aliases: &[],
+        summary: "Check binaries, login, versions, edition, search and permissions",
+        about: "Checks everything tsh-review depends on and says what to fix: tsh and tctl \
+                found, the active login (user, cluster, proxy, expiry), the proxy version \
+                (search needs v18.8.0+), the edition and search capability from the proxy's \
+                /web/config.js, permission to list recordings, and whether search works. Exit \
+                status 0 when all is well, 5 when only search is unavailable, otherwise the \
+                status of the first failure.",
+        operands: &[],
+        examples: &[("tsh-review doctor", "check this machine and login")],
+    },
+    CommandSpec {
         name: "help",
         aliases: &[],
         summary: "Show help for tsh-review or one of its commands",
@@ -692,6 +705,18 @@ pub static FLAGS: &[FlagSpec] = &[
         scope: Scope::Commands(&["hunt"]),
         complete: Complete::Nothing,
         repeatable: true,
+    },
+    FlagSpec {
+        long: "insecure",
+        short: None,
+        value: None,
+        help: "Do not verify the proxy's TLS certificate when probing config.js (like tsh --insecure)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["doctor"]),
+        complete: Complete::Nothing,
+        repeatable: false,
     },
     FlagSpec {
         long: "help",

@@ -1,0 +1,279 @@
+//! `doctor`: checks, one by one, everything tsh-review depends on, and says what to fix.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::error::Exit;
+use crate::teleport::ls::LsQuery;
+use crate::teleport::probe::{ProbeOptions, Verdict, probe};
+use crate::teleport::search::SearchQuery;
+use crate::teleport::tctl::Tctl;
+use crate::teleport::tsh::{Tsh, version_at_least};
+use crate::teleport::{Cluster, Searched};
+use crate::window::utc_date;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "FAIL",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// One verdict. `detail` may quote tsh/tctl/config.js: raw here, escaped when rendered.
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub check: &'static str,
+    pub status: Status,
+    pub detail: String,
+    /// The exit status this failure maps to.
+    #[serde(skip)]
+    pub exit: Option<Exit>,
+}
+
+fn check(check: &'static str, status: Status, detail: impl Into<String>) -> Check {
+    Check {
+        check,
+        status,
+        detail: detail.into(),
+        exit: None,
+    }
+}
+
+pub struct Inputs {
+    pub tsh: Result<std::path::PathBuf, String>,
+    pub tctl: Result<std::path::PathBuf, String>,
+    pub timeout: Duration,
+    pub insecure: bool,
+    pub now: Timestamp,
+}
+
+pub fn run(i: Inputs) -> Vec<Check> {
+    let mut out = Vec::new();
+    let tsh = match i.tsh {
+        Ok(path) => {
+            let tsh = Tsh {
+                path,
+                timeout: i.timeout,
+            };
+            Some(tsh)
+        }
+        Err(e) => {
+            out.push(check("tsh", Status::Fail, e));
+            None
+        }
+    };
+    let mut proxy_version = None;
+    if let Some(tsh) = &tsh {
+        match tsh.versions() {
+            Ok(v) => {
+                proxy_version = v.proxy.clone();
+                out.push(check(
+                    "tsh",
+                    Status::Ok,
+                    format!(
+                        "{} (v{})",
+                        tsh.path.display(),
+                        v.client.as_deref().unwrap_or("unknown")
+                    ),
+                ));
+            }
+            Err(e) => out.push(check(
+                "tsh",
+                Status::Warn,
+                format!("{}: {}", tsh.path.display(), e.what),
+            )),
+        }
+    }
+    let tctl = match i.tctl {
+        Ok(path) => {
+            out.push(check("tctl", Status::Ok, path.display().to_string()));
+            Some(Tctl {
+                path,
+                timeout: i.timeout,
+            })
+        }
+        Err(e) => {
+            out.push(check("tctl", Status::Fail, e));
+            None
+        }
+    };
+
+    let profile = match &tsh {
+        None => {
+            out.push(check("login", Status::Skip, "no tsh"));
+            None
+        }
+        Some(tsh) => match tsh.status(i.now) {
+            Ok(p) => {
+                let until = p
+                    .valid_until
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "unknown".into());
+                out.push(check(
+                    "login",
+                    Status::Ok,
+                    format!(
+                        "{} on cluster {} via {}, valid until {until}",
+                        p.username, p.cluster, p.proxy
+                    ),
+                ));
+                Some(p)
+            }
+            Err(e) => {
+                let mut c = check(
+                    "login",
+                    Status::Fail,
+                    format!("{} (run `tsh login --proxy=<proxy address>`)", e.what),
+                );
+                c.exit = Some(Exit::Login);
+                out.push(c);
+                None
+            }
+        },
+    };
+
+    out.push(match proxy_version.as_deref() {
+        None => check(
+            "proxy version",
+            Status::Skip,
+            "tsh did not report the proxy version (needs a login)",
+        ),
+        Some(v) => match version_at_least(v, (18, 8, 0)) {
+            Some(true) => check(
+                "proxy version",
+                Status::Ok,
+                format!("v{v} (search needs v18.8.0+)"),
+            ),
+            Some(false) => check(
+                "proxy version",
+                Status::Warn,
+                format!("v{v}: session search needs a v18.8.0+ proxy"),
+            ),
+            None => check(
+                "proxy version",
+                Status::Warn,
+                format!("cannot read the version {v:?}"),
+            ),
+        },
+    });
+
+    out.push(match &profile {
+        None => check("edition", Status::Skip, "no active login, so no proxy to ask"),
+        Some(p) => {
+            let opts = ProbeOptions {
+                insecure: i.insecure,
+                ..ProbeOptions::default()
+            };
+            match probe(&p.proxy, &opts, i.now, true).1 {
+                Verdict::Available => check("edition", Status::Ok, "Enterprise with Identity Security, session summarization and Access Graph on"),
+                Verdict::Impossible(why) => check("edition", Status::Warn, why),
+                Verdict::NotEnabled(todo) => check("edition", Status::Warn, format!("licensed, but: {}", todo.join(", "))),
+                Verdict::Unknown(why) => check("edition", Status::Warn, why),
+                Verdict::Unreachable(why) => check("edition", Status::Skip, format!("config.js not reachable ({why}); --insecure for a dev cluster with a self-signed certificate")),
+            }
+        }
+    });
+
+    match &tctl {
+        None => {
+            out.push(check("list recordings", Status::Skip, "no tctl"));
+            out.push(check("search", Status::Skip, "no tctl"));
+        }
+        Some(tctl) => {
+            let q = LsQuery {
+                from: utc_date(i.now),
+                to: None,
+                limit: 1,
+            };
+            out.push(match tctl.ls(&q, &mut |_| {}) {
+                Ok(_) => check("list recordings", Status::Ok, "tctl recordings ls works"),
+                Err(e) => {
+                    let mut c = check(
+                        "list recordings",
+                        Status::Fail,
+                        format!(
+                            "{}{}",
+                            e.what,
+                            e.next
+                                .as_deref()
+                                .map(|n| format!("; {n}"))
+                                .unwrap_or_default()
+                        ),
+                    );
+                    c.exit = Some(e.exit);
+                    c
+                }
+            });
+            let q = SearchQuery {
+                from: Some(utc_date(i.now)),
+                limit: 1,
+                ..SearchQuery::default()
+            };
+            out.push(match tctl.search(&q, &mut |_| {}) {
+                Ok(Searched::Done(_)) => {
+                    check("search", Status::Ok, "tctl recordings search works")
+                }
+                Ok(Searched::Unavailable(said)) => {
+                    let mut c = check(
+                        "search",
+                        Status::Warn,
+                        format!(
+                            "unavailable: {said}; search-based commands fall back to recordings ls"
+                        ),
+                    );
+                    c.exit = Some(Exit::SearchUnavailable);
+                    c
+                }
+                Err(e) => check("search", Status::Warn, e.what.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// 0 when everything works; the first failure's status; 5 when only search is missing.
+pub fn exit_code(checks: &[Check]) -> i32 {
+    if let Some(c) = checks.iter().find(|c| c.status == Status::Fail) {
+        return c.exit.unwrap_or(Exit::Failure) as i32;
+    }
+    if checks
+        .iter()
+        .any(|c| c.exit == Some(Exit::SearchUnavailable))
+    {
+        return Exit::SearchUnavailable as i32;
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_worst_check() {
+        let ok = || check("x", Status::Ok, "");
+        assert_eq!(exit_code(&[ok(), ok()]), 0);
+        let mut denied = check("list", Status::Fail, "");
+        denied.exit = Some(Exit::Denied);
+        let mut search = check("search", Status::Warn, "");
+        search.exit = Some(Exit::SearchUnavailable);
+        assert_eq!(exit_code(&[ok(), search]), 5);
+        assert_eq!(exit_code(&[denied, ok()]), 4);
+        assert_eq!(exit_code(&[check("tctl", Status::Fail, "")]), 1);
+    }
+}
