@@ -166,8 +166,43 @@ fn show(
         let _spinner = Spinner::start(term.stderr_tty, "asking the cluster…");
         workflow(cluster.as_ref(), window, now)?
     };
+    let mut listing = listing;
+    explain_unavailable_search(&mut listing, g, now);
     remember(&listing, g.demo);
     output(&listing, g, term)
+}
+
+/// When search failed, a cached config.js verdict says more precisely why. Only read from the
+/// cache (the failure path may ask tsh for the proxy; a working search never waits on this).
+fn explain_unavailable_search(listing: &mut Listing, g: &Globals, now: Timestamp) {
+    use crate::review::Note;
+    use crate::teleport::probe::{Verdict, cached};
+    let Some(Note::SearchUnavailable { probe, .. }) = listing
+        .notes
+        .iter_mut()
+        .find(|n| matches!(n, Note::SearchUnavailable { .. }))
+    else {
+        return;
+    };
+    if g.demo {
+        return;
+    }
+    let Some(p) = quiet_profile(g, now) else {
+        return;
+    };
+    *probe = match cached(&p.proxy, now) {
+        Some(Verdict::Impossible(why)) | Some(Verdict::Unknown(why)) => Some(why),
+        Some(Verdict::NotEnabled(todo)) => Some(format!("licensed, but {}", todo.join(" and "))),
+        _ => None,
+    };
+}
+
+fn quiet_profile(g: &Globals, now: Timestamp) -> Option<Profile> {
+    let tsh = Tsh {
+        path: find("tsh", g).ok()?,
+        timeout: g.timeout,
+    };
+    tsh.status(now).ok()
 }
 
 fn cluster(globals: &Globals, now: Timestamp) -> Result<Box<dyn Cluster>, Error> {

@@ -243,3 +243,17 @@ fn help_and_version() {
         .success()
         .stdout(predicate::str::contains("Alias: ls"));
 }
+
+#[test]
+fn a_window_tctl_rejects_is_explained_as_clock_skew() {
+    let w = World::new();
+    // Our clock is two days ahead of the cluster's: the day we ask for is its future.
+    w.cmd()
+        .args(["recent", "--since", "1h"])
+        .env("TSH_REVIEW_NOW", "2026-06-05T12:00:00Z")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("rejected the time window"))
+        .stderr(predicate::str::contains("cannot be in the future"))
+        .stderr(predicate::str::contains("clock"));
+}

@@ -414,3 +414,35 @@ fn the_demo_answers_every_workflow() {
         assert!(!out.stdout.is_empty(), "{args:?} found nothing");
     }
 }
+
+#[test]
+fn a_cached_config_js_verdict_explains_an_unavailable_search() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    let dir = w.cache_dir().join("tsh-review");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let checked_at: jiff::Timestamp = common::NOW.parse().unwrap();
+    let entry = serde_json::json!({
+        "proxy": "teleport.example.com:443",
+        "checked_at": checked_at.as_second() - 60,
+        "verified": true,
+        "capability": {"edition": "ent", "licensed": true, "summarization": false,
+                        "access_graph": true, "identity_block": true}
+    });
+    let file = dir.join("probe-teleport.example.com_443.json");
+    std::fs::write(&file, entry.to_string()).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = w
+        .cmd()
+        .args(["search", "sudo"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("config.js says: licensed, but enable session summarization"),
+        "{err}"
+    );
+}

@@ -558,6 +558,19 @@ pub fn probe(
     })
 }
 
+/// The cached verdict for `proxy`, if a recent probe left one: never touches the network, so
+/// explaining a failed search costs nothing.
+pub fn cached(proxy: &str, now: Timestamp) -> Option<Verdict> {
+    let dir = crate::cache::dir();
+    let opts = ProbeOptions::default();
+    match probe_cached(dir.as_deref(), proxy, &opts, now, false, |_| {
+        unreachable("not cached".into())
+    }) {
+        (_, Verdict::Unreachable(_)) => None,
+        (_, v) => Some(v),
+    }
+}
+
 fn probe_cached(
     dir: Option<&Path>,
     proxy: &str,
