@@ -3,9 +3,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::Listing;
 use super::fetch::riskiest_first;
 use super::search::{only_summarized, search_or_list};
-use super::{Listing, Note};
 use crate::error::Error;
 use crate::session::Kind;
 use crate::teleport::Cluster;
@@ -125,22 +125,18 @@ pub fn hunt(
     if found.searched && sessions.is_empty() && !found.capped {
         notes.push(only_summarized(cluster, window, now)?);
     }
-    let mut listing = Listing::new(
-        window,
-        if found.searched { "started" } else { "ended" },
-        sessions,
-    );
-    listing.title = Some(if found.searched {
+    let title = if found.searched {
         title
     } else {
         format!("{title} (no search on this cluster: recordings to review by hand)")
-    });
-    listing.notes = notes;
-    listing.note_suspicious();
-    if found.searched {
-        listing.notes.push(Note::SeverityCaveat);
-    }
-    Ok(listing)
+    };
+    Ok(Listing::of_search(
+        window,
+        found.searched,
+        sessions,
+        notes,
+        title,
+    ))
 }
 
 #[cfg(test)]

@@ -49,6 +49,25 @@ impl Listing {
         }
     }
 
+    /// The listing of a search-based workflow: the verb of its source, the suspicious-text
+    /// note, and under search results (which carry severity) the standing caveat.
+    pub fn of_search(
+        window: Window,
+        searched: bool,
+        sessions: Vec<Session>,
+        notes: Vec<Note>,
+        title: String,
+    ) -> Listing {
+        let mut l = Listing::new(window, if searched { "started" } else { "ended" }, sessions);
+        l.title = Some(title);
+        l.notes = notes;
+        l.note_suspicious();
+        if searched {
+            l.notes.push(Note::SeverityCaveat);
+        }
+        l
+    }
+
     /// Adds the suspicious-text note when a row carries the flag.
     pub fn note_suspicious(&mut self) {
         let n = self

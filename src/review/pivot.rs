@@ -3,9 +3,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::Listing;
 use super::fetch::newest_first;
 use super::search::search_or_list;
-use super::{Listing, Note};
 use crate::error::Error;
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
@@ -39,22 +39,14 @@ pub fn pivot(
     // In time order: an incident reads as a story.
     newest_first(&mut sessions);
     sessions.reverse();
-    let mut listing = Listing::new(
+    let title = format!("What {} did on {}, oldest first", args.user, args.host);
+    Ok(Listing::of_search(
         window,
-        if found.searched { "started" } else { "ended" },
+        found.searched,
         sessions,
-    );
-    listing.title = Some(format!(
-        "What {} did on {}, oldest first",
-        crate::render::sanitize::escape(&args.user),
-        crate::render::sanitize::escape(&args.host)
-    ));
-    listing.notes = found.notes;
-    listing.note_suspicious();
-    if found.searched {
-        listing.notes.push(Note::SeverityCaveat);
-    }
-    Ok(listing)
+        found.notes,
+        title,
+    ))
 }
 
 #[cfg(test)]

@@ -38,22 +38,11 @@ pub fn request(
             .cmp(&b.user)
             .then(a.start.or(a.end).cmp(&b.start.or(b.end)))
     });
-    let mut listing = Listing::new(
-        window,
-        if found.searched { "started" } else { "ended" },
-        sessions,
-    );
-    listing.title = Some(format!(
-        "Sessions under access request {}",
-        crate::render::sanitize::escape(&args.id)
-    ));
+    let mut notes = found.notes;
+    notes.push(Note::JitCaveat);
+    let title = format!("Sessions under access request {}", args.id);
+    let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);
     listing.grouping = Grouping::User;
-    listing.notes = found.notes;
-    listing.note_suspicious();
-    listing.notes.push(Note::JitCaveat);
-    if found.searched {
-        listing.notes.push(Note::SeverityCaveat);
-    }
     Ok(listing)
 }
 

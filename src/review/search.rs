@@ -172,18 +172,18 @@ pub fn search(
         }
     }
     riskiest_first(&mut sessions);
-    let severity_shown = found.searched;
-    let mut listing = Listing::new(
+    let title = if found.searched {
+        "Session search, riskiest first"
+    } else {
+        "Recordings of the window (search unavailable: filter them by hand)"
+    };
+    Ok(Listing::of_search(
         window,
-        if found.searched { "started" } else { "ended" },
+        found.searched,
         sessions,
-    );
-    listing.notes = notes;
-    listing.note_suspicious();
-    if severity_shown {
-        listing.notes.push(Note::SeverityCaveat);
-    }
-    Ok(listing)
+        notes,
+        title.to_owned(),
+    ))
 }
 
 /// An empty search is not proof that nothing happened: count what `ls` sees in the window.

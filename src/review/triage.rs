@@ -65,18 +65,13 @@ pub fn triage(
     if found.searched && sessions.is_empty() && !found.capped {
         notes.push(only_summarized(cluster, window, now)?);
     }
-    let mut listing = Listing::new(
+    Ok(Listing::of_search(
         window,
-        if found.searched { "started" } else { "ended" },
+        found.searched,
         sessions,
-    );
-    listing.title = Some(title);
-    listing.notes = notes;
-    listing.note_suspicious();
-    if found.searched {
-        listing.notes.push(Note::SeverityCaveat);
-    }
-    Ok(listing)
+        notes,
+        title,
+    ))
 }
 
 /// The window options as the user typed them, to repeat them in a suggested command.

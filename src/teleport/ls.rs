@@ -2,13 +2,11 @@
 //! their normalization into `Session`s.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::io::Read;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use super::lenient::{opt, or_empty};
 use crate::session::{Kind, Origin, Session};
@@ -173,50 +171,12 @@ pub struct LsEvent {
     pub app_labels: BTreeMap<String, String>,
 }
 
-/// Parse tctl's output element by element, handing each event to `sink` as soon as it is read,
-/// so memory stays flat however long the listing. `null` (newer tctl) and `[]` (older) are
-/// both an empty listing. Returns the number of elements.
+/// Parse `recordings ls` output as it streams; returns the number of elements.
 pub fn parse_events<R: Read>(
     reader: R,
     sink: &mut dyn FnMut(LsEvent),
 ) -> Result<usize, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let count = EventSeq { sink }.deserialize(&mut de)?;
-    de.end()?;
-    Ok(count)
-}
-
-struct EventSeq<'a> {
-    sink: &'a mut dyn FnMut(LsEvent),
-}
-
-impl<'de> DeserializeSeed<'de> for EventSeq<'_> {
-    type Value = usize;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EventSeq<'_> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of audit events (or null)")
-    }
-
-    fn visit_unit<E>(self) -> Result<usize, E> {
-        Ok(0)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut count = 0;
-        while let Some(event) = seq.next_element::<LsEvent>()? {
-            count += 1;
-            (self.sink)(event);
-        }
-        Ok(count)
-    }
+    super::stream::each(reader, "audit events", sink)
 }
 
 /// The outcome of normalizing a stream of events.

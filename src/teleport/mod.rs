@@ -10,6 +10,7 @@ pub mod ls;
 pub mod probe;
 pub mod process;
 pub mod search;
+pub mod stream;
 pub mod tctl;
 pub mod tsh;
 pub mod weblink;

@@ -2,13 +2,11 @@
 //! session summaries it prints, and their normalization into `Session`s.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::Read;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::lenient::{opt, or_empty};
@@ -204,48 +202,12 @@ fn severity(v: &Value) -> Option<Severity> {
     }
 }
 
-/// Parse tctl's output element by element; returns the number of elements.
+/// Parse `recordings search` output as it streams; returns the number of elements.
 pub fn parse_summaries<R: Read>(
     reader: R,
     sink: &mut dyn FnMut(Summary),
 ) -> Result<usize, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let count = SummarySeq { sink }.deserialize(&mut de)?;
-    de.end()?;
-    Ok(count)
-}
-
-struct SummarySeq<'a> {
-    sink: &'a mut dyn FnMut(Summary),
-}
-
-impl<'de> DeserializeSeed<'de> for SummarySeq<'_> {
-    type Value = usize;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SummarySeq<'_> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of session summaries (or null)")
-    }
-
-    fn visit_unit<E>(self) -> Result<usize, E> {
-        Ok(0)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut count = 0;
-        while let Some(summary) = seq.next_element::<Summary>()? {
-            count += 1;
-            (self.sink)(summary);
-        }
-        Ok(count)
-    }
+    super::stream::each(reader, "session summaries", sink)
 }
 
 /// The session a summary describes, or why it cannot be listed.
