@@ -4,6 +4,7 @@ use std::io::{self, BufWriter, Write};
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::actions;
 use crate::cache;
 use crate::cli::{Action, Globals, Invocation, help, table};
 use crate::demo::Demo;
@@ -61,6 +62,30 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             show(g, &term, w, |c, w, now| request::request(c, a, w, now))
         }
         Action::Doctor { insecure } => doctor(g, &term, *insecure),
+        Action::Show { sid } => {
+            let now = now()?;
+            let id = actions::resolve(sid, scope(g))?;
+            let cluster = cluster(g, now)?;
+            print(&actions::show(&actions::find(
+                cluster.as_ref(),
+                &id,
+                scope(g),
+                now,
+            )?))
+        }
+        Action::Link { sid } => {
+            let now = now()?;
+            let id = actions::resolve(sid, scope(g))?;
+            let s = metadata(g, &id, now)?;
+            print(&format!("{}\n", player_link(g, &s, now)?))
+        }
+        Action::Play { sid, speed, format } => play(g, sid, speed.as_deref(), format.as_deref()),
+        Action::Download {
+            sid,
+            output,
+            yes,
+            force,
+        } => download(g, sid, output.as_deref(), *yes, *force),
         Action::Compliance(a) => {
             let now = now()?;
             let (w, _) = a.period(now)?;
@@ -136,6 +161,125 @@ fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
             },
         )),
     }
+}
+
+fn scope(g: &Globals) -> cache::Scope {
+    if g.demo {
+        cache::Scope::Demo
+    } else {
+        cache::Scope::Live
+    }
+}
+
+/// What is known of a session: the cache first (no network), else a bounded ls lookup.
+fn metadata(g: &Globals, id: &str, now: Timestamp) -> Result<Session, Error> {
+    if let Some(e) = cache::load(scope(g)).into_iter().find(|e| e.id == id) {
+        return Ok(actions::from_cache(e));
+    }
+    let cluster = cluster(g, now)?;
+    actions::find(cluster.as_ref(), id, scope(g), now)
+}
+
+fn player_link(g: &Globals, s: &Session, now: Timestamp) -> Result<String, Error> {
+    let profile = if g.demo {
+        Demo::profile()
+    } else {
+        Tsh {
+            path: find("tsh", g)?,
+            timeout: g.timeout,
+        }
+        .status(now)?
+    };
+    player_url(&profile.proxy, &profile.cluster, s).ok_or_else(|| {
+        Error::failure(format!(
+            "the web UI has no player for {} sessions",
+            s.kind.as_str()
+        ))
+        .hint("app sessions are audited as events, not recordings")
+    })
+}
+
+fn play(g: &Globals, sid: &str, speed: Option<&str>, format: Option<&str>) -> Result<(), Error> {
+    let now = now()?;
+    let id = actions::resolve(sid, scope(g))?;
+    let meta = metadata(g, &id, now).ok();
+    if let Some(s) = &meta {
+        if s.kind == crate::session::Kind::Desktop {
+            eprintln!("tsh-review: desktop recordings play only in the web UI:");
+            return print(&format!("{}\n", player_link(g, s, now)?));
+        }
+        if let Some(warning) = actions::playback_warning(s) {
+            eprintln!("tsh-review: warning: {warning}");
+        }
+    }
+    let mut line = String::from("tsh play");
+    for (flag, value) in [("speed", speed), ("format", format)] {
+        if let Some(v) = value {
+            line.push_str(&format!(" --{flag}={v}"));
+        }
+    }
+    if g.demo {
+        return print(&format!(
+            "DEMO: the sample cluster has no recordings to replay. Against your cluster this runs:\n  {line} {id}\n"
+        ));
+    }
+    let tsh = Tsh {
+        path: find("tsh", g)?,
+        timeout: g.timeout,
+    };
+    tsh.play(&id, speed, format).map(|_| ())
+}
+
+fn download(
+    g: &Globals,
+    sid: &str,
+    output: Option<&std::path::Path>,
+    yes: bool,
+    force: bool,
+) -> Result<(), Error> {
+    let now = now()?;
+    let id = actions::resolve(sid, scope(g))?;
+    if let Some(s) = metadata(g, &id, now)
+        .ok()
+        .as_ref()
+        .and_then(actions::playback_warning)
+    {
+        eprintln!("tsh-review: warning: {s}");
+    }
+    let dir = actions::download_dir(&id, output);
+    let target = dir.join(format!("{id}.tar"));
+    let plan = format!(
+        "tctl recordings download {id} will write {} (tctl's work directories are removed afterwards)",
+        target.display()
+    );
+    if g.demo {
+        return print(&format!(
+            "DEMO: nothing to download from the sample cluster. Against your cluster: {plan}\n"
+        ));
+    }
+    let tctl = Tctl {
+        path: find("tctl", g)?,
+        timeout: g.timeout,
+    };
+    if !yes {
+        match actions::confirm(&format!("{plan}. Download?")) {
+            Some(true) => {}
+            Some(false) => return Err(Error::failure("not downloaded: the answer was not yes")),
+            None => {
+                return Err(
+                    Error::usage("not downloaded: there is no terminal to confirm on")
+                        .because("nothing is written to disk without a human saying yes")
+                        .hint("run it in a terminal, or pass --yes to confirm in advance"),
+                );
+            }
+        }
+    }
+    let path = actions::download_into(&dir, &id, force, |staging| tctl.download(&id, staging))?;
+    print(&format!(
+        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\nReplay it with: tsh play {}\n",
+        path.display(),
+        path.display()
+    ))
 }
 
 /// The current time; `TSH_REVIEW_NOW` pins it so tests of windows are exact.

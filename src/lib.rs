@@ -4,6 +4,7 @@
 //! normalized `session::Session`s -> a `review` workflow -> a `render`er. Nothing below the
 //! renderer prints; nothing above the cluster spawns processes.
 
+pub mod actions;
 pub mod app;
 pub mod cache;
 pub mod cli;

@@ -61,6 +61,24 @@ pub enum Action {
     Doctor {
         insecure: bool,
     },
+    /// The session as typed (resolved against the cache when run).
+    Show {
+        sid: String,
+    },
+    Play {
+        sid: String,
+        speed: Option<String>,
+        format: Option<String>,
+    },
+    Download {
+        sid: String,
+        output: Option<PathBuf>,
+        yes: bool,
+        force: bool,
+    },
+    Link {
+        sid: String,
+    },
 }
 
 /// What argv said, before typing.
@@ -117,6 +135,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         });
     };
     check_scopes(&m, command)?;
+    if command.name != "play"
+        && let Some(f) = m.one("format")
+    {
+        check_choice(flag_by_long("format").expect("in the table"), f)?;
+    }
     let action = match command.name {
         "help" => Action::Help {
             command: help_topic(&m)?,
@@ -129,6 +152,19 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         "hunt" => hunt(&m)?,
         "pivot" => Action::Pivot(pivot(&m)?),
         "request" => Action::Request(request(&m)?),
+        "show" => Action::Show { sid: sid(&m)? },
+        "play" => Action::Play {
+            sid: sid(&m)?,
+            speed: owned(&m, "speed"),
+            format: play_format(&m)?,
+        },
+        "download" => Action::Download {
+            sid: sid(&m)?,
+            output: m.one("output").map(PathBuf::from),
+            yes: m.has("yes"),
+            force: m.has("force"),
+        },
+        "link" => Action::Link { sid: sid(&m)? },
         "doctor" => Action::Doctor {
             insecure: m.has("insecure"),
         },
@@ -178,7 +214,8 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Matches, Error> {
                 flag.long
             )));
         }
-        if !flag.choices.is_empty() {
+        // --format's choices depend on the command (play has its own): checked once it is known.
+        if !flag.choices.is_empty() && flag.long != "format" {
             check_choice(flag, &value)?;
         }
         values.push(value);
@@ -279,9 +316,8 @@ fn globals(m: &Matches) -> Result<Globals, Error> {
     Ok(Globals {
         tsh: m.one("tsh").map(PathBuf::from),
         tctl: m.one("tctl").map(PathBuf::from),
-        format: m
-            .one("format")
-            .map(|f| Format::parse(f).expect("choices checked")),
+        // None for play's own formats, which are not renderers.
+        format: m.one("format").and_then(Format::parse),
         color: m.one("color").map_or(ColorChoice::Auto, |c| {
             ColorChoice::parse(c).expect("choices checked")
         }),
@@ -467,6 +503,25 @@ fn hunt(m: &Matches) -> Result<Action, Error> {
         limit: limit(m, 50)?,
         no_fallback: m.has("no-fallback"),
     }))
+}
+
+fn sid(m: &Matches) -> Result<String, Error> {
+    m.operands.first().cloned().ok_or_else(|| {
+        Error::usage("a session id is needed")
+            .hint("give the UUID, or a prefix of one shown by `tsh-review recent`")
+    })
+}
+
+fn play_format(m: &Matches) -> Result<Option<String>, Error> {
+    const FORMATS: [&str; 4] = ["pty", "json", "yaml", "text"];
+    match m.one("format") {
+        None => Ok(None),
+        Some(f) if FORMATS.contains(&f) => Ok(Some(f.to_owned())),
+        Some(f) => Err(Error::usage(format!(
+            "play --format {f:?} is not one of: {}",
+            FORMATS.join(", ")
+        ))),
+    }
 }
 
 fn required(m: &Matches, long: &str, command: &str) -> Result<String, Error> {

@@ -306,6 +306,98 @@ pub static COMMANDS: &[CommandSpec] = &[
         examples: &[("tsh-review doctor", "check this machine and login")],
     },
     CommandSpec {
+        name: "show",
+        aliases: &[],
+        summary: "Every known detail of one session, with the next commands",
+        about: "Shows every field known of one session (kind, user, login, target and its \
+                details, times, interactive, recorded, severity, roles, participants, labels, \
+                access requests, cluster), escaped, with suspicious text flagged, and the play, \
+                download and link commands for it. The details come from `tctl recordings ls` \
+                over the last 30 days, else from tsh-review's cache.",
+        operands: &[Operand {
+            name: "SID",
+            help: "a session id, or a unique prefix of one tsh-review has listed",
+            required: true,
+            many: false,
+            complete: Complete::SessionId,
+        }],
+        examples: &[(
+            "tsh-review show 3abc00c0",
+            "a session by the prefix shown in a table",
+        )],
+    },
+    CommandSpec {
+        name: "play",
+        aliases: &[],
+        summary: "Replay a session with tsh play (desktops: the web player link)",
+        about: "Replays a recording with `tsh play`, handing it the terminal, and exits with \
+                tsh's status. Desktop recordings play only in the web UI, so their link is \
+                printed instead. Warns first when the session was non-interactive or not \
+                recorded. Security note: replaying a recording replays its escape sequences \
+                in your terminal; `--format text` piped to `less` is the safe way to read one.",
+        operands: &[Operand {
+            name: "SID",
+            help: "a session id, or a unique prefix of one tsh-review has listed",
+            required: true,
+            many: false,
+            complete: Complete::SessionId,
+        }],
+        examples: &[
+            (
+                "tsh-review play 3abc00c0 --speed 2x",
+                "replay at double speed",
+            ),
+            (
+                "tsh-review play 3abc00c0 --format text | less",
+                "read it safely as text",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "download",
+        aliases: &[],
+        summary: "Download a recording as evidence, after confirmation",
+        about: "Downloads a recording with `tctl recordings download` into a dedicated \
+                directory (default ./tsh-review-recordings/<SID>/), after saying what will be \
+                written where and asking y/N on the terminal; with no terminal it refuses unless \
+                --yes. An existing recording is never overwritten (--force to replace it), and a \
+                failed download leaves no partial file. The .tar file is not a tar archive: play \
+                it with `tsh play <path>`.",
+        operands: &[Operand {
+            name: "SID",
+            help: "a session id, or a unique prefix of one tsh-review has listed",
+            required: true,
+            many: false,
+            complete: Complete::SessionId,
+        }],
+        examples: &[
+            (
+                "tsh-review download 3abc00c0",
+                "into ./tsh-review-recordings/<SID>/",
+            ),
+            (
+                "tsh-review download 3abc00c0 -o evidence/INC-42 --yes",
+                "scripted, into a case folder",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "link",
+        aliases: &[],
+        summary: "Print the web UI player link of a session",
+        about: "Prints the web player URL of a session, with the proxy and cluster of your \
+                active tsh login, the recording type from its kind and the duration from its \
+                times (the bare URL when the duration is unknown).",
+        operands: &[Operand {
+            name: "SID",
+            help: "a session id, or a unique prefix of one tsh-review has listed",
+            required: true,
+            many: false,
+            complete: Complete::SessionId,
+        }],
+        examples: &[("tsh-review link 3abc00c0", "a link to paste into a ticket")],
+    },
+    CommandSpec {
         name: "help",
         aliases: &[],
         summary: "Show help for tsh-review or one of its commands",
@@ -350,7 +442,7 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "format",
         short: None,
         value: Some("FORMAT"),
-        help: "Output format (default: table on a terminal, tsv when piped)",
+        help: "Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)",
         choices: FORMATS,
         default: None,
         env: None,
@@ -715,6 +807,54 @@ pub static FLAGS: &[FlagSpec] = &[
         default: None,
         env: None,
         scope: Scope::Commands(&["doctor"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "speed",
+        short: None,
+        value: Some("SPEED"),
+        help: "Playback speed",
+        choices: &["0.5x", "1x", "2x", "4x", "8x"],
+        default: Some("1x"),
+        env: None,
+        scope: Scope::Commands(&["play"]),
+        complete: Complete::Choices,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "output",
+        short: Some('o'),
+        value: Some("DIR"),
+        help: "Directory to download into (default ./tsh-review-recordings/<SID>/)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["download"]),
+        complete: Complete::Directory,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "yes",
+        short: Some('y'),
+        value: None,
+        help: "Download without asking (needed when there is no terminal)",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["download"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "force",
+        short: None,
+        value: None,
+        help: "Replace a recording that was already downloaded",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&["download"]),
         complete: Complete::Nothing,
         repeatable: false,
     },

@@ -32,7 +32,7 @@ pub fn lines(l: &Listing) -> Vec<String> {
     l.notes.iter().map(line).collect()
 }
 
-const CAVEAT: &str = "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player; for high-stakes review, corroborate with the recording (tsh play).";
+const CAVEAT: &str = "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player (tsh-review link); for high-stakes review, corroborate with the recording (tsh-review play).";
 
 fn line(note: &Note) -> String {
     match note {

@@ -25,6 +25,30 @@ impl Tctl {
     }
 }
 
+impl Tctl {
+    /// `tctl recordings download SID -o DIR`: writes DIR/SID.tar (plus empty multi/ and
+    /// pending/ work directories). Only a canonical session id may be passed.
+    pub fn download(&self, sid: &str, dir: &std::path::Path) -> Result<(), Error> {
+        assert!(
+            crate::session::is_canonical_id(sid),
+            "only canonical ids reach argv"
+        );
+        let args = vec![
+            "recordings".to_owned(),
+            "download".to_owned(),
+            sid.to_owned(),
+            "-o".to_owned(),
+            dir.to_string_lossy().into_owned(),
+        ];
+        self.program()
+            .call("tctl recordings download", &args, |out| {
+                std::io::copy(out, &mut std::io::sink())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+    }
+}
+
 impl Cluster for Tctl {
     fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
         self.program()

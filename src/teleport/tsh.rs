@@ -310,6 +310,59 @@ impl Tsh {
         Ok(profile)
     }
 
+    /// `tsh play [--speed S] [--format F] TARGET` with the terminal handed over (stdin and
+    /// stdout inherited); stderr is captured so tsh's errors can be explained. Returns tsh's
+    /// exit code. `target` is a canonical session id or a downloaded file's path.
+    pub fn play(
+        &self,
+        target: &str,
+        speed: Option<&str>,
+        format: Option<&str>,
+    ) -> Result<i32, Error> {
+        use std::io::Read as _;
+        use std::process::{Command, Stdio};
+        let mut cmd = Command::new(&self.path);
+        cmd.arg("play");
+        if let Some(s) = speed {
+            cmd.arg(format!("--speed={s}"));
+        }
+        if let Some(f) = format {
+            cmd.arg(format!("--format={f}"));
+        }
+        let mut child = cmd
+            .arg(target)
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                Error::failure(format!("cannot run {}: {e}", self.path.display()))
+                    .hint("check the path given with --tsh or TSH, or install tsh")
+            })?;
+        let mut stderr = Vec::new();
+        if let Some(mut pipe) = child.stderr.take() {
+            let _ = pipe.by_ref().take(64 * 1024).read_to_end(&mut stderr);
+            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+        }
+        let status = child
+            .wait()
+            .map_err(|e| Error::failure(format!("lost track of `tsh play`: {e}")))?;
+        if status.success() {
+            return Ok(0);
+        }
+        let said = super::errors::message(&stderr);
+        let refusal = super::command::Refusal {
+            failure: super::errors::classify(&said),
+            said: said.clone(),
+            code: status.code(),
+        };
+        if said.contains("was not found") {
+            return Err(Error::failure("tsh found no recording for this session")
+                .quoting("tsh", said)
+                .because("exec (non-interactive) sessions, desktops and sessions with recording off are often not recorded, and the recording may have expired")
+                .hint("check `tsh-review show` for the session; desktop recordings play in the web UI (`tsh-review link`)"));
+        }
+        Err(self.program().refused("tsh play", &refusal))
+    }
+
     /// Client and proxy versions, from `tsh version --format=json`.
     pub fn versions(&self) -> Result<Versions, Error> {
         let args = ["version".to_owned(), "--format=json".to_owned()];

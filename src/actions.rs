@@ -1,0 +1,216 @@
+//! The next step after a table, on one session: `show`, `play`, `download`, `link`. Only a
+//! canonical session id (typed by the user, or a unique prefix of one from the cache) ever
+//! reaches a command line; nothing is written to disk without the human's confirmation.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::cache::{self, Entry, Scope};
+use crate::error::Error;
+use crate::render::format::{human_duration, rfc3339};
+use crate::render::sanitize::escape;
+use crate::review::annotate::annotate;
+use crate::review::fetch::recordings;
+use crate::session::{Flag, Kind, Origin, Session, is_canonical_id};
+use crate::teleport::Cluster;
+use crate::window::Window;
+
+/// How far back a session missing from the cache is looked for.
+pub const LOOKUP: SignedDuration = SignedDuration::from_hours(24 * 30);
+
+/// The full id for what the user typed: a canonical UUID, or a unique prefix of a cached one.
+pub fn resolve(input: &str, scope: Scope) -> Result<String, Error> {
+    let typed = input.trim().to_ascii_lowercase();
+    if is_canonical_id(&typed) {
+        return Ok(typed);
+    }
+    if typed.is_empty() || !typed.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(Error::usage(format!(
+            "{} is not a session id: give the UUID, or a prefix of one from a listing",
+            escape(input)
+        )));
+    }
+    let found = cache::matching(scope, &typed);
+    match found.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(Error::usage(format!("no listed session id starts with {typed}"))
+            .because("prefixes are completed from the sessions tsh-review has listed on this machine")
+            .hint("list them first (e.g. `tsh-review recent --since 7d`), or give the full id")),
+        many => {
+            let shown: Vec<String> = many
+                .iter()
+                .take(10)
+                .map(|e| format!("{} {} {}@{}", e.id, e.kind, escape(&e.user), escape(&e.target)))
+                .collect();
+            Err(Error::usage(format!(
+                "{typed} matches {} sessions: {}{}",
+                many.len(),
+                shown.join("; "),
+                if many.len() > 10 { "; …" } else { "" }
+            ))
+            .hint("type more of the id"))
+        }
+    }
+}
+
+/// What is known of a session: from a bounded `recordings ls` lookup (every field), else the
+/// cache (the fields completion needs). The error names the window that was searched.
+pub fn find(
+    cluster: &dyn Cluster,
+    id: &str,
+    scope: Scope,
+    now: Timestamp,
+) -> Result<Session, Error> {
+    let window = Window {
+        from: now.checked_sub(LOOKUP).unwrap_or(Timestamp::MIN),
+        to: now,
+    };
+    let (sessions, _) = recordings(cluster, window, now, 10_000)?;
+    if let Some(s) = sessions.into_iter().find(|s| s.id == id) {
+        return Ok(s);
+    }
+    let cached = cache::load(scope).into_iter().find(|e| e.id == id);
+    cached.map(from_cache).ok_or_else(|| {
+        Error::failure(format!(
+            "session {id} is not in the recordings of the last 30 days"
+        ))
+        .because(
+            "tsh-review looked in `tctl recordings ls` from now back 30 days, and in its cache",
+        )
+        .hint("check the id; older sessions can still be played: `tsh play <id>`")
+    })
+}
+
+pub fn from_cache(e: Entry) -> Session {
+    let kind = Kind::parse(&e.kind).unwrap_or(Kind::Ssh);
+    let mut s = Session::new(e.id, kind, Origin::Ls);
+    s.user = e.user;
+    s.target = e.target;
+    s.start = e
+        .start_ms
+        .and_then(|ms| Timestamp::from_millisecond(ms).ok());
+    s.end = e.end_ms.and_then(|ms| Timestamp::from_millisecond(ms).ok());
+    s.interactive = e.interactive;
+    s.recorded = e.recorded;
+    s.severity = e
+        .severity
+        .and_then(|v| crate::session::Severity::from_level(i64::from(v)));
+    s.cluster = e.cluster;
+    annotate(&mut s);
+    s
+}
+
+/// Every known field, escaped, and the commands for the next step.
+pub fn show(s: &Session) -> String {
+    let mut out = String::new();
+    let mut line = |k: &str, v: &str| out.push_str(&format!("{k:18} {}\n", escape(v)));
+    line("session", &s.id);
+    line("kind", s.kind.as_str());
+    line("user", &s.user);
+    if let Some(l) = &s.login {
+        line("login", l);
+    }
+    line("target", &s.target);
+    for (k, v) in &s.details {
+        line(k, v);
+    }
+    let time = |t: Option<Timestamp>| t.map_or("unknown".to_owned(), rfc3339);
+    line("start", &time(s.start));
+    line("end", &time(s.end));
+    line(
+        "duration",
+        &s.duration_ms().map_or("unknown".into(), human_duration),
+    );
+    let yes_no = |b: Option<bool>| b.map_or("unknown", |b| if b { "yes" } else { "no" });
+    line("interactive", yes_no(s.interactive));
+    line("recorded", yes_no(s.recorded));
+    line(
+        "severity",
+        s.severity
+            .map_or("unscored (or not from search)", |v| v.as_str()),
+    );
+    line("roles", &s.roles.join(", "));
+    line("participants", &s.participants.join(", "));
+    let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    line("labels", &labels.join(", "));
+    line("access requests", &s.access_requests.join(", "));
+    line("cluster", s.cluster.as_deref().unwrap_or("unknown"));
+    let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
+    line("flags", &flags.join(", "));
+    if s.flags.contains(&Flag::SuspiciousText) {
+        out.push_str("\nA name or label of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.\n");
+    }
+    out.push_str(&format!(
+        "\nNext:\n  tsh-review play {id}\n  tsh-review download {id}\n  tsh-review link {id}\n",
+        id = s.id
+    ));
+    out
+}
+
+/// Why playback will probably fail, said before trying.
+pub fn playback_warning(s: &Session) -> Option<&'static str> {
+    if s.recorded == Some(false) {
+        Some("Teleport says this session was not recorded: there is probably nothing to play")
+    } else if s.interactive == Some(false) {
+        Some("this was a non-interactive (exec) session: those are often not recorded")
+    } else {
+        None
+    }
+}
+
+/// Where a download goes: `-o DIR`, else `./tsh-review-recordings/<SID>/`.
+pub fn download_dir(id: &str, output: Option<&Path>) -> PathBuf {
+    output.map_or_else(
+        || Path::new("tsh-review-recordings").join(id),
+        Path::to_path_buf,
+    )
+}
+
+/// Ask `question [y/N]` on the controlling terminal (never stdin: piped data must not answer
+/// it). None when there is no terminal to ask.
+pub fn confirm(question: &str) -> Option<bool> {
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    let mut writer = tty.try_clone().ok()?;
+    write!(writer, "{question} [y/N] ").ok()?;
+    writer.flush().ok()?;
+    let mut answer = String::new();
+    std::io::BufReader::new(tty).read_line(&mut answer).ok()?;
+    Some(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// Download into a fresh directory beside the destination, then move the file into place:
+/// a failed or interrupted download leaves no partial recording behind.
+pub fn download_into(
+    dir: &Path,
+    id: &str,
+    force: bool,
+    fetch: impl FnOnce(&Path) -> Result<(), Error>,
+) -> Result<PathBuf, Error> {
+    let target = dir.join(format!("{id}.tar"));
+    if target.exists() && !force {
+        return Err(Error::failure(format!(
+            "{} already exists: not overwriting a recording",
+            target.display()
+        ))
+        .hint("play it with `tsh play` on that path, or pass --force to download it again"));
+    }
+    fs_err::create_dir_all(dir).map_err(|e| Error::failure(e.to_string()))?;
+    let staging = dir.join(format!(".tsh-review-partial-{}", std::process::id()));
+    let _ = fs_err::remove_dir_all(&staging);
+    fs_err::create_dir_all(&staging).map_err(|e| Error::failure(e.to_string()))?;
+    let result = fetch(&staging).and_then(|()| {
+        let fetched = staging.join(format!("{id}.tar"));
+        if !fetched.is_file() {
+            return Err(Error::failure("tctl finished but wrote no recording file"));
+        }
+        fs_err::rename(&fetched, &target).map_err(|e| Error::failure(e.to_string()))
+    });
+    let _ = fs_err::remove_dir_all(&staging);
+    result.map(|()| target)
+}

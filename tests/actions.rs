@@ -1,0 +1,254 @@
+//! show, play, download, link: the exact argv handed to tsh/tctl, nothing run for bad ids or
+//! refused confirmations, the confirmation on a real pseudo-terminal, and no partial files.
+
+mod common;
+
+use common::{World, raw_dangerous};
+use predicates::prelude::*;
+
+const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+const EXEC: &str = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+
+/// A world whose cache knows the last week's sessions, as after a `recent --since 7d`.
+fn listed() -> World {
+    let w = World::new();
+    w.cmd().args(["recent", "--since", "7d"]).assert().success();
+    std::fs::remove_file(w.argv_log()).unwrap();
+    w
+}
+
+#[test]
+fn show_resolves_a_prefix_and_prints_every_field_escaped() {
+    let w = listed();
+    let out = w
+        .cmd()
+        .args(["show", "3f2a"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    for field in [
+        "kind               ssh",
+        "user               alice",
+        "target             web-01",
+        "labels",
+        "Next:",
+        &format!("tsh-review play {SSH}"),
+    ] {
+        assert!(out.contains(field), "{field} missing:\n{out}");
+    }
+    assert_eq!(raw_dangerous(&out), Vec::<char>::new());
+    let calls = w.tctl_calls();
+    assert_eq!(calls[0][..3], ["recordings", "ls", "--format=json"]);
+}
+
+#[test]
+fn invalid_or_ambiguous_ids_never_reach_a_command() {
+    let w = listed();
+    for bad in ["../../etc", "3f2a; rm -rf /", "--help-me", "xyz"] {
+        w.cmd().args(["play", "--", bad]).assert().code(2);
+    }
+    w.cmd()
+        .args(["download", "--yes", "--", "$(id)"])
+        .assert()
+        .code(2);
+    w.cmd()
+        .args(["show", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("matches 2 sessions"))
+        .stderr(predicate::str::contains(SSH));
+    w.cmd()
+        .args(["link", "ffff"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no listed session id"));
+    assert!(w.calls().is_empty(), "{:?}", w.calls());
+}
+
+#[test]
+fn link_builds_the_web_player_url_from_tsh_status() {
+    let w = listed();
+    w.cmd()
+        .args(["link", SSH])
+        .assert()
+        .success()
+        .stdout(format!(
+            "https://teleport.example.com:443/web/cluster/teleport.example.com/session/{SSH}?recordingType=ssh&durationMs=1606496\n"
+        ));
+    assert!(
+        w.calls()
+            .iter()
+            .any(|(p, a)| p == "tsh" && a == &["status", "--format=json"])
+    );
+}
+
+#[test]
+fn play_hands_tsh_the_canonical_id_and_its_options() {
+    let w = listed();
+    w.cmd()
+        .args(["play", "3f2a9c1e", "--speed", "2x", "--format", "text"])
+        .assert()
+        .success();
+    let tsh: Vec<Vec<String>> = w
+        .calls()
+        .into_iter()
+        .filter(|(p, _)| p == "tsh")
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(tsh, [["play", "--speed=2x", "--format=text", SSH]]);
+}
+
+#[test]
+fn play_warns_about_exec_sessions_and_explains_tsh_errors() {
+    let w = listed();
+    w.cmd()
+        .args(["play", EXEC])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("non-interactive"))
+        .stderr(predicate::str::contains("no recording"));
+    w.cmd()
+        .args(["play", SSH])
+        .env("FAKE_TSH_SCENARIO", "not-logged-in")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("tsh login"));
+}
+
+#[test]
+fn desktops_get_the_web_link_instead_of_tsh_play() {
+    let w = listed();
+    w.cmd()
+        .args(["play", DESKTOP])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recordingType=desktop"));
+    assert!(!w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
+}
+
+#[test]
+fn download_without_a_terminal_refuses_unless_yes() {
+    let w = listed();
+    let dir = w.dir.join("evidence");
+    w.cmd()
+        .args(["download", SSH, "-o"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--yes"));
+    assert!(!dir.exists(), "nothing written");
+    assert!(w.tctl_calls().iter().all(|c| c[1] != "download"));
+
+    w.cmd()
+        .args(["download", SSH, "--yes", "-o"])
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not a tar archive"))
+        .stdout(predicate::str::contains(format!(
+            "tsh play {}",
+            dir.join(format!("{SSH}.tar")).display()
+        )));
+    let entries: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(
+        entries,
+        [format!("{SSH}.tar")],
+        "tctl's multi/ and pending/ are cleaned up"
+    );
+    let call = w
+        .tctl_calls()
+        .into_iter()
+        .find(|c| c[1] == "download")
+        .unwrap();
+    assert_eq!(call[..3], ["recordings", "download", SSH]);
+    assert_eq!(call[3], "-o");
+
+    w.cmd()
+        .args(["download", SSH, "--yes", "-o"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    w.cmd()
+        .args(["download", SSH, "--yes", "--force", "-o"])
+        .arg(&dir)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_failed_download_leaves_no_partial_file() {
+    let w = listed();
+    let dir = w.dir.join("evidence");
+    w.cmd()
+        .args(["download", SSH, "--yes", "-o"])
+        .arg(&dir)
+        .env("FAKE_TCTL_SCENARIO", "download-die")
+        .assert()
+        .code(1);
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Runs the download under `script`, which gives it a real pseudo-terminal whose input is ours.
+fn download_on_a_terminal(w: &World, answer: &str) -> std::path::PathBuf {
+    let dir = w.dir.join(format!("tty-{}", answer.trim()));
+    let bin = assert_cmd::cargo::cargo_bin("tsh-review");
+    let line = format!("'{}' download {SSH} -o '{}'", bin.display(), dir.display());
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", common::fakes().display()),
+        )
+        .env("HOME", w.home())
+        .env("XDG_CACHE_HOME", w.cache_dir())
+        .env("TSH_REVIEW_NOW", common::NOW)
+        .env("FAKE_NOW", common::NOW)
+        .env("FAKE_LS_DATA", common::fixture("ls_mixed.json"))
+        .env("FAKE_ARGV_LOG", w.argv_log())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answer.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("Download? [y/N]"), "no prompt: {text}");
+    dir.join(format!("{SSH}.tar"))
+}
+
+#[test]
+fn the_terminal_prompt_downloads_only_on_yes() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: `script` is missing; the pseudo-terminal test did not run");
+        return;
+    }
+    let w = listed();
+    assert!(!download_on_a_terminal(&w, "n\n").exists());
+    assert!(
+        !download_on_a_terminal(&w, "\n").exists(),
+        "the default is no"
+    );
+    assert!(download_on_a_terminal(&w, "y\n").exists());
+}
