@@ -33,12 +33,12 @@ root="${DESTDIR:-}$prefix"
 bin="$root/bin/tsh-review"
 
 if [ "$action" = uninstall ]; then
-    if [ -e "$bin" ]; then
-        rm -f "$bin"
-        echo "removed $bin"
-    else
-        echo "nothing to remove: $bin does not exist"
-    fi
+    for f in "$bin" "$root/share/man/man1/tsh-review.1"; do
+        if [ -e "$f" ]; then
+            rm -f "$f"
+            echo "removed $f"
+        fi
+    done
     exit 0
 fi
 
@@ -55,6 +55,9 @@ cargo build --release --locked --quiet
 install -d "$root/bin"
 install -m 0755 target/release/tsh-review "$bin"
 echo "installed $bin"
+install -d "$root/share/man/man1"
+install -m 0644 man/tsh-review.1 "$root/share/man/man1/tsh-review.1"
+echo "installed $root/share/man/man1/tsh-review.1"
 
 case ":${PATH}:" in
     *":$prefix/bin:"*) ;;

@@ -37,6 +37,7 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
         }
         Action::Version => print(&format!("{}\n", help::version())),
         Action::HuntList => print(&techniques()),
+        Action::Man => print(&crate::cli::man::page()),
         Action::Recent(a) => {
             let w = window(&a.window, recent::DEFAULT_SINCE)?;
             show(g, &term, w, |c, w, now| recent::recent(c, a, w, now))

@@ -1,6 +1,7 @@
 //! The command line: one table of commands and flags drives parsing and help.
 
 pub mod help;
+pub mod man;
 pub mod parse;
 pub mod suggest;
 pub mod table;

@@ -76,6 +76,7 @@ pub enum Action {
         yes: bool,
         force: bool,
     },
+    Man,
     Link {
         sid: String,
     },
@@ -165,6 +166,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
             force: m.has("force"),
         },
         "link" => Action::Link { sid: sid(&m)? },
+        "man" => Action::Man,
         "doctor" => Action::Doctor {
             insecure: m.has("insecure"),
         },

@@ -398,6 +398,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         examples: &[("tsh-review link 3abc00c0", "a link to paste into a ticket")],
     },
     CommandSpec {
+        name: "man",
+        aliases: &[],
+        summary: "Print the man page (roff)",
+        about: "Prints the manual page, generated from the same table as --help; \
+                `tsh-review man | man -l -` reads it.",
+        operands: &[],
+        examples: &[("tsh-review man | man -l -", "read the manual")],
+    },
+    CommandSpec {
         name: "help",
         aliases: &[],
         summary: "Show help for tsh-review or one of its commands",
