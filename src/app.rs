@@ -38,6 +38,13 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
         Action::Version => print(&format!("{}\n", help::version())),
         Action::HuntList => print(&techniques()),
         Action::Man => print(&crate::cli::man::page()),
+        Action::Completions { shell } => print(
+            crate::cli::completions::script(shell).expect("the parser checked the shell name"),
+        ),
+        Action::CompleteIds { prefix, describe } => {
+            complete_ids(scope(g), prefix, *describe);
+            Ok(())
+        }
         Action::Recent(a) => {
             let w = window(&a.window, recent::DEFAULT_SINCE)?;
             show(g, &term, w, |c, w, now| recent::recent(c, a, w, now))
@@ -102,6 +109,29 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             })
         }
     }
+}
+
+/// Cached ids for the completion scripts: bare for bash, `id\tuser@target kind start` for zsh
+/// and fish. Reads only the cache (never the network) and stays silent on any failure: a
+/// broken pipe or an unreadable cache must not print into the user's prompt.
+fn complete_ids(scope: cache::Scope, prefix: &str, describe: bool) {
+    let mut text = String::new();
+    for e in cache::matching(scope, prefix) {
+        text.push_str(&e.id);
+        if describe {
+            let start = e
+                .start_ms
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+                .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            let about = format!("{}@{} {} {start}", e.user, e.target, e.kind);
+            let about = escape(about.trim_end()).replace(['\t', '\n', '\r'], " ");
+            text.push('\t');
+            text.push_str(&about);
+        }
+        text.push('\n');
+    }
+    let _ = io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {

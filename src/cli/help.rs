@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::table::{COMMANDS, CommandSpec, EXIT_STATUSES, FLAGS, FlagSpec, Scope};
+use super::table::{CommandSpec, EXIT_STATUSES, FLAGS, FlagSpec, Scope, visible};
 
 const WIDTH: usize = 80;
 
@@ -16,9 +16,9 @@ pub fn overview() -> String {
          Usage: tsh-review [OPTIONS] <COMMAND> [ARGS]\n\nCommands:\n",
         version()
     );
-    let names: Vec<String> = COMMANDS.iter().map(command_label).collect();
+    let names: Vec<String> = visible().map(command_label).collect();
     let pad = names.iter().map(String::len).max().unwrap_or(0);
-    for (c, name) in COMMANDS.iter().zip(&names) {
+    for (c, name) in visible().zip(&names) {
         let _ = writeln!(out, "  {name:pad$}  {}", c.summary);
     }
     out.push_str("\nGlobal options:\n");
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn overview_lists_every_command_global_flag_and_exit_status() {
         let text = overview();
-        for c in COMMANDS {
+        for c in visible() {
             assert!(text.contains(c.name), "{}", c.name);
         }
         for f in FLAGS.iter().filter(|f| f.scope == Scope::Global) {
@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn lines_fit_the_width() {
         let mut all = overview();
-        for c in COMMANDS {
+        for c in visible() {
             all.push_str(&command(c));
         }
         for line in all.lines() {

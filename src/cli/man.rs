@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::table::{COMMANDS, CommandSpec, EXIT_STATUSES, FLAGS, FlagSpec, Scope};
+use super::table::{CommandSpec, EXIT_STATUSES, FLAGS, FlagSpec, Scope, visible};
 
 /// Longest roff source line written.
 const WIDTH: usize = 78;
@@ -142,7 +142,7 @@ pub fn page() -> String {
     }
 
     m.line(".SH EXAMPLES");
-    for c in COMMANDS {
+    for c in visible() {
         for (line, what) in c.examples {
             m.line(".PP");
             m.prose(&format!("{}:", capitalize(what)));
@@ -162,7 +162,7 @@ pub fn page() -> String {
 fn synopsis(m: &mut Roff) {
     m.line(".SH SYNOPSIS");
     m.text("\\fBtsh\\-review\\fR [\\fIOPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]");
-    for c in COMMANDS {
+    for c in visible() {
         m.line(".br");
         m.text(&usage(c));
     }
@@ -216,7 +216,7 @@ fn commands(m: &mut Roff) {
          (\\fISID\\fR) may be given as a unique prefix of an id that tsh\\-review has \
          listed.",
     );
-    for c in COMMANDS {
+    for c in visible() {
         m.line(".SS");
         let mut head = lit(c.name);
         if !c.aliases.is_empty() {

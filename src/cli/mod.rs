@@ -1,5 +1,6 @@
 //! The command line: one table of commands and flags drives parsing and help.
 
+pub mod completions;
 pub mod help;
 pub mod man;
 pub mod parse;

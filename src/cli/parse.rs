@@ -77,6 +77,15 @@ pub enum Action {
         force: bool,
     },
     Man,
+    /// Print the completion script for one of `table::SHELLS`.
+    Completions {
+        shell: String,
+    },
+    /// The hidden `__complete-ids`: cached ids for the completion scripts.
+    CompleteIds {
+        prefix: String,
+        describe: bool,
+    },
     Link {
         sid: String,
     },
@@ -167,6 +176,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         },
         "link" => Action::Link { sid: sid(&m)? },
         "man" => Action::Man,
+        "completions" => Action::Completions { shell: shell(&m)? },
+        super::table::COMPLETE_IDS => Action::CompleteIds {
+            prefix: m.operands.first().cloned().unwrap_or_default(),
+            describe: m.one("format") == Some("tsv"),
+        },
         "doctor" => Action::Doctor {
             insecure: m.has("insecure"),
         },
@@ -505,6 +519,28 @@ fn hunt(m: &Matches) -> Result<Action, Error> {
         limit: limit(m, 50)?,
         no_fallback: m.has("no-fallback"),
     }))
+}
+
+fn shell(m: &Matches) -> Result<String, Error> {
+    let shells = super::table::SHELLS;
+    let Some(word) = m.operands.first() else {
+        return Err(Error::usage(format!(
+            "`completions` needs a SHELL: {}",
+            shells.join(", ")
+        ))
+        .hint("e.g. `source <(tsh-review completions bash)`"));
+    };
+    if shells.contains(&word.as_str()) {
+        return Ok(word.clone());
+    }
+    let err = Error::usage(format!(
+        "no completions for {word:?}: the shells are {}",
+        shells.join(", ")
+    ));
+    Err(match closest(word, shells.iter().copied()) {
+        Some(near) => err.hint(format!("did you mean `tsh-review completions {near}`?")),
+        None => err,
+    })
 }
 
 fn sid(m: &Matches) -> Result<String, Error> {

@@ -45,6 +45,8 @@ pub struct Operand {
     pub required: bool,
     /// Takes any number of words.
     pub many: bool,
+    /// For `Complete::Choices`: the accepted words.
+    pub choices: &'static [&'static str],
     pub complete: Complete,
 }
 
@@ -52,6 +54,8 @@ pub struct Operand {
 pub struct CommandSpec {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
+    /// Left out of `--help`, the man page and the completion scripts (shell plumbing).
+    pub hidden: bool,
     /// One line for command lists.
     pub summary: &'static str,
     /// What the command is for, for `help COMMAND` and the man page.
@@ -124,10 +128,17 @@ pub const TECHNIQUES: &[&str] = &[
     "recon",
 ];
 
+/// The shells `completions` writes a script for.
+pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "elvish", "powershell"];
+
+/// The hidden command the completion scripts call for cached session ids.
+pub const COMPLETE_IDS: &str = "__complete-ids";
+
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "recent",
         aliases: &["ls"],
+        hidden: false,
         summary: "List recorded sessions in a time window (every edition)",
         about: "Lists the session recordings that ended in a time window (default: the last 24 \
                 hours), newest first, using `tctl recordings ls`. Works on every Teleport \
@@ -153,6 +164,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "search",
         aliases: &[],
+        hidden: false,
         summary: "Search session summaries (Enterprise) with tctl's filters",
         about: "Searches the AI summaries of recorded sessions with `tctl recordings search` \
                 (Teleport Enterprise with Identity Security, v18.8.0+), with every filter tctl \
@@ -166,6 +178,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "words to search for (hybrid keyword and semantic search); none = filters only",
             required: false,
             many: true,
+            choices: &[],
             complete: Complete::Nothing,
         }],
         examples: &[
@@ -182,6 +195,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "triage",
         aliases: &[],
+        hidden: false,
         summary: "The riskiest sessions of the week, highest severity first",
         about: "SOC triage: a flag-only session search (no query, so the sample is unbiased) \
                 over the last 7 days, keeping sessions of severity --min-severity (default \
@@ -203,6 +217,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "compliance",
         aliases: &[],
+        hidden: false,
         summary: "Review production access for a period, grouped by user and target",
         about: "A periodic access review: every summarized session of the period (default: the \
                 last full calendar quarter; --quarter 2026Q3 or --from/--to) with --label \
@@ -226,6 +241,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "hunt",
         aliases: &[],
+        hidden: false,
         summary: "Sweep for an attacker technique (privesc, persistence, exfil...)",
         about: "Threat hunting over session summaries with built-in queries for privesc, \
                 persistence, ssh-tamper, exfil (database sessions), secrets, kernel and recon \
@@ -237,6 +253,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "privesc, persistence, ssh-tamper, exfil, secrets, kernel or recon",
             required: false,
             many: false,
+            choices: TECHNIQUES,
             complete: Complete::Choices,
         }],
         examples: &[
@@ -261,6 +278,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "pivot",
         aliases: &[],
+        hidden: false,
         summary: "What one user did on one host, oldest first",
         about: "Incident response: the sessions of --user on --host in a window (default 7 \
                 days), oldest first, from session search; when the cluster cannot search, the \
@@ -275,6 +293,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "request",
         aliases: &[],
+        hidden: false,
         summary: "Everything done under one access request, by user and time",
         about: "Reviews an access request: every session that used it (default window: 30 \
                 days), grouped by user and in time order. Attacks can be split across several \
@@ -285,6 +304,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "the access request id",
             required: true,
             many: false,
+            choices: &[],
             complete: Complete::Nothing,
         }],
         examples: &[(
@@ -295,6 +315,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "doctor",
         aliases: &[],
+        hidden: false,
         summary: "Check binaries, login, versions, edition, search and permissions",
         about: "Checks everything tsh-review depends on and says what to fix: tsh and tctl \
                 found, the active login (user, cluster, proxy, expiry), the proxy version \
@@ -308,6 +329,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "show",
         aliases: &[],
+        hidden: false,
         summary: "Every known detail of one session, with the next commands",
         about: "Shows every field known of one session (kind, user, login, target and its \
                 details, times, interactive, recorded, severity, roles, participants, labels, \
@@ -319,6 +341,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "a session id, or a unique prefix of one tsh-review has listed",
             required: true,
             many: false,
+            choices: &[],
             complete: Complete::SessionId,
         }],
         examples: &[(
@@ -329,6 +352,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "play",
         aliases: &[],
+        hidden: false,
         summary: "Replay a session with tsh play (desktops: the web player link)",
         about: "Replays a recording with `tsh play`, handing it the terminal, and exits with \
                 tsh's status. Desktop recordings play only in the web UI, so their link is \
@@ -340,6 +364,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "a session id, or a unique prefix of one tsh-review has listed",
             required: true,
             many: false,
+            choices: &[],
             complete: Complete::SessionId,
         }],
         examples: &[
@@ -356,6 +381,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "download",
         aliases: &[],
+        hidden: false,
         summary: "Download a recording as evidence, after confirmation",
         about: "Downloads a recording with `tctl recordings download` into a dedicated \
                 directory (default ./tsh-review-recordings/<SID>/), after saying what will be \
@@ -368,6 +394,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "a session id, or a unique prefix of one tsh-review has listed",
             required: true,
             many: false,
+            choices: &[],
             complete: Complete::SessionId,
         }],
         examples: &[
@@ -384,6 +411,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "link",
         aliases: &[],
+        hidden: false,
         summary: "Print the web UI player link of a session",
         about: "Prints the web player URL of a session, with the proxy and cluster of your \
                 active tsh login, the recording type from its kind and the duration from its \
@@ -393,13 +421,43 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "a session id, or a unique prefix of one tsh-review has listed",
             required: true,
             many: false,
+            choices: &[],
             complete: Complete::SessionId,
         }],
         examples: &[("tsh-review link 3abc00c0", "a link to paste into a ticket")],
     },
     CommandSpec {
+        name: "completions",
+        aliases: &[],
+        hidden: false,
+        summary: "Print a shell completion script (bash, zsh, fish and more)",
+        about: "Prints the completion script for a shell: commands, aliases, options, their \
+                values, and session ids from tsh-review's cache (bash, zsh and fish). Load it \
+                from your shell's start-up file, or install the copy for your shell from the \
+                completions directory of the source.",
+        operands: &[Operand {
+            name: "SHELL",
+            help: "bash, zsh, fish, elvish or powershell",
+            required: true,
+            many: false,
+            choices: SHELLS,
+            complete: Complete::Choices,
+        }],
+        examples: &[
+            (
+                "source <(tsh-review completions bash)",
+                "complete tsh-review in this bash",
+            ),
+            (
+                "tsh-review completions fish > $HOME/.config/fish/completions/tsh-review.fish",
+                "install the fish completion",
+            ),
+        ],
+    },
+    CommandSpec {
         name: "man",
         aliases: &[],
+        hidden: false,
         summary: "Print the man page (roff)",
         about: "Prints the manual page, generated from the same table as --help; \
                 `tsh-review man | man -l -` reads it.",
@@ -409,6 +467,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "help",
         aliases: &[],
+        hidden: false,
         summary: "Show help for tsh-review or one of its commands",
         about: "Shows the overview, or the full help of one command.",
         operands: &[Operand {
@@ -416,9 +475,28 @@ pub static COMMANDS: &[CommandSpec] = &[
             help: "the command to explain",
             required: false,
             many: false,
+            choices: &[],
             complete: Complete::Command,
         }],
         examples: &[("tsh-review help recent", "all options of `recent`")],
+    },
+    CommandSpec {
+        name: COMPLETE_IDS,
+        aliases: &[],
+        hidden: true,
+        summary: "Print cached session ids starting with PREFIX (for completion scripts)",
+        about: "Prints the cached session ids that start with PREFIX, newest first, one per \
+                line; with --format tsv (zsh, fish) each is followed by a tab and an escaped \
+                description. Never touches the network and prints nothing on any failure.",
+        operands: &[Operand {
+            name: "PREFIX",
+            help: "the start of a session id",
+            required: false,
+            many: false,
+            choices: &[],
+            complete: Complete::Nothing,
+        }],
+        examples: &[("tsh-review __complete-ids 3ab", "ids starting with 3ab")],
     },
 ];
 
@@ -892,6 +970,11 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
 ];
+
+/// The commands a user is shown: all but the hidden plumbing.
+pub fn visible() -> impl Iterator<Item = &'static CommandSpec> {
+    COMMANDS.iter().filter(|c| !c.hidden)
+}
 
 pub fn command(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS
