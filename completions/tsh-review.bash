@@ -34,6 +34,9 @@ _tsh__review() {
             tsh__review,hunt)
                 cmd="tsh__review__subcmd__hunt"
                 ;;
+            tsh__review,init)
+                cmd="tsh__review__subcmd__init"
+                ;;
             tsh__review,link)
                 cmd="tsh__review__subcmd__link"
                 ;;
@@ -71,7 +74,7 @@ _tsh__review() {
 
     case "${cmd}" in
         tsh__review)
-            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent ls search triage compliance hunt pivot request doctor show play download link completions man help"
+            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent ls search triage compliance hunt pivot request doctor show play download link completions init man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,7 +282,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__help)
-            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent search triage compliance hunt pivot request doctor show play download link completions man help"
+            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent search triage compliance hunt pivot request doctor show play download link completions init man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -347,6 +350,40 @@ _tsh__review() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tsh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tctl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv markdown csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tsh__review__subcmd__init)
+            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version bash zsh fish"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --tsh)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -52,6 +52,7 @@ complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "play" -d 'Rep
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "download" -d 'Download a recording as evidence, after confirmation'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "link" -d 'Print the web UI player link of a session'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "completions" -d 'Print a shell completion script (bash, zsh, fish and more)'
+complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "init" -d 'Print a shell start-up snippet (completions, ids for `tsh play`)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "help" -d 'Show help for tsh-review or one of its commands'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
@@ -360,6 +361,20 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -l ti
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -s V -l version -d 'Show the version'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
+tsv\t''
+markdown\t''
+csv\t''
+json\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -s V -l version -d 'Show the version'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -391,7 +406,8 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -s V -l vers
 # Operand values (appended by build.rs: clap_complete's fish has none).
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -f -a "privesc persistence ssh-tamper exfil secrets kernel recon"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -f -a "bash zsh fish elvish powershell"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -f -a "recent search triage compliance hunt pivot request doctor show play download link completions man help"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -f -a "bash zsh fish"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -f -a "recent search triage compliance hunt pivot request doctor show play download link completions init man help"
 # Hand-written (appended by build.rs): cached session ids with `user@target kind start`.
 function __fish_tsh_review_ids
     set -l words (commandline -opc)

@@ -41,6 +41,19 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
         Action::Completions { shell } => print(
             crate::cli::completions::script(shell).expect("the parser checked the shell name"),
         ),
+        Action::Init { shell } => {
+            print(&crate::cli::completions::init(shell).expect("the parser checked the shell name"))
+        }
+        Action::CompletionBash { words } => {
+            let mut text = String::new();
+            for c in crate::cli::kingpin::candidates(words) {
+                text.push_str(&c);
+                text.push('\n');
+            }
+            // Silent on a closed pipe: this runs inside the user's prompt.
+            let _ = io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
+        }
         Action::CompleteIds { prefix, describe } => {
             complete_ids(scope(g), prefix, *describe);
             Ok(())

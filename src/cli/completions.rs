@@ -19,6 +19,29 @@ pub fn script(shell: &str) -> Option<&'static str> {
     }
 }
 
+// The `init` snippets: tsh-review's completion plus a wrapper around tsh's own completion so
+// that `tsh play <TAB>` offers cached session ids. Kept as shell files (src/shell/) so they can
+// be read, linted and syntax-checked as what they are, not as Rust strings.
+const INIT_BASH: &str = include_str!("../shell/init.bash");
+const INIT_ZSH: &str = include_str!("../shell/init.zsh");
+const INIT_FISH: &str = include_str!("../shell/init.fish");
+
+/// The start-up snippet for one of `table::INIT_SHELLS`: the completion script, then the tsh
+/// wrapper. None for any other name.
+pub fn init(shell: &str) -> Option<String> {
+    let wrapper = match shell {
+        "bash" => INIT_BASH,
+        "zsh" => INIT_ZSH,
+        "fish" => INIT_FISH,
+        _ => return None,
+    };
+    Some(format!(
+        "{}
+{wrapper}",
+        script(shell)?
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

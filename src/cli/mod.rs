@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod help;
+pub mod kingpin;
 pub mod man;
 pub mod parse;
 pub mod suggest;

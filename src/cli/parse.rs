@@ -81,6 +81,15 @@ pub enum Action {
     Completions {
         shell: String,
     },
+    /// Print the start-up snippet for one of `table::INIT_SHELLS`.
+    Init {
+        shell: String,
+    },
+    /// The hidden `--completion-bash WORDS...` (kingpin's protocol, for `tsh review <TAB>`
+    /// through a tsh alias): candidates for the last word.
+    CompletionBash {
+        words: Vec<String>,
+    },
     /// The hidden `__complete-ids`: cached ids for the completion scripts.
     CompleteIds {
         prefix: String,
@@ -117,6 +126,19 @@ impl Matches {
 }
 
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Error> {
+    let mut args = args.into_iter().peekable();
+    // kingpin's hidden completion protocol, as tsh calls it through an alias: answered before
+    // any parsing, because the words are a half-typed command line that need not parse.
+    if args.peek().is_some_and(|a| a == "--completion-bash") {
+        let words = args
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Ok(Invocation {
+            globals: globals(&Matches::default())?,
+            action: Action::CompletionBash { words },
+        });
+    }
     let m = collect(args)?;
     let globals = globals(&m)?;
     let command = m.command;
@@ -176,7 +198,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         },
         "link" => Action::Link { sid: sid(&m)? },
         "man" => Action::Man,
-        "completions" => Action::Completions { shell: shell(&m)? },
+        "completions" => Action::Completions {
+            shell: shell(&m, "completions", super::table::SHELLS)?,
+        },
+        "init" => Action::Init {
+            shell: shell(&m, "init", super::table::INIT_SHELLS)?,
+        },
         super::table::COMPLETE_IDS => Action::CompleteIds {
             prefix: m.operands.first().cloned().unwrap_or_default(),
             describe: m.one("format") == Some("tsv"),
@@ -521,24 +548,27 @@ fn hunt(m: &Matches) -> Result<Action, Error> {
     }))
 }
 
-fn shell(m: &Matches) -> Result<String, Error> {
-    let shells = super::table::SHELLS;
+fn shell(m: &Matches, command: &str, shells: &[&str]) -> Result<String, Error> {
     let Some(word) = m.operands.first() else {
-        return Err(Error::usage(format!(
-            "`completions` needs a SHELL: {}",
-            shells.join(", ")
-        ))
-        .hint("e.g. `source <(tsh-review completions bash)`"));
+        return Err(
+            Error::usage(format!("`{command}` needs a SHELL: {}", shells.join(", "))).hint(
+                if command == "init" {
+                    "e.g. `eval \"$(tsh-review init bash)\"` in ~/.bashrc"
+                } else {
+                    "e.g. `source <(tsh-review completions bash)`"
+                },
+            ),
+        );
     };
     if shells.contains(&word.as_str()) {
         return Ok(word.clone());
     }
     let err = Error::usage(format!(
-        "no completions for {word:?}: the shells are {}",
+        "no {command} for {word:?}: the shells are {}",
         shells.join(", ")
     ));
     Err(match closest(word, shells.iter().copied()) {
-        Some(near) => err.hint(format!("did you mean `tsh-review completions {near}`?")),
+        Some(near) => err.hint(format!("did you mean `tsh-review {command} {near}`?")),
         None => err,
     })
 }

@@ -131,6 +131,9 @@ pub const TECHNIQUES: &[&str] = &[
 /// The shells `completions` writes a script for.
 pub const SHELLS: &[&str] = &["bash", "zsh", "fish", "elvish", "powershell"];
 
+/// The shells `init` writes a start-up snippet for.
+pub const INIT_SHELLS: &[&str] = &["bash", "zsh", "fish"];
+
 /// The hidden command the completion scripts call for cached session ids.
 pub const COMPLETE_IDS: &str = "__complete-ids";
 
@@ -451,6 +454,36 @@ pub static COMMANDS: &[CommandSpec] = &[
             (
                 "tsh-review completions fish > $HOME/.config/fish/completions/tsh-review.fish",
                 "install the fish completion",
+            ),
+        ],
+    },
+    CommandSpec {
+        name: "init",
+        aliases: &[],
+        hidden: false,
+        summary: "Print a shell start-up snippet (completions, ids for `tsh play`)",
+        about: "Prints a snippet for your shell's start-up file that loads tsh-review's \
+                completion (the same script as `completions SHELL`) and wraps tsh's own \
+                completion so that `tsh play <TAB>` offers session ids from tsh-review's cache. \
+                Every other `tsh` completion is handed to tsh's function unchanged, whether \
+                tsh's completion is loaded before or after the snippet. fish has no tsh \
+                completion: the snippet adds one rule for `tsh play`.",
+        operands: &[Operand {
+            name: "SHELL",
+            help: "bash, zsh or fish",
+            required: true,
+            many: false,
+            choices: INIT_SHELLS,
+            complete: Complete::Choices,
+        }],
+        examples: &[
+            (
+                "eval \"$(tsh-review init bash)\"",
+                "in ~/.bashrc (zsh: init zsh in ~/.zshrc, after compinit)",
+            ),
+            (
+                "tsh-review init fish | source",
+                "in ~/.config/fish/config.fish",
             ),
         ],
     },
