@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::shells::{candidates, fish_complete, has, shell_env};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,13 +18,6 @@ const COMMITTED: &[(&str, &str)] = &[
     ("zsh", "completions/_tsh-review"),
     ("fish", "completions/tsh-review.fish"),
 ];
-
-fn has(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn write_script(w: &World, shell: &str) -> PathBuf {
     let path = w.dir.join(format!("script.{shell}"));
@@ -134,18 +129,6 @@ fn scripts_parse() {
     } else {
         eprintln!("fish not installed: skipped");
     }
-}
-
-fn bin_dir() -> PathBuf {
-    let bin = assert_cmd::cargo::cargo_bin("tsh-review");
-    bin.parent().unwrap().to_path_buf()
-}
-
-fn shell_env(w: &World, cmd: &mut Command) {
-    cmd.env_clear()
-        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir().display()))
-        .env("HOME", w.home())
-        .env("XDG_CACHE_HOME", w.cache_dir());
 }
 
 /// Completes `line` (the cursor at its end) with the real bash function; one candidate a line.
@@ -286,22 +269,8 @@ fn fish_completes_session_ids() {
     let w = World::new();
     let script = write_script(&w, "fish");
     let ids = demo_ids(&w);
-    let mut cmd = Command::new("fish");
-    shell_env(&w, &mut cmd);
-    let out = cmd
-        .arg("--no-config")
-        .arg("-c")
-        .arg(format!(
-            "source {}; complete -C 'tsh-review --demo play '",
-            script.display()
-        ))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let got: Vec<&str> = text
-        .lines()
-        .map(|l| l.split('\t').next().unwrap())
-        .collect();
+    let text = fish_complete(&w, &script, "tsh-review --demo play ");
+    let got = candidates(&text);
     for id in &ids {
         assert!(got.contains(&id.as_str()), "{id} not in {text}");
     }

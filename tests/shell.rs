@@ -5,22 +5,12 @@
 
 mod common;
 
+use common::shells::{bin_dir, candidates, fish_complete, has, shell_env};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::World;
-
-fn has(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn bin_dir() -> PathBuf {
-    let bin = assert_cmd::cargo::cargo_bin("tsh-review");
-    bin.parent().unwrap().to_path_buf()
-}
 
 fn init(w: &World, shell: &str) -> PathBuf {
     let out = w.cmd().args(["init", shell]).output().unwrap();
@@ -36,24 +26,6 @@ fn init(w: &World, shell: &str) -> PathBuf {
     let path = w.dir.join(format!("init.{shell}"));
     std::fs::write(&path, text).unwrap();
     path
-}
-
-/// The fakes and the built binary on PATH, the test's private HOME and cache.
-fn shell_env(w: &World, cmd: &mut Command) {
-    cmd.env_clear()
-        .env(
-            "PATH",
-            format!(
-                "{}:{}:/usr/bin:/bin",
-                common::fakes().display(),
-                bin_dir().display()
-            ),
-        )
-        .env("HOME", w.home())
-        .env("XDG_CACHE_HOME", w.cache_dir())
-        .env("FAKE_NOW", common::NOW)
-        .env("TSH_REVIEW_NOW", common::NOW)
-        .env("TELEPORT_HOME", w.dir.join("tsh"));
 }
 
 fn live_ids(w: &World) -> Vec<String> {
@@ -189,22 +161,8 @@ fn fish_tsh_play_completes_ids() {
     let w = World::new();
     let snippet = init(&w, "fish");
     let ids = live_ids(&w);
-    let mut cmd = Command::new("fish");
-    shell_env(&w, &mut cmd);
-    let out = cmd
-        .arg("--no-config")
-        .arg("-c")
-        .arg(format!(
-            "source {}; complete -C 'tsh play '",
-            snippet.display()
-        ))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let got: Vec<&str> = text
-        .lines()
-        .map(|l| l.split('\t').next().unwrap())
-        .collect();
+    let text = fish_complete(&w, &snippet, "tsh play ");
+    let got = candidates(&text);
     for id in &ids {
         assert!(got.contains(&id.as_str()), "{id} not in {text}");
     }
