@@ -225,15 +225,7 @@ fn metadata(g: &Globals, id: &str, now: Timestamp) -> Result<Session, Error> {
 }
 
 fn player_link(g: &Globals, s: &Session, now: Timestamp) -> Result<String, Error> {
-    let profile = if g.demo {
-        Demo::profile()
-    } else {
-        Tsh {
-            path: find("tsh", g)?,
-            timeout: g.timeout,
-        }
-        .status(now)?
-    };
+    let profile = login(g, now)?;
     player_url(&profile.proxy, &profile.cluster, s).ok_or_else(|| {
         Error::failure(format!(
             "the web UI has no player for {} sessions",
@@ -267,11 +259,7 @@ fn play(g: &Globals, sid: &str, speed: Option<&str>, format: Option<&str>) -> Re
             "DEMO: the sample cluster has no recordings to replay. Against your cluster this runs:\n  {line} {id}\n"
         ));
     }
-    let tsh = Tsh {
-        path: find("tsh", g)?,
-        timeout: g.timeout,
-    };
-    tsh.play(&id, speed, format).map(|_| ())
+    tsh(g)?.play(&id, speed, format).map(|_| ())
 }
 
 fn download(
@@ -301,10 +289,7 @@ fn download(
             "DEMO: nothing to download from the sample cluster. Against your cluster: {plan}\n"
         ));
     }
-    let tctl = Tctl {
-        path: find("tctl", g)?,
-        timeout: g.timeout,
-    };
+    let tctl = tctl(g)?;
     if !yes {
         match actions::confirm(&format!("{plan}. Download?")) {
             Some(true) => {}
@@ -386,11 +371,7 @@ fn explain_unavailable_search(listing: &mut Listing, g: &Globals, now: Timestamp
 }
 
 fn quiet_profile(g: &Globals, now: Timestamp) -> Option<Profile> {
-    let tsh = Tsh {
-        path: find("tsh", g).ok()?,
-        timeout: g.timeout,
-    };
-    tsh.status(now).ok()
+    tsh(g).ok()?.status(now).ok()
 }
 
 fn cluster(globals: &Globals, now: Timestamp) -> Result<Box<dyn Cluster>, Error> {
@@ -400,10 +381,7 @@ fn cluster(globals: &Globals, now: Timestamp) -> Result<Box<dyn Cluster>, Error>
         );
         return Ok(Box::new(Demo::new(now)));
     }
-    Ok(Box::new(Tctl {
-        path: find("tctl", globals)?,
-        timeout: globals.timeout,
-    }))
+    Ok(Box::new(tctl(globals)?))
 }
 
 fn find(tool: &str, globals: &Globals) -> Result<std::path::PathBuf, Error> {
@@ -422,16 +400,34 @@ fn find(tool: &str, globals: &Globals) -> Result<std::path::PathBuf, Error> {
     )
 }
 
+fn tsh(g: &Globals) -> Result<Tsh, Error> {
+    Ok(Tsh {
+        path: find("tsh", g)?,
+        timeout: g.timeout,
+    })
+}
+
+fn tctl(g: &Globals) -> Result<Tctl, Error> {
+    Ok(Tctl {
+        path: find("tctl", g)?,
+        timeout: g.timeout,
+    })
+}
+
+/// The active login; the demo has its own.
+fn login(g: &Globals, now: Timestamp) -> Result<Profile, Error> {
+    if g.demo {
+        return Ok(Demo::profile());
+    }
+    tsh(g)?.status(now)
+}
+
 /// The active login, if tsh is there and logged in; the demo has its own.
 fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
     if g.demo {
         return Some(Demo::profile());
     }
-    let tsh = Tsh {
-        path: find("tsh", g).ok()?,
-        timeout: g.timeout,
-    };
-    match tsh.status(now) {
+    match tsh(g).ok()?.status(now) {
         Ok(p) => Some(p),
         Err(e) => {
             eprintln!(

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::shells::{bin_dir, candidates, fish_complete, has, shell_env};
+use common::shells::{bin_dir, candidates, fish_complete, has, lines_of, shell_env};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -94,28 +94,15 @@ printf '%s\n' "${COMPREPLY[@]}"
 "#;
     let mut cmd = Command::new("bash");
     shell_env(w, &mut cmd);
-    let out = cmd
-        .args(["--norc", "--noprofile", "-c", driver, "driver"])
+    cmd.args(["--norc", "--noprofile", "-c", driver, "driver"])
         .arg(snippet)
         .arg(line)
         .arg(if tsh_first {
             "tsh-first"
         } else {
             "snippet-first"
-        })
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{line:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
+        });
+    lines_of(&mut cmd, line)
 }
 
 #[test]

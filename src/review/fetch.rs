@@ -6,13 +6,12 @@ use jiff::Timestamp;
 
 use super::Note;
 use super::annotate::annotate;
-use crate::error::{Error, Exit};
+use crate::error::Error;
 use crate::session::Session;
-use crate::teleport::command::SEARCH_NEEDS;
-use crate::teleport::ls::{Normalizer, plan};
+use crate::teleport::ls::{Normalizer, plan, tctl_dates};
 use crate::teleport::search::{SearchQuery, session};
 use crate::teleport::{Cluster, Searched};
-use crate::window::{Window, midnight, utc_date};
+use crate::window::Window;
 
 /// Every recording that ended in `window`, annotated, in no particular order, with the notes
 /// the reader needs (partial results, skipped events).
@@ -54,24 +53,6 @@ pub fn recordings(
     Ok((sessions, notes))
 }
 
-/// The dates tctl needs for a window: the enclosing days, with no end when it reaches today
-/// (tctl refuses an end in the future).
-pub fn search_dates(
-    window: &Window,
-    now: Timestamp,
-) -> (jiff::civil::Date, Option<jiff::civil::Date>) {
-    let last = utc_date(window.to);
-    let ceiling = if midnight(last) == window.to {
-        last
-    } else {
-        last.tomorrow().unwrap_or(last)
-    };
-    (
-        utc_date(window.from),
-        (midnight(ceiling) <= now).then_some(ceiling),
-    )
-}
-
 pub enum Found {
     /// Sessions that started in the window, annotated; how many rows the call returned.
     Sessions {
@@ -90,7 +71,7 @@ pub fn search(
     window: Window,
     now: Timestamp,
 ) -> Result<Found, Error> {
-    let (from, to) = search_dates(&window, now);
+    let (from, to) = tctl_dates(&window, now);
     let query = SearchQuery {
         from: Some(from),
         to,
@@ -113,14 +94,6 @@ pub fn search(
         rows,
         skipped,
     })
-}
-
-/// The error for `--no-fallback` when search is unavailable.
-pub fn unavailable(said: &str) -> Error {
-    Error::new(Exit::SearchUnavailable, "this cluster cannot search session recordings")
-        .quoting("tctl", said)
-        .because(SEARCH_NEEDS)
-        .hint("drop --no-fallback to get the same window from `tctl recordings ls`, or run `tsh-review doctor` to see what is missing")
 }
 
 /// Newest first by start, the time a reviewer reads in the table.

@@ -9,7 +9,8 @@ use super::{Listing, Note};
 use crate::error::Error;
 use crate::session::{Kind, Session, Severity};
 use crate::teleport::Cluster;
-use crate::teleport::search::SearchQuery;
+use crate::teleport::command::search_unavailable;
+use crate::teleport::search::{SearchQuery, kind_of_resource};
 use crate::window::{Window, WindowArgs};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -60,7 +61,7 @@ pub fn search_or_list(
                 capped,
             })
         }
-        Found::Unavailable(said) if no_fallback => Err(fetch::unavailable(&said)),
+        Found::Unavailable(said) if no_fallback => Err(search_unavailable(&said)),
         Found::Unavailable(said) => {
             let (filter, ignored) = fallback_filter(query);
             let (mut sessions, ls_notes) =
@@ -95,13 +96,6 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
         s.details.iter().any(|(n, v)| *n == name && v == want)
     };
     let filter = move |s: &Session| {
-        let kind_of_resource = |rk: &str| match rk {
-            "node" => Some(Kind::Ssh),
-            "kube_cluster" => Some(Kind::K8s),
-            "db" => Some(Kind::Db),
-            "windows_desktop" => Some(Kind::Desktop),
-            _ => None,
-        };
         (q.kinds.is_empty() || q.kinds.contains(&s.kind))
             && q.username.as_ref().is_none_or(|u| &s.user == u)
             && (q.roles.is_empty() || q.roles.iter().any(|r| s.roles.contains(r)))

@@ -13,6 +13,14 @@ use crate::render::format::human_duration;
 /// Everything session search depends on, said once wherever search is unavailable.
 pub const SEARCH_NEEDS: &str = "session search and AI summaries need Teleport Enterprise with Identity Security and Access Graph (PostgreSQL with the pg_trgm and pgvector extensions), a v18.8.0+ proxy, and session summarization enabled";
 
+/// The error when search is unavailable and the caller may not fall back (`--no-fallback`).
+pub fn search_unavailable(said: &str) -> Error {
+    Error::new(Exit::SearchUnavailable, "this cluster cannot search session recordings")
+        .quoting("tctl", said)
+        .because(SEARCH_NEEDS)
+        .hint("drop --no-fallback to get the same window from `tctl recordings ls`, or run `tsh-review doctor` to see what is missing")
+}
+
 /// A Teleport program to run: `tool` is its name in messages ("tctl", "tsh").
 pub struct Program<'a> {
     pub tool: &'a str,
@@ -126,10 +134,7 @@ impl Program<'_> {
                 .quoting(tool, quoted)
                 .because("the command needs a newer Teleport release")
                 .hint(format!("install a {tool} matching your cluster's version (`tsh version` shows it)")),
-            Failure::SearchUnavailable => Error::new(Exit::SearchUnavailable, "this cluster cannot search session recordings")
-                .quoting(tool, quoted)
-                .because(SEARCH_NEEDS)
-                .hint("drop --no-fallback to get the same window from `tctl recordings ls`, or run `tsh-review doctor` to see what is missing"),
+            Failure::SearchUnavailable => search_unavailable(&quoted),
             Failure::Other => Error::failure(format!("`{what}` failed"))
                 .quoting(tool, quoted)
                 .hint("run `tsh status` to check the login and cluster; --timeout and --tctl may help"),

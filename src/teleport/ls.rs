@@ -44,14 +44,7 @@ impl LsQuery {
 /// range over 365 days, so the window is widened to days (the caller trims the result exactly)
 /// and split into consecutive calls, newest first.
 pub fn plan(window: &Window, now: Timestamp, limit: u32) -> Vec<LsQuery> {
-    let from = utc_date(window.from);
-    let last_day = utc_date(window.to);
-    let ceiling = if midnight(last_day) == window.to {
-        last_day
-    } else {
-        last_day.tomorrow().unwrap_or(last_day)
-    };
-    let mut end = (midnight(ceiling) <= now).then_some(ceiling);
+    let (from, mut end) = tctl_dates(window, now);
     let today = utc_date(now);
     let mut calls = Vec::new();
     loop {
@@ -71,6 +64,21 @@ pub fn plan(window: &Window, now: Timestamp, limit: u32) -> Vec<LsQuery> {
         }
         end = Some(start);
     }
+}
+
+/// The dates tctl needs for a window (ls and search alike): the enclosing UTC days, with no
+/// end when it reaches into today (tctl refuses an end in the future; no end means now).
+pub fn tctl_dates(window: &Window, now: Timestamp) -> (Date, Option<Date>) {
+    let last = utc_date(window.to);
+    let ceiling = if midnight(last) == window.to {
+        last
+    } else {
+        last.tomorrow().unwrap_or(last)
+    };
+    (
+        utc_date(window.from),
+        (midnight(ceiling) <= now).then_some(ceiling),
+    )
 }
 
 fn days_before(date: Date, days: i64) -> Date {

@@ -210,6 +210,17 @@ pub fn parse_summaries<R: Read>(
     super::stream::each(reader, "session summaries", sink)
 }
 
+/// The session kind of a `--resource-kind` value.
+pub fn kind_of_resource(resource_kind: &str) -> Option<Kind> {
+    match resource_kind {
+        "node" => Some(Kind::Ssh),
+        "kube_cluster" => Some(Kind::K8s),
+        "db" => Some(Kind::Db),
+        "windows_desktop" => Some(Kind::Desktop),
+        _ => None,
+    }
+}
+
 /// The session a summary describes, or why it cannot be listed.
 pub fn session(mut s: Summary) -> Result<Session, &'static str> {
     let id = s

@@ -36,6 +36,22 @@ pub fn shell_env(w: &World, cmd: &mut Command) {
         .env("TELEPORT_HOME", w.dir.join("tsh"));
 }
 
+/// Runs a shell command that must succeed; its non-empty output lines.
+pub fn lines_of(cmd: &mut Command, what: &str) -> Vec<String> {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{what:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// What fish offers for `line` after sourcing `script`: (candidate, whole line) pairs' text.
 pub fn fish_complete(w: &World, script: &Path, line: &str) -> String {
     let mut cmd = Command::new("fish");
