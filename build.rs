@@ -229,7 +229,7 @@ _tsh-review_ids() {
     local line demo
     [[ " $BUFFER " == *" --demo "* ]] && demo=--demo
     for line in ${(f)"$(command tsh-review $demo --format tsv __complete-ids "$PREFIX" 2>/dev/null)"}; do
-        ids+=("${line%%$'\t'*}:${line#*$'\t'}")
+        ids+=("${line%%$'\t'*}:${${line#*$'\t'}//\\/\\\\}")
     done
     _describe -t session-ids 'session id' ids
 }

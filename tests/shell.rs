@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::shells::{bin_dir, candidates, fish_complete, has, lines_of, shell_env};
+use common::shells::{
+    bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete,
+};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -136,6 +138,42 @@ fn bash_tsh_play_completes_ids_and_delegates_the_rest() {
         assert!(!top.iter().any(|c| ids.contains(c)), "{top:?}");
         let flags = bash_complete_tsh(&w, &snippet, tsh_first, "tsh play --");
         assert!(!flags.iter().any(|c| ids.contains(c)), "{flags:?}");
+    }
+}
+
+#[test]
+fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
+    if !has("zsh") {
+        eprintln!("zsh not installed: skipped");
+        return;
+    }
+    let w = World::new();
+    let snippet = init(&w, "zsh");
+    let ids = live_ids(&w);
+    let tsh = "eval \"$(tsh --completion-script-zsh)\"\n";
+    let init = format!("source {}\n", snippet.display());
+    // tsh's script loaded before the snippet, and after it (the precmd hook puts the wrapper
+    // back before the first prompt).
+    for setup in [format!("{tsh}{init}"), format!("{init}{tsh}")] {
+        let got = zsh_complete(&w, &setup, "tsh play ");
+        assert_eq!(matches(&got), ids, "{setup}");
+        assert!(got.iter().all(|(_, shown)| shown.contains('@')), "{got:?}");
+        let first = &ids[0];
+        assert_eq!(
+            matches(&zsh_complete(
+                &w,
+                &setup,
+                &format!("tsh play {}", &first[..6])
+            )),
+            [first.as_str()]
+        );
+        // Everything else is tsh's own completion, unchanged.
+        assert_eq!(matches(&zsh_complete(&w, &setup, "tsh st")), ["status"]);
+        let top = zsh_complete(&w, &setup, "tsh ");
+        assert!(matches(&top).contains(&"play"), "{top:?}");
+        assert!(!matches(&top).iter().any(|m| ids.iter().any(|id| id == m)));
+        let flags = zsh_complete(&w, &setup, "tsh play --");
+        assert!(!matches(&flags).iter().any(|m| ids.iter().any(|id| id == m)));
     }
 }
 

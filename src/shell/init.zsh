@@ -14,7 +14,7 @@ _tsh_review_tsh() {
     rest=(${words[2,CURRENT-1]:#-*})
     if [[ ${rest[1]} == play && ${#rest} -eq 1 && $PREFIX != -* ]]; then
         for line in ${(f)"$(command tsh-review --format tsv __complete-ids "$PREFIX" 2>/dev/null)"}; do
-            ids+=("${line%%$'\t'*}:${line#*$'\t'}")
+            ids+=("${line%%$'\t'*}:${${line#*$'\t'}//\\/\\\\}")
         done
         _describe -t session-ids 'session id' ids
         return

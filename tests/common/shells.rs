@@ -72,3 +72,39 @@ pub fn candidates(fish_output: &str) -> Vec<&str> {
         .map(|l| l.split('\t').next().unwrap())
         .collect()
 }
+
+/// What a real interactive zsh offers for `line` on TAB, on a pseudo-terminal, after
+/// `compinit` and the commands in `setup`: (match, what the menu displays for it) pairs.
+pub fn zsh_complete(w: &World, setup: &str, line: &str) -> Vec<(String, String)> {
+    let n = w.dir.read_dir().unwrap().count();
+    let setup_file = w.dir.join(format!("zsh-setup-{n}.zsh"));
+    let out_file = w.dir.join(format!("zsh-out-{n}"));
+    std::fs::write(&setup_file, setup).unwrap();
+    let driver = super::root().join("tests/common/zsh_complete.zsh");
+    let mut cmd = Command::new("zsh");
+    shell_env(w, &mut cmd);
+    let out = cmd
+        .arg("-f")
+        .arg(driver)
+        .arg(&setup_file)
+        .arg(line)
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "zsh {line:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    text.lines()
+        .take_while(|l| !l.starts_with('\0'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(m, d)| (m.to_owned(), d.to_owned()))
+        .collect()
+}
+
+/// The matches of a zsh answer, without what the menu displays.
+pub fn matches(answer: &[(String, String)]) -> Vec<&str> {
+    answer.iter().map(|(m, _)| m.as_str()).collect()
+}

@@ -1,0 +1,37 @@
+# Completes a command line in a real interactive zsh on a pseudo-terminal (zsh/zpty) and
+# writes what the completion system offered to a file, one `match<TAB>display` line each, then
+# a NUL line. Used by tests/common/shells.rs.
+# $1: a file of setup commands (sourced after compinit); $2: the line; $3: the output file.
+zmodload zsh/zpty || exit 4
+setup=$1 line=$2 out=$3
+: >| $out
+rc=${out}.zshrc
+cat >| $rc <<SETUP
+PS1='' PROMPT_EOL_MARK=''
+autoload -Uz compinit && compinit -u -D
+source ${(q)setup}
+# Record every match as it is added, with what the menu would display for it.
+compadd() {
+    if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "\$@"; return; fi
+    local -a hits disp
+    local d=\${@[\${@[(i)-d]}+1]} i
+    (( \$@[(I)-d] )) && disp=( "\${(@P)d}" )
+    builtin compadd -O hits "\$@"
+    for i in {1..\$#hits}; do print -r -- "\${hits[i]}"\$'\t'"\${disp[i]}" >> ${(q)out}; done
+    builtin compadd "\$@"
+}
+_drive_done() { print -r -- $'\\0' >> ${(q)out}; exit }
+comppostfuncs=(_drive_done)
+SETUP
+zpty z zsh -f -i
+zpty -w z "source ${(q)rc}"
+zpty -w -n z "$line"$'\t'
+# Drain the terminal so the shell never blocks on a full pty.
+local chunk i
+for i in {1..200}; do
+    while zpty -rt z chunk; do [[ -n $DRIVE_DEBUG ]] && print -rn -- $chunk >&2; done
+    [[ $(<$out) == *$'\0'* ]] && break
+    sleep 0.05
+done
+zpty -d z
+[[ $(<$out) == *$'\0'* ]] || { print -u2 "zsh did not finish completing: $line"; exit 5; }
