@@ -122,6 +122,11 @@ fn hostile_error_text_is_escaped() {
         err.contains("\\x1b]0;owned\\x07") && err.contains("\\u{202e}"),
         "{err}"
     );
+    // A byte that is not UTF-8 is shown, not replaced.
+    assert!(
+        err.contains("evil \\xff") && !err.contains('\u{fffd}'),
+        "{err}"
+    );
 }
 
 #[test]

@@ -83,14 +83,26 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 /// Same as [`escape`] for raw bytes (a child's stderr): valid UTF-8 runs are escaped as
 /// above, each invalid byte is shown as `\xNN`, so nothing is lost to U+FFFD replacement.
 pub fn escape_bytes(b: &[u8]) -> String {
-    let mut out = String::with_capacity(b.len());
+    escape(&visible_utf8(b)).into_owned()
+}
+
+/// Raw bytes as text for later escaping: valid UTF-8 unchanged, each invalid byte as the text
+/// `\xNN`. Use where bytes are parsed before they are shown (a child's error message).
+pub fn visible_utf8(b: &[u8]) -> Cow<'_, str> {
+    let mut chunks = b.utf8_chunks();
+    match chunks.next() {
+        None => return Cow::Borrowed(""),
+        Some(first) if first.invalid().is_empty() => return Cow::Borrowed(first.valid()),
+        Some(_) => {}
+    }
+    let mut out = String::with_capacity(b.len() + 8);
     for chunk in b.utf8_chunks() {
-        out.push_str(&escape(chunk.valid()));
+        out.push_str(chunk.valid());
         for &byte in chunk.invalid() {
             push_hex_byte(&mut out, byte);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Terminal columns of already-escaped text, so tables line up with CJK and emoji cells.
@@ -528,6 +540,11 @@ mod tests {
         );
         assert_eq!(escape_bytes(b"\xe2\x80"), "\\xe2\\x80");
         assert_eq!(escape_bytes(b""), "");
+        assert!(matches!(
+            visible_utf8(b"plain \x1b"),
+            Cow::Borrowed("plain \x1b")
+        ));
+        assert_eq!(visible_utf8(b"a\xffb\x1b"), "a\\xffb\x1b");
     }
 
     #[test]

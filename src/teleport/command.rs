@@ -101,7 +101,7 @@ impl Program<'_> {
                 "`{what}` printed output that is not the JSON expected ({e})"
             ))
             .because(format!(
-                "{tool}'s output was cut short, or this {tool} version prints another format"
+                "{tool}'s output was cut short or altered on the way, or this {tool} version prints another format"
             ))
             .hint(format!(
                 "run `{what} --format=json` yourself to see what it prints; check `{tool} version`"

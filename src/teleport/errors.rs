@@ -19,9 +19,10 @@ pub enum Failure {
 }
 
 /// The message without the `ERROR:` prefix and the colour codes around it. Anything else is
-/// kept as it was (it is escaped when shown), so tampering stays visible.
+/// kept as it was (it is escaped when shown; invalid UTF-8 bytes read `\xNN`), so tampering
+/// stays visible.
 pub fn message(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
+    let text = crate::render::sanitize::visible_utf8(stderr);
     let lines: Vec<&str> = text
         .lines()
         .map(|l| strip_error_prefix(l).trim())

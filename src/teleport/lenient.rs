@@ -8,7 +8,10 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use jiff::Timestamp;
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::Value;
 
 /// A type that can be picked out of whatever JSON value is there.
 pub trait Pick: Sized {
@@ -137,6 +140,82 @@ pub fn or_empty<'de, D: Deserializer<'de>, T: Pick + Default>(d: D) -> Result<T,
     opt(d).map(Option::unwrap_or_default)
 }
 
+/// How deep [`shallow`] keeps a value: the deepest field read this way (a resource
+/// property, `Type.Ssh.server_hostname`) is three levels down.
+const SHALLOW_DEPTH: u8 = 6;
+
+/// For fields whose shape varies (epochs, severities, resource properties): the JSON value,
+/// with anything nested deeper than [`SHALLOW_DEPTH`] read as null. A plain `Value` would hit
+/// the parser's recursion limit on a deeply nested field and fail the whole listing.
+pub fn shallow<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    Shallow(SHALLOW_DEPTH).deserialize(d)
+}
+
+#[derive(Clone, Copy)]
+struct Shallow(u8);
+
+impl<'de> DeserializeSeed<'de> for Shallow {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Shallow {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let Some(inner) = self.0.checked_sub(1).map(Shallow) else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        };
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(inner)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let Some(inner) = self.0.checked_sub(1).map(Shallow) else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        };
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            out.insert(key, map.next_value_seed(inner)?);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +268,28 @@ mod tests {
         assert_eq!(p.list, ["a", "c"]);
         assert_eq!(p.labels.len(), 1);
         assert_eq!(p.labels["team"], "sre");
+    }
+
+    #[test]
+    fn shallow_values_keep_their_shape_and_drop_what_is_too_deep() {
+        #[derive(serde::Deserialize)]
+        struct S {
+            #[serde(deserialize_with = "shallow")]
+            v: Value,
+        }
+        let read = |json: &str| serde_json::from_str::<S>(json).unwrap().v;
+        let props = r#"{"Type":{"Ssh":{"n":[1,2.5,true,null],"server_hostname":"web-01"}}}"#;
+        assert_eq!(read(&format!(r#"{{"v":{props}}}"#)).to_string(), props);
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        // Six levels are kept; below them the rest of the nesting reads as one null.
+        assert_eq!(
+            read(&format!(r#"{{"v":{{"a":{deep}}}}}"#)).to_string(),
+            r#"{"a":[[[[[null]]]]]}"#
+        );
+        assert_eq!(
+            read(&format!(r#"{{"v":{deep}}}"#)).to_string(),
+            "[[[[[[null]]]]]]"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::lenient::{opt, or_empty};
+use super::lenient::{opt, or_empty, shallow};
 use crate::session::{Kind, Origin, Session, Severity};
 
 /// The filters of `tctl recordings search`, under tctl's own names.
@@ -118,7 +118,9 @@ pub struct Summary {
     pub session_id: Option<String>,
     #[serde(deserialize_with = "opt")]
     pub kind: Option<String>,
+    #[serde(deserialize_with = "shallow")]
     pub session_start: Value,
+    #[serde(deserialize_with = "shallow")]
     pub session_end: Value,
     #[serde(deserialize_with = "opt")]
     pub username: Option<String>,
@@ -136,7 +138,9 @@ pub struct Summary {
     pub resource_id: Option<String>,
     #[serde(deserialize_with = "or_empty")]
     pub resource_labels: BTreeMap<String, String>,
+    #[serde(deserialize_with = "shallow")]
     pub resource_properties: Value,
+    #[serde(deserialize_with = "shallow")]
     pub severity: Value,
     #[serde(deserialize_with = "opt")]
     pub host_id: Option<String>,

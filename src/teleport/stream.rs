@@ -59,3 +59,78 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Elements<'_, T> {
         Ok(count)
     }
 }
+
+/// What went wrong with a listing, in words for the error message: cut short, not JSON at all,
+/// or well-formed but not tctl's shape. A field given twice in one element is refused rather
+/// than resolved: tctl never prints it, and readers disagree on which value wins, which is
+/// exactly what an altered listing would exploit.
+pub fn describe(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("line {} column {}", e.line(), e.column());
+    match e.classify() {
+        Category::Eof => format!("it ends in the middle of the JSON, at {at}"),
+        Category::Syntax => format!("it is not valid JSON at {at}: {}", without_position(e)),
+        Category::Data if e.to_string().starts_with("duplicate field") => format!(
+            "one element has the {} twice, at {at}; which value is true cannot be told, so \
+             nothing is guessed",
+            without_position(e).trim_start_matches("duplicate ")
+        ),
+        Category::Data | Category::Io => e.to_string(),
+    }
+}
+
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(json: &str) -> String {
+        let mut sink = |_: std::collections::BTreeMap<String, String>| {};
+        describe(&each(json.as_bytes(), "things", &mut sink).unwrap_err())
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong_with_the_listing() {
+        assert_eq!(
+            error_of("[{\"a\": \"b\""),
+            "it ends in the middle of the JSON, at line 1 column 10"
+        );
+        assert!(
+            error_of("[NaN]")
+                .starts_with("it is not valid JSON at line 1 column 2: expected value")
+        );
+        assert!(error_of("[{\"a\": \"\\ud800\"}]").contains("not valid JSON"));
+        assert_eq!(
+            error_of("{}"),
+            "invalid type: map, expected a JSON array of things (or null) at line 1 column 2"
+        );
+    }
+
+    #[test]
+    fn a_field_given_twice_is_refused_not_resolved() {
+        #[derive(serde::Deserialize)]
+        struct User {
+            #[allow(dead_code)]
+            user: String,
+        }
+        let mut sink = |_: User| {};
+        let e = each(
+            &br#"[{"user": "alice", "user": "root"}]"#[..],
+            "events",
+            &mut sink,
+        )
+        .unwrap_err();
+        assert_eq!(
+            describe(&e),
+            "one element has the field `user` twice, at line 1 column 26; which value is true \
+             cannot be told, so nothing is guessed"
+        );
+    }
+}

@@ -53,7 +53,7 @@ impl Cluster for Tctl {
     fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
         self.program()
             .call("tctl recordings ls", &query.args(), |out| {
-                parse_events(out, sink).map_err(|e| e.to_string())
+                parse_events(out, sink).map_err(|e| super::stream::describe(&e))
             })
     }
 
@@ -65,7 +65,7 @@ impl Cluster for Tctl {
         let what = "tctl recordings search";
         let program = self.program();
         match program.try_call(what, &query.args(), |out| {
-            parse_summaries(out, sink).map_err(|e| e.to_string())
+            parse_summaries(out, sink).map_err(|e| super::stream::describe(&e))
         })? {
             Ok(n) => Ok(Searched::Done(n)),
             Err(r) if r.failure == Failure::SearchUnavailable => Ok(Searched::Unavailable(r.said)),

@@ -289,7 +289,7 @@ FAKE_TCTL_SCENARIO=slow FAKE_SLOW_SECS=1 run tctl recordings ls --format=json
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 check "scenario slow: FAKE_SLOW_SECS then normal output" eval 'expect_rc 0 && [ "$elapsed" -ge 1000 ] && pyjson "len(d)==11"'
 FAKE_TCTL_SCENARIO=hostile-error run tctl recordings ls --format=json
-check "scenario hostile-error" eval 'expect_rc 1 && [ "$ERR" = $'"'"'ERROR: boom \e]0;owned\a \e[2J \xe2\x80\xae evil'"'"' ]'
+check "scenario hostile-error" eval 'expect_rc 1 && [ "$ERR" = $'"'"'ERROR: boom \e]0;owned\a \e[2J \xe2\x80\xae evil \xff'"'"' ]'
 FAKE_TSH_SCENARIO=hostile-error run tsh status --format=json
 check "scenario hostile-error: tsh" eval 'expect_rc 1 && [[ "$ERR" == *owned* ]]'
 FAKE_TCTL_SCENARIO=bogus run tctl version

@@ -1239,6 +1239,16 @@ def main(prog, argv):
         sys.stderr.write(f"teleport_fake: {e}\n")
         return EXIT_FAKE_MISUSE
 
+    raw = env("FAKE_RAW_STDOUT")
+    if raw and prog == "tctl" and result.code == 0 and argv[:1] == ["recordings"] \
+            and argv[1:2] in (["ls"], ["search"]):
+        # Hostile-input tests: these exact bytes instead of the cluster's JSON.
+        try:
+            with open(raw, "rb") as f:
+                result.out = f.read()
+        except OSError as e:
+            sys.stderr.write(f"teleport_fake: cannot read FAKE_RAW_STDOUT: {e}\n")
+            return EXIT_FAKE_MISUSE
     if scenario == "hang":
         child = subprocess.Popen(["sleep", "3600"])
         write_pidfile([os.getpid(), child.pid])
@@ -1247,7 +1257,8 @@ def main(prog, argv):
         write_all(1, b"<html>502 Bad Gateway</html>\n")
         return 0
     if scenario == "hostile-error":
-        write_all(2, error_line(HOSTILE_ERROR).encode("utf-8"))
+        # A byte that is not UTF-8 too: it must show as \xff, not vanish into U+FFFD.
+        write_all(2, error_line(HOSTILE_ERROR).encode("utf-8").replace(b"evil", b"evil \xff"))
         return 1
     if scenario == "slow":
         try:

@@ -1,0 +1,161 @@
+//! The session cache through the binary (SPEC 6): runs that write it at the same time keep
+//! every listing, and a corrupted or foreign-owned cache is never trusted, never fatal.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{World, fixture};
+use predicates::prelude::PredicateBooleanExt;
+use serde_json::Value;
+
+fn cache_file(w: &World) -> PathBuf {
+    w.cache_dir().join("tsh-review").join("sessions.jsonl")
+}
+
+fn completed_ids(w: &World) -> Vec<String> {
+    let out = w.cmd().args(["__complete-ids", ""]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The mixed fixture with every session id rewritten to start with `tag`, so two clusters'
+/// listings are told apart; and the ids one run alone caches from it.
+fn retagged(w: &World, tag: &str) -> (PathBuf, Vec<String>) {
+    let mut events: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(fixture("ls_mixed.json")).unwrap()).unwrap();
+    for ev in &mut events {
+        if let Some(sid) = ev["sid"].as_str() {
+            ev["sid"] = Value::String(format!("{tag}{}", &sid[tag.len()..]));
+        }
+    }
+    let path = w.dir.join(format!("ls-{tag}.json"));
+    std::fs::write(&path, serde_json::to_vec_pretty(&events).unwrap()).unwrap();
+    let alone = World::new();
+    alone
+        .cmd()
+        .env("FAKE_LS_DATA", &path)
+        .args(["recent", "--since", "30d"])
+        .assert()
+        .success();
+    let ids = completed_ids(&alone);
+    assert!(
+        ids.iter().all(|id| id.starts_with(tag)) && ids.len() > 5,
+        "{ids:?}"
+    );
+    (path, ids)
+}
+
+#[test]
+fn runs_writing_the_cache_at_once_keep_every_listing() {
+    let w = World::new();
+    let tags = ["aaaa", "bbbb", "cccc", "dddd"];
+    let mut want = Vec::new();
+    let mut runs = Vec::new();
+    for tag in tags {
+        let (data, ids) = retagged(&w, tag);
+        want.extend(ids);
+        let mut cmd = w.cmd();
+        cmd.env("FAKE_LS_DATA", data)
+            .args(["recent", "--since", "30d"]);
+        runs.push(cmd);
+    }
+    // Several rounds, all four at once each time.
+    for _ in 0..3 {
+        std::thread::scope(|scope| {
+            for cmd in &mut runs {
+                scope.spawn(|| {
+                    let out = cmd.output().unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                });
+            }
+        });
+    }
+    let mut got = completed_ids(&w);
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // Every line after the header is a whole JSON record: nothing interleaved or torn.
+    let text = std::fs::read_to_string(cache_file(&w)).unwrap();
+    for line in text.lines() {
+        serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(w.cache_dir().join("tsh-review"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_corrupted_cache_is_ignored_then_rebuilt() {
+    let w = World::new();
+    w.cmd().arg("recent").assert().success();
+    let ids = completed_ids(&w);
+    assert!(!ids.is_empty());
+    let file = cache_file(&w);
+    let mut junk = b"\x00\xff\xfe{\"tsh-review-cache\":1}\n{\"id\":".to_vec();
+    junk.extend(std::iter::repeat_n(b'9', 100_000));
+    junk.extend(b"\n\x1b]0;owned\x07\n");
+    std::fs::write(&file, junk).unwrap();
+    // Completion stays silent; an id prefix is not guessed from junk.
+    assert!(completed_ids(&w).is_empty());
+    w.cmd()
+        .args(["show", &ids[0][..8]])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("\\x1b").not());
+    // The next listing rebuilds it.
+    w.cmd().arg("recent").assert().success();
+    assert_eq!(completed_ids(&w), ids);
+}
+
+#[test]
+fn a_cache_someone_else_can_write_is_not_trusted() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = World::new();
+    w.cmd().arg("recent").assert().success();
+    let ids = completed_ids(&w);
+    let file = cache_file(&w);
+    // Planted: an id this cluster never listed, in a file the group may write.
+    let planted = "0badc0de-0000-4000-8000-000000000000";
+    let text = std::fs::read_to_string(&file).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    let forged = first.replace(&ids[0], planted);
+    std::fs::write(&file, format!("{text}{forged}\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o620)).unwrap();
+    assert!(!completed_ids(&w).contains(&planted.to_owned()));
+    if is_root() {
+        // Owned by another user, even with private modes.
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::chown(&file, Some(4242), Some(4242)).unwrap();
+        assert!(!completed_ids(&w).contains(&planted.to_owned()));
+    }
+    // Listing still works, and replaces the file with one of our own.
+    w.cmd().arg("recent").assert().success();
+    let got = completed_ids(&w);
+    assert!(!got.contains(&planted.to_owned()), "{got:?}");
+    assert_eq!(got, ids);
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
