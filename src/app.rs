@@ -468,7 +468,15 @@ fn remember(listing: &Listing, demo: bool) {
     } else {
         cache::Scope::Live
     };
-    let entries: Vec<cache::Entry> = listing.sessions.iter().map(entry).collect();
+    // Only the newest can stay in the cache: entries for the rest would be built to be dropped.
+    let mut newest: Vec<&Session> = listing.sessions.iter().collect();
+    if newest.len() > cache::MAX_ENTRIES {
+        newest.select_nth_unstable_by_key(cache::MAX_ENTRIES - 1, |s| {
+            std::cmp::Reverse((s.start, s.end))
+        });
+        newest.truncate(cache::MAX_ENTRIES);
+    }
+    let entries: Vec<cache::Entry> = newest.into_iter().map(entry).collect();
     if let Err(e) = cache::record(scope, &entries) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }

@@ -1,9 +1,8 @@
 //! The one normalized session record every listing shares, whichever tctl command or JSON shape
 //! it came from. Strings stay raw here (attacker-influenced); renderers escape them.
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -126,7 +125,7 @@ pub struct Session {
     pub severity: Option<Severity>,
     pub roles: Vec<String>,
     pub participants: Vec<String>,
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     pub cluster: Option<String>,
     pub access_requests: Vec<String>,
     pub origin: Origin,
@@ -151,7 +150,7 @@ impl Session {
             severity: None,
             roles: Vec::new(),
             participants: Vec::new(),
-            labels: BTreeMap::new(),
+            labels: Labels::default(),
             cluster: None,
             access_requests: Vec::new(),
             origin,
@@ -185,13 +184,70 @@ impl Session {
             .chain(self.login.as_deref())
             .chain(self.cluster.as_deref())
             .chain(self.details.iter().map(|(_, v)| v.as_str()))
-            .chain(
-                self.labels
-                    .iter()
-                    .flat_map(|(k, v)| [k.as_str(), v.as_str()]),
-            )
+            .chain(self.labels.iter().flat_map(|(k, v)| [k, v]))
             .chain(self.roles.iter().map(String::as_str))
             .chain(self.participants.iter().map(String::as_str))
+    }
+}
+
+/// A resource's labels, sorted by key, one value per key. A sorted vector rather than a
+/// `BTreeMap`, whose smallest node takes over 500 bytes: a year's review holds every record at
+/// once, and most carry two or three labels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Labels(Vec<(String, String)>);
+
+impl Labels {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let at = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key`, replacing its value when it has one.
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (key, value)),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl FromIterator<(String, String)> for Labels {
+    /// Sorted by key; of two values for one key the later wins, as in a map.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Labels {
+        let mut v: Vec<(String, String)> = pairs.into_iter().collect();
+        v.reverse();
+        // Stable: among equal keys the later pair (now first) is kept by dedup.
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|later, earlier| later.0 == earlier.0);
+        v.shrink_to_fit();
+        Labels(v)
+    }
+}
+
+/// As a JSON object, like the map it stands for.
+impl Serialize for Labels {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 

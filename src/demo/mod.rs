@@ -120,7 +120,7 @@ fn matches(q: &SearchQuery, s: &Summary) -> bool {
         spec.split(',')
             .filter(|p| !p.is_empty())
             .all(|pair| match pair.split_once('=') {
-                Some((k, v)) => s.resource_labels.get(k).map(String::as_str) == Some(v),
+                Some((k, v)) => s.resource_labels.get(k) == Some(v),
                 None => false,
             })
     });
@@ -226,9 +226,6 @@ mod tests {
             labels: Some("env=prod".into()),
             ..week
         });
-        assert!(
-            prod.iter()
-                .all(|s| s.labels.get("env").map(String::as_str) == Some("prod"))
-        );
+        assert!(prod.iter().all(|s| s.labels.get("env") == Some("prod")));
     }
 }

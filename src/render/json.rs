@@ -11,7 +11,7 @@ use serde_json::ser::{PrettyFormatter, Serializer};
 use super::format::rfc3339;
 use super::sanitize::TerminalSafe;
 use crate::review::Listing;
-use crate::session::Session;
+use crate::session::{Labels, Session};
 
 #[derive(Serialize)]
 struct Record<'a> {
@@ -28,7 +28,7 @@ struct Record<'a> {
     severity_level: Option<u8>,
     roles: &'a [String],
     participants: &'a [String],
-    labels: &'a BTreeMap<String, String>,
+    labels: &'a Labels,
     interactive: Option<bool>,
     recorded: Option<bool>,
     cluster: Option<&'a str>,

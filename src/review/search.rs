@@ -130,7 +130,7 @@ fn labels_match(spec: &str, s: &Session) -> bool {
     spec.split(',')
         .filter(|p| !p.is_empty())
         .all(|pair| match pair.split_once('=') {
-            Some((k, v)) => s.labels.get(k).map(String::as_str) == Some(v),
+            Some((k, v)) => s.labels.get(k) == Some(v),
             None => s.labels.contains_key(pair),
         })
 }

@@ -8,6 +8,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use jiff::Timestamp;
+
+use crate::session::Labels;
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
@@ -77,6 +79,18 @@ impl Pick for BTreeMap<String, String> {
             }
         }
         Ok(Some(out))
+    }
+}
+
+impl Pick for Labels {
+    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut pairs = Vec::new();
+        while let Some((key, Lenient(value))) = map.next_entry::<String, Lenient<String>>()? {
+            if let Some(value) = value {
+                pairs.push((key, value));
+            }
+        }
+        Ok(Some(pairs.into_iter().collect()))
     }
 }
 

@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use super::lenient::{opt, or_empty};
-use crate::session::{Kind, Origin, Session};
+use crate::session::{Kind, Labels, Origin, Session};
 use crate::window::{Window, midnight, utc_date};
 
 /// tctl refuses windows longer than this many days.
@@ -128,7 +128,7 @@ pub struct LsEvent {
     #[serde(deserialize_with = "opt")]
     pub server_addr: Option<String>,
     #[serde(deserialize_with = "or_empty")]
-    pub server_labels: BTreeMap<String, String>,
+    pub server_labels: Labels,
 
     #[serde(deserialize_with = "opt")]
     pub kubernetes_cluster: Option<String>,
@@ -141,7 +141,7 @@ pub struct LsEvent {
     #[serde(deserialize_with = "or_empty")]
     pub kubernetes_groups: Vec<String>,
     #[serde(deserialize_with = "or_empty")]
-    pub kubernetes_labels: BTreeMap<String, String>,
+    pub kubernetes_labels: Labels,
 
     #[serde(deserialize_with = "opt")]
     pub db_name: Option<String>,
@@ -154,7 +154,7 @@ pub struct LsEvent {
     #[serde(deserialize_with = "opt")]
     pub db_uri: Option<String>,
     #[serde(deserialize_with = "or_empty")]
-    pub db_labels: BTreeMap<String, String>,
+    pub db_labels: Labels,
 
     #[serde(deserialize_with = "opt")]
     pub desktop_name: Option<String>,
@@ -165,7 +165,7 @@ pub struct LsEvent {
     #[serde(deserialize_with = "opt")]
     pub windows_domain: Option<String>,
     #[serde(deserialize_with = "or_empty")]
-    pub desktop_labels: BTreeMap<String, String>,
+    pub desktop_labels: Labels,
     #[serde(deserialize_with = "opt")]
     pub recorded: Option<bool>,
 
@@ -176,7 +176,7 @@ pub struct LsEvent {
     #[serde(deserialize_with = "opt")]
     pub app_public_addr: Option<String>,
     #[serde(deserialize_with = "or_empty")]
-    pub app_labels: BTreeMap<String, String>,
+    pub app_labels: Labels,
 }
 
 /// Parse `recordings ls` output as it streams; returns the number of elements.
@@ -481,7 +481,7 @@ mod tests {
         assert_eq!(s.kind, Kind::Ssh);
         assert_eq!(s.target, "web-01");
         assert_eq!(s.login.as_deref(), Some("root"));
-        assert_eq!(s.labels["env"], "prod");
+        assert_eq!(s.labels.get("env"), Some("prod"));
         assert_eq!(s.participants, ["alice", "bob"]);
         assert_eq!(s.duration_ms(), Some(529_100));
         assert_eq!(s.access_requests, ["r1"]);

@@ -1,7 +1,7 @@
 //! Running tsh/tctl: an argument vector (never a shell), stdin from /dev/null, stdout streamed to
 //! the caller, stderr captured (bounded), and a deadline that kills the whole process group.
 
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
@@ -75,7 +75,8 @@ pub fn run<R>(
         .take()
         .map(|pipe| thread::spawn(|| capture(pipe)));
     let value = {
-        let mut stdout = BufReader::with_capacity(64 * 1024, child.stdout.take().expect("piped"));
+        // Unbuffered here: readers buffer on their side, where the calls can be inlined.
+        let mut stdout = child.stdout.take().expect("piped");
         let value = consume(&mut stdout);
         // Keep draining so a child that is still writing is not stuck on a full pipe; this
         // ends when it exits or the watchdog kills it.

@@ -1,7 +1,6 @@
 //! `tctl recordings search --format=json` (Enterprise, v18.8.0+): the call's arguments, the
 //! session summaries it prints, and their normalization into `Session`s.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 
 use jiff::Timestamp;
@@ -10,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::lenient::{opt, or_empty, shallow};
-use crate::session::{Kind, Origin, Session, Severity};
+use crate::session::{Kind, Labels, Origin, Session, Severity};
 
 /// The filters of `tctl recordings search`, under tctl's own names.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -137,7 +136,7 @@ pub struct Summary {
     #[serde(deserialize_with = "opt")]
     pub resource_id: Option<String>,
     #[serde(deserialize_with = "or_empty")]
-    pub resource_labels: BTreeMap<String, String>,
+    pub resource_labels: Labels,
     #[serde(deserialize_with = "shallow")]
     pub resource_properties: Value,
     #[serde(deserialize_with = "shallow")]
