@@ -342,7 +342,11 @@ fn show(
     let mut listing = listing;
     explain_unavailable_search(&mut listing, g, now);
     remember(&listing, g.demo);
-    output(&listing, g, term)
+    let shown = output(&listing, g, term);
+    // The process ends right after: freeing a year's records one by one would cost a tenth
+    // of the run for nothing.
+    std::mem::forget(listing);
+    shown
 }
 
 /// When search failed, a cached config.js verdict says more precisely why. Only read from the

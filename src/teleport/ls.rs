@@ -201,11 +201,50 @@ pub struct Normalized {
 #[derive(Default)]
 pub struct Normalizer {
     out: Normalized,
-    by_id: HashMap<String, usize>,
+    by_id: Positions,
+}
+
+/// Where each session id's row is. Real ids are canonical UUIDs, kept as integers, which hash
+/// and compare without an allocation per event; any other id by its text.
+#[derive(Default)]
+struct Positions {
+    uuids: HashMap<u128, usize>,
+    other: HashMap<String, usize>,
+}
+
+impl Positions {
+    fn get(&self, id: &str) -> Option<usize> {
+        match uuid_bits(id) {
+            Some(bits) => self.uuids.get(&bits).copied(),
+            None => self.other.get(id).copied(),
+        }
+    }
+
+    fn insert(&mut self, id: &str, at: usize) {
+        match uuid_bits(id) {
+            Some(bits) => self.uuids.insert(bits, at),
+            None => self.other.insert(id.to_owned(), at),
+        };
+    }
+}
+
+fn uuid_bits(id: &str) -> Option<u128> {
+    if !crate::session::is_canonical_id(id) {
+        return None;
+    }
+    let hex = id.bytes().filter(|&b| b != b'-');
+    Some(hex.fold(0, |acc, b| acc << 4 | u128::from(hex_value(b))))
+}
+
+fn hex_value(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        _ => b - b'a' + 10,
+    }
 }
 
 impl Normalizer {
-    pub fn push(&mut self, ev: LsEvent) {
+    pub fn push(&mut self, mut ev: LsEvent) {
         let kind = match ev.event.as_deref() {
             Some("session.end") if is_kube(&ev) => Kind::K8s,
             Some("session.end") => Kind::Ssh,
@@ -218,11 +257,11 @@ impl Normalizer {
                 return;
             }
         };
-        let Some(id) = ev.sid.clone().filter(|s| !s.is_empty()) else {
+        let Some(id) = ev.sid.take().filter(|s| !s.is_empty()) else {
             self.out.without_id += 1;
             return;
         };
-        if let Some(&at) = self.by_id.get(&id) {
+        if let Some(at) = self.by_id.get(&id) {
             // A split window can return a session twice; app chunks extend their session.
             if kind == Kind::App {
                 let s = &mut self.out.sessions[at];
@@ -231,7 +270,7 @@ impl Normalizer {
             }
             return;
         }
-        self.by_id.insert(id.clone(), self.out.sessions.len());
+        self.by_id.insert(&id, self.out.sessions.len());
         self.out.sessions.push(session(id, kind, ev));
     }
 
@@ -353,6 +392,23 @@ mod tests {
     }
 
     const NOW: &str = "2026-06-03T21:00:00Z";
+
+    #[test]
+    fn ids_are_told_apart_whatever_their_form() {
+        let a = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+        let b = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6e";
+        assert_ne!(uuid_bits(a), uuid_bits(b));
+        assert_eq!(uuid_bits(a), Some(0x3f2a9c1e_5b7d_4e8a_9c0f_1a2b3c4d5e6f));
+        let mut p = Positions::default();
+        for (at, id) in [a, b, "3F2A9C1E-5B7D-4E8A-9C0F-1A2B3C4D5E6F", "not-a-uuid"]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(p.get(id), None, "{id}");
+            p.insert(id, at);
+            assert_eq!(p.get(id), Some(at));
+        }
+    }
 
     #[test]
     fn a_day_window_asks_from_yesterday_to_now() {
