@@ -117,6 +117,14 @@ fn play_warns_about_exec_sessions_and_explains_tsh_errors() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains("tsh login"));
+    // A denial names what was denied: playing, not listing.
+    w.cmd()
+        .args(["play", SSH])
+        .env("FAKE_TSH_SCENARIO", "access-denied")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("does not allow `tsh play`"))
+        .stderr(predicate::str::contains("list, read"));
 }
 
 #[test]

@@ -118,7 +118,7 @@ impl Program<'_> {
             r.said.clone()
         };
         match r.failure {
-            Failure::AccessDenied => Error::new(Exit::Denied, "access denied: your Teleport role may not list session recordings")
+            Failure::AccessDenied => Error::new(Exit::Denied, format!("access denied: your Teleport role does not allow `{what}`"))
                 .quoting(tool, quoted)
                 .because("reading recordings needs an allow rule for the resource `session` with the verbs `list, read`; the preset `auditor` role has it")
                 .hint("ask a Teleport admin to add `session: [list, read]` to one of your roles (or grant `auditor`), then `tsh login` again to pick it up"),
