@@ -8,7 +8,7 @@ use crate::actions;
 use crate::cache;
 use crate::cli::{Action, Globals, Invocation, help, table};
 use crate::demo::Demo;
-use crate::error::Error;
+use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style, sanitize::escape};
 use crate::review::{Listing, compliance, hunt, pivot, recent, request, search, triage};
@@ -36,7 +36,7 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             ))
         }
         Action::Version => print(&format!("{}\n", help::version())),
-        Action::HuntList => print(&techniques()),
+        Action::HuntList => print(&hunt::catalogue()),
         Action::Man => print(&crate::cli::man::page()),
         Action::Completions { shell } => print(
             crate::cli::completions::script(shell).expect("the parser checked the shell name"),
@@ -168,42 +168,19 @@ fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
     } else {
         Format::Tsv
     });
-    let mut text = String::new();
-    if format == Format::Json {
-        let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            render::sanitize::TerminalSafe(serde_json::ser::PrettyFormatter::new()),
-        );
-        serde::Serialize::serialize(&checks, &mut ser)
-            .map_err(|e| Error::failure(e.to_string()))?;
-        text = String::from_utf8_lossy(&out).into_owned() + "\n";
-    } else {
-        for c in &checks {
-            let detail = escape(&c.detail);
-            text.push_str(&if format == Format::Tsv {
-                format!("{}\t{}\t{detail}\n", c.status.as_str(), c.check)
-            } else {
-                format!("{:5} {:16} {detail}\n", c.status.as_str(), c.check)
-            });
-        }
-    }
-    print(&text)?;
-    match crate::doctor::exit_code(&checks) {
-        0 => Ok(()),
-        code => Err(Error::new(
-            match code {
-                3 => crate::error::Exit::Login,
-                4 => crate::error::Exit::Denied,
-                5 => crate::error::Exit::SearchUnavailable,
-                _ => crate::error::Exit::Failure,
-            },
-            if code == 5 {
-                "session search is unavailable; everything else works"
-            } else {
-                "a check failed: see above"
-            },
+    let stdout = io::stdout();
+    finish(render::checks(
+        &mut BufWriter::new(stdout.lock()),
+        &checks,
+        format,
+    ))?;
+    match crate::doctor::exit(&checks) {
+        None => Ok(()),
+        Some(Exit::SearchUnavailable) => Err(Error::new(
+            Exit::SearchUnavailable,
+            "session search is unavailable; everything else works",
         )),
+        Some(code) => Err(Error::new(code, "a check failed: see above")),
     }
 }
 
@@ -447,22 +424,6 @@ fn link(listing: &mut Listing, p: &Profile) {
     for s in &mut listing.sessions {
         s.web_url = player_url(&p.proxy, &p.cluster, s);
     }
-}
-
-fn techniques() -> String {
-    let mut out = String::from("Built-in hunts (tsh-review hunt TECHNIQUE):\n\n");
-    for t in hunt::TECHNIQUES {
-        out.push_str(&format!(
-            "  {:12} {}\n  {:12} query: {}\n",
-            t.name, t.about, "", t.query
-        ));
-        if !t.kinds.is_empty() {
-            let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
-            out.push_str(&format!("  {:12} kinds: {}\n", "", kinds.join(", ")));
-        }
-    }
-    out.push_str("\nOr: --query TEXT for your own sweep, --keyword TOKEN for exact tokens.\n");
-    out
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.

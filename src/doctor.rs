@@ -247,17 +247,14 @@ pub fn run(i: Inputs) -> Vec<Check> {
 }
 
 /// 0 when everything works; the first failure's status; 5 when only search is missing.
-pub fn exit_code(checks: &[Check]) -> i32 {
+pub fn exit(checks: &[Check]) -> Option<Exit> {
     if let Some(c) = checks.iter().find(|c| c.status == Status::Fail) {
-        return c.exit.unwrap_or(Exit::Failure) as i32;
+        return Some(c.exit.unwrap_or(Exit::Failure));
     }
-    if checks
+    checks
         .iter()
-        .any(|c| c.exit == Some(Exit::SearchUnavailable))
-    {
-        return Exit::SearchUnavailable as i32;
-    }
-    0
+        .find(|c| c.exit == Some(Exit::SearchUnavailable))
+        .map(|_| Exit::SearchUnavailable)
 }
 
 #[cfg(test)]
@@ -267,13 +264,16 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_worst_check() {
         let ok = || check("x", Status::Ok, "");
-        assert_eq!(exit_code(&[ok(), ok()]), 0);
+        assert_eq!(exit(&[ok(), ok()]), None);
         let mut denied = check("list", Status::Fail, "");
         denied.exit = Some(Exit::Denied);
         let mut search = check("search", Status::Warn, "");
         search.exit = Some(Exit::SearchUnavailable);
-        assert_eq!(exit_code(&[ok(), search]), 5);
-        assert_eq!(exit_code(&[denied, ok()]), 4);
-        assert_eq!(exit_code(&[check("tctl", Status::Fail, "")]), 1);
+        assert_eq!(exit(&[ok(), search]), Some(Exit::SearchUnavailable));
+        assert_eq!(exit(&[denied, ok()]), Some(Exit::Denied));
+        assert_eq!(
+            exit(&[check("tctl", Status::Fail, "")]),
+            Some(Exit::Failure)
+        );
     }
 }

@@ -67,9 +67,22 @@ impl<'a> Record<'a> {
 }
 
 pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
-    let records: Vec<Record> = l.sessions.iter().map(Record::new).collect();
+    // One record at a time: a year's listing is never built twice in memory.
+    value(out, &Records(l))
+}
+
+struct Records<'a>(&'a Listing);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.sessions.iter().map(Record::new))
+    }
+}
+
+/// Any value as indented JSON with terminal-safe strings, and a final newline.
+pub fn value(out: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
     let mut ser = Serializer::with_formatter(&mut *out, TerminalSafe(PrettyFormatter::new()));
-    records.serialize(&mut ser).map_err(io::Error::other)?;
+    v.serialize(&mut ser).map_err(io::Error::other)?;
     writeln!(out)
 }
 

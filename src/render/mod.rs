@@ -1,6 +1,7 @@
 //! Renderers: a listing to table, tsv, markdown, csv or json. Every string from the cluster is
 //! escaped here, on its way out, and nowhere else.
 
+mod checks;
 mod delimited;
 pub mod format;
 mod json;
@@ -40,6 +41,8 @@ impl Format {
         matches!(self, Format::Table | Format::Markdown)
     }
 }
+
+pub use checks::write as checks;
 
 pub struct Style {
     pub color: bool,

@@ -139,6 +139,23 @@ pub fn hunt(
     ))
 }
 
+/// `hunt --list`: every built-in technique with its query and kinds.
+pub fn catalogue() -> String {
+    let mut out = String::from("Built-in hunts (tsh-review hunt TECHNIQUE):\n\n");
+    for t in TECHNIQUES {
+        out.push_str(&format!(
+            "  {:12} {}\n  {:12} query: {}\n",
+            t.name, t.about, "", t.query
+        ));
+        if !t.kinds.is_empty() {
+            let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
+            out.push_str(&format!("  {:12} kinds: {}\n", "", kinds.join(", ")));
+        }
+    }
+    out.push_str("\nOr: --query TEXT for your own sweep, --keyword TOKEN for exact tokens.\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
