@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Self-test for the fake tctl/tsh (for humans; the Rust tests drive the fakes themselves).
+# Self-test for the fake tctl/tsh; tests/fakes_selftest.rs runs it with `cargo test`.
 # Usage: tests/fakes/selftest.sh      Prints PASS/FAIL lines; exit status 1 if anything failed.
 set -u
 
@@ -288,6 +288,13 @@ start=$(date +%s%N)
 FAKE_TCTL_SCENARIO=slow FAKE_SLOW_SECS=1 run tctl recordings ls --format=json
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 check "scenario slow: FAKE_SLOW_SECS then normal output" eval 'expect_rc 0 && [ "$elapsed" -ge 1000 ] && pyjson "len(d)==11"'
+printf '[{"sid": 1, "sid": NaN}]' >"$TMP/raw.json"
+FAKE_RAW_STDOUT="$TMP/raw.json" run tctl recordings search --format=json -- sudo
+check "FAKE_RAW_STDOUT: search prints the bytes verbatim" eval 'expect_rc 0 && [ "$OUT" = '"'"'[{"sid": 1, "sid": NaN}]'"'"' ]'
+FAKE_RAW_STDOUT="$TMP/raw.json" FAKE_TCTL_SCENARIO=not-logged-in run tctl recordings ls --format=json
+check "FAKE_RAW_STDOUT: a failing command still fails" eval 'ok_err "Not logged in."'
+FAKE_RAW_STDOUT="$TMP/missing.json" run tctl recordings ls --format=json
+check "FAKE_RAW_STDOUT: an unreadable file is the test's mistake (97)" eval 'expect_rc 97'
 FAKE_TCTL_SCENARIO=hostile-error run tctl recordings ls --format=json
 check "scenario hostile-error" eval 'expect_rc 1 && [ "$ERR" = $'"'"'ERROR: boom \e]0;owned\a \e[2J \xe2\x80\xae evil \xff'"'"' ]'
 FAKE_TSH_SCENARIO=hostile-error run tsh status --format=json
