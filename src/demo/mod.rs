@@ -164,7 +164,11 @@ mod tests {
             limit: 500,
         };
         let mut n = Normalizer::default();
-        let rows = demo.ls(&q, &mut |e| n.push(e)).unwrap();
+        let rows = demo
+            .ls(&q, &mut |e| {
+                n.push(e);
+            })
+            .unwrap();
         let found = n.finish();
         assert!(rows > 10, "{rows}");
         assert!(found.sessions.iter().all(|s| s.when().unwrap() <= now));

@@ -2,16 +2,22 @@
 //! (split and trimmed), and `recordings search` (with the fallback to ls when the cluster
 //! cannot search).
 
+use std::sync::mpsc;
+use std::thread;
+
 use jiff::Timestamp;
 
 use super::Note;
 use super::annotate::annotate;
 use crate::error::Error;
 use crate::session::Session;
-use crate::teleport::ls::{Normalizer, plan, tctl_dates};
+use crate::teleport::ls::{LsEvent, Normalizer, plan, tctl_dates};
 use crate::teleport::search::{SearchQuery, session};
 use crate::teleport::{Cluster, Searched};
 use crate::window::Window;
+
+/// Events handed from the parsing thread to the normalizing one at a time.
+const BATCH: usize = 64;
 
 /// Every recording that ended in `window`, annotated, in no particular order, with the notes
 /// the reader needs (partial results, skipped events).
@@ -21,22 +27,47 @@ pub fn recordings(
     now: Timestamp,
     limit: u32,
 ) -> Result<(Vec<Session>, Vec<Note>), Error> {
-    let mut normalizer = Normalizer::default();
     let mut partial = Vec::new();
-    for call in plan(&window, now, limit) {
-        let rows = cluster.ls(&call, &mut |event| normalizer.push(event))?;
-        if rows >= limit as usize {
-            partial.push(call);
-        }
-    }
-    let found = normalizer.finish();
+    let (events, inbox) = mpsc::sync_channel::<Vec<LsEvent>>(4);
+    // Parsing (this thread) and normalizing (the other) overlap; batches keep the hand-over
+    // cheap and, bounded, keep memory flat.
+    let found = thread::scope(|scope| {
+        let normalizing = scope.spawn(move || {
+            let mut normalizer = Normalizer::default();
+            for event in inbox.into_iter().flatten() {
+                if let Some(new) = normalizer.push(event) {
+                    annotate(new);
+                }
+            }
+            normalizer.finish()
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let listed = plan(&window, now, limit).into_iter().try_for_each(|call| {
+            let rows = cluster.ls(&call, &mut |event| {
+                batch.push(event);
+                if batch.len() == BATCH {
+                    // Fails only when the other side is gone, which join reports below.
+                    let _ = events.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            })?;
+            if rows >= limit as usize {
+                partial.push(call);
+            }
+            Ok(())
+        });
+        let _ = events.send(batch);
+        drop(events);
+        let found = normalizing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        listed.map(|()| found)
+    })?;
     // tctl answers in whole days: trim to the exact window.
-    let mut sessions: Vec<Session> = found
+    let sessions: Vec<Session> = found
         .sessions
         .into_iter()
         .filter(|s| s.when().is_none_or(|t| window.contains(t)))
         .collect();
-    sessions.iter_mut().for_each(annotate);
     let mut notes = Vec::new();
     if !partial.is_empty() {
         notes.push(Note::Partial {

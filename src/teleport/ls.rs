@@ -244,7 +244,8 @@ fn hex_value(b: u8) -> u8 {
 }
 
 impl Normalizer {
-    pub fn push(&mut self, mut ev: LsEvent) {
+    /// Takes one event; returns the session when the event started a new one.
+    pub fn push(&mut self, mut ev: LsEvent) -> Option<&mut Session> {
         let kind = match ev.event.as_deref() {
             Some("session.end") if is_kube(&ev) => Kind::K8s,
             Some("session.end") => Kind::Ssh,
@@ -254,12 +255,12 @@ impl Normalizer {
             other => {
                 let name: String = other.unwrap_or("(none)").chars().take(64).collect();
                 *self.out.unknown.entry(name).or_default() += 1;
-                return;
+                return None;
             }
         };
         let Some(id) = ev.sid.take().filter(|s| !s.is_empty()) else {
             self.out.without_id += 1;
-            return;
+            return None;
         };
         if let Some(at) = self.by_id.get(&id) {
             // A split window can return a session twice; app chunks extend their session.
@@ -268,10 +269,11 @@ impl Normalizer {
                 s.start = min_opt(s.start, ev.time);
                 s.end = max_opt(s.end, ev.time);
             }
-            return;
+            return None;
         }
         self.by_id.insert(&id, self.out.sessions.len());
         self.out.sessions.push(session(id, kind, ev));
+        self.out.sessions.last_mut()
     }
 
     pub fn finish(self) -> Normalized {
@@ -387,7 +389,10 @@ mod tests {
 
     fn normalize(json: &str) -> Normalized {
         let mut n = Normalizer::default();
-        parse_events(json.as_bytes(), &mut |e| n.push(e)).unwrap();
+        parse_events(json.as_bytes(), &mut |e| {
+            n.push(e);
+        })
+        .unwrap();
         n.finish()
     }
 
