@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# bench/run.sh: the performance bars of SPEC.md section 6, measured side by side in one run.
+#
+#   bench/run.sh > report.md      (progress on stderr, a markdown report on stdout)
+#
+# Builds the release binary and examples/parse_floor.rs, generates `tctl recordings ls
+# --format=json` outputs of 10k and 100k events into target/bench/ (kept between runs, remade
+# when the generator changes), then times `tsh-review recent --format tsv` through a fake tctl
+# that streams the file, an equivalent jq pipeline (bench/recent.jq) and the bare parse floor,
+# and measures peak RSS, session-id completion, start-up and binary size.
+# Needs: cargo, python3, jq, hyperfine, GNU time (Debian: apt-get install -y hyperfine jq time).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+OUT=target/bench
+# A fixed "now": the generated data, the default 24h window and the fake login all agree on it,
+# so the inputs and the work done are the same on every run and every machine.
+NOW=2026-06-03T21:00:00Z
+SIZES=(10000 100000)
+# `recent` passes --limit to tctl (default 50); a real tctl would stop there. Ask for all.
+LIMIT=1000000
+BIN=target/release/tsh-review
+FLOOR=target/release/examples/parse_floor
+TSH_REVIEW=(
+    "$BIN" --tsh bench/fake/tsh --tctl bench/fake/tctl
+)
+RECENT="$BIN --tsh bench/fake/tsh --tctl bench/fake/tctl recent --format tsv --limit $LIMIT"
+
+say() { echo "bench: $*" >&2; }
+die() {
+    echo "bench: ERROR: $*" >&2
+    exit 1
+}
+
+# --- Tools: say what is missing instead of failing half-way. --------------------------------
+missing=()
+for tool in cargo python3 jq hyperfine awk date; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+done
+# GNU time (not the shell keyword) reports "Maximum resident set size".
+[[ -x /usr/bin/time ]] && /usr/bin/time -v true 2>&1 | grep -q 'Maximum resident' ||
+    missing+=("GNU time at /usr/bin/time")
+if ((${#missing[@]})); then
+    die "missing: ${missing[*]}. On Debian/Ubuntu: apt-get install -y hyperfine jq time python3"
+fi
+
+# Formatting for the report (awk does the floating point).
+ms() { awk -v s="$1" 'BEGIN { v = s * 1000; printf (v < 10 ? "%.2f ms" : v < 1000 ? "%.1f ms" : "%.2f s"), (v < 1000 ? v : v / 1000) }'; }
+pm() { # mean ± stddev, both in the mean's unit
+    awk -v m="$1" -v d="$2" 'BEGIN {
+        if (m >= 1) printf "%.2f s ± %.2f s", m, d;
+        else if (m >= 0.01) printf "%.1f ms ± %.1f ms", m * 1000, d * 1000;
+        else printf "%.2f ms ± %.2f ms", m * 1000, d * 1000 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "yes" : "**no**") }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "yes" : "**no**") }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+group() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; } # 100000 -> 100,000
+
+# Other work on the machine skews the timings: the report shows the load before and after.
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- 1. Build. ------------------------------------------------------------------------------
+say "building the release binary and the parse floor"
+cargo build --release --quiet
+cargo build --release --quiet --example parse_floor
+[[ -x $BIN && -x $FLOOR ]] || die "the build did not produce $BIN and $FLOOR"
+# Asked now: rustup's rustc needs the real HOME, which is replaced below.
+RUSTC=$(rustc --version 2>/dev/null || echo "rustc: not on PATH")
+
+# --- 2. Inputs. -----------------------------------------------------------------------------
+mkdir -p "$OUT"
+# Remade only when missing or when the generator or its arguments changed (the stamp).
+generate() { # FILE ARGS...
+    local file=$1
+    shift
+    local stamp="$file.args"
+    if [[ -s $file && -f $stamp && $file -nt bench/gen_ls.py && $(cat "$stamp") == "$* --now $NOW" ]]; then
+        return
+    fi
+    say "generating $file"
+    python3 bench/gen_ls.py "$@" --now "$NOW" --out "$file"
+    echo "$* --now $NOW" >"$stamp"
+}
+for n in "${SIZES[@]}"; do
+    generate "$OUT/ls-$n.json" --events "$n"
+done
+# The completion cache must hold 10,000 sessions; 10k events are fewer sessions (app chunks).
+generate "$OUT/ls-sessions-10000.json" --sessions 10000
+
+# --- Environment of every tsh-review run. ---------------------------------------------------
+export TSH_REVIEW_NOW=$NOW
+BENCH_VALID_UNTIL=$(date -u -d "$NOW + 8 hours" +%Y-%m-%dT%H:%M:%SZ)
+export BENCH_VALID_UNTIL
+export TSH_REVIEW_TTY=0 NO_COLOR=1
+# tsh-review writes its cache on every listing: keep it (and jq's ~/.jq) away from the real
+# home. Exported here, after cargo and python3 have run, since they need the real HOME.
+SCRATCH=$ROOT/$OUT/home
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+export HOME=$SCRATCH XDG_CACHE_HOME=$SCRATCH/.cache
+unset BENCH_ARGV_LOG BENCH_LS_FILE
+
+# The window `recent` uses by default, [now - 24h, now], for jq as [seconds, nanoseconds].
+now_s=$(date -u -d "$NOW" +%s)
+JQ_ARGS="--argjson from [$((now_s - 86400)),0] --argjson to [$now_s,0]"
+# shellcheck disable=SC2206 # deliberate word splitting of a fixed, space-free string
+JQ=(jq -r $JQ_ARGS -f bench/recent.jq)
+
+# Peak RSS in KiB of one run of a command (its stdout discarded).
+peak_rss_kib() {
+    /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
+}
+
+# --- 3. Checks before timing: the fakes answer what tsh-review asks, and jq and tsh-review
+# --- agree on every byte, so the timings compare equal work. ---------------------------------
+declare -A ROWS BYTES SESSIONS RSS_TSH RSS_JQ RSS_FLOOR
+checks=()
+for n in "${SIZES[@]}"; do
+    file=$OUT/ls-$n.json
+    say "checking $n events"
+    log=$OUT/argv-$n.log
+    rm -f "$log"
+    BENCH_ARGV_LOG=$ROOT/$log BENCH_LS_FILE=$ROOT/$file "${TSH_REVIEW[@]}" recent --format tsv \
+        --limit "$LIMIT" >"$OUT/recent-$n.tsv" 2>"$OUT/recent-$n.err" ||
+        die "tsh-review recent failed on $file: $(cat "$OUT/recent-$n.err")"
+    if [[ -s $OUT/recent-$n.err ]]; then
+        say "tsh-review said on stderr: $(cat "$OUT/recent-$n.err")"
+    fi
+    "${JQ[@]}" "$file" >"$OUT/jq-$n.tsv" || die "the jq pipeline failed on $file"
+    cmp -s "$OUT/recent-$n.tsv" "$OUT/jq-$n.tsv" ||
+        die "jq and tsh-review disagree on $file: diff $OUT/recent-$n.tsv $OUT/jq-$n.tsv"
+    floor_count=$("$FLOOR" "$file")
+    [[ $floor_count == "$n" ]] || die "parse_floor counted $floor_count elements in $file, not $n"
+    ROWS[$n]=$(wc -l <"$OUT/recent-$n.tsv")
+    SESSIONS[$n]=$(cut -f1 "$OUT/jq-$n.tsv" | sort -u | wc -l)
+    ((ROWS[$n] == SESSIONS[$n])) || die "$n events: ${ROWS[$n]} rows for ${SESSIONS[$n]} sessions"
+    BYTES[$n]=$(stat -c %s "$file")
+    # Everything tsh-review ran: only `tctl recordings ls` is expected for `recent`.
+    while read -r call; do
+        case $call in
+        "tctl recordings ls --format=json "*) ;;
+        *) say "note: tsh-review also ran: $call" ;;
+        esac
+    done <"$log"
+    checks+=("$(group "$n") events: tsh-review and jq both print $(group "${ROWS[$n]}") rows (one per session), byte for byte the same; tsh-review ran only \`$(sort -u "$log" | paste -sd ';' -)\`")
+
+    say "peak RSS at $n events"
+    RSS_TSH[$n]=$(BENCH_LS_FILE=$ROOT/$file peak_rss_kib "${TSH_REVIEW[@]}" recent --format tsv --limit "$LIMIT")
+    RSS_JQ[$n]=$(peak_rss_kib "${JQ[@]}" "$file")
+    RSS_FLOOR[$n]=$(peak_rss_kib "$FLOOR" "$file")
+done
+
+# --- 4. Timings (hyperfine, no shell in between: -N). ---------------------------------------
+# hyperfine's own table goes to stderr with the progress; its JSON feeds the report.
+hf() { # NAME WARMUP RUNS hyperfine-args...
+    local name=$1 warmup=$2 runs=$3
+    shift 3
+    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
+        --export-json "$OUT/hf-$name.json" "$@" >&2
+}
+# hstat NAME COMMAND-NAME FIELD: mean, stddev, median... in seconds
+hstat() { jq -r --arg c "$2" ".results[] | select(.command == \$c) | .$3" "$OUT/hf-$1.json"; }
+
+for n in "${SIZES[@]}"; do
+    file=$OUT/ls-$n.json
+    if ((n >= 100000)); then runs=3; else runs=10; fi
+    say "timing $n events ($runs runs each)"
+    BENCH_LS_FILE=$ROOT/$file hf "$n" 1 "$runs" \
+        -n tsh-review "$RECENT" \
+        -n jq "${JQ[*]} $file" \
+        -n floor "$FLOOR $file"
+done
+
+# Completion reads only the cache: fill it the way a user does, by listing.
+say "filling the completion cache from 10,000 sessions"
+rm -rf "$XDG_CACHE_HOME"
+BENCH_LS_FILE=$ROOT/$OUT/ls-sessions-10000.json "${TSH_REVIEW[@]}" recent --format tsv \
+    --limit "$LIMIT" >"$OUT/recent-sessions-10000.tsv"
+CACHE_FILE=$XDG_CACHE_HOME/tsh-review/sessions.jsonl
+[[ -s $CACHE_FILE ]] || die "tsh-review did not write its cache at $CACHE_FILE"
+CACHED=$("$BIN" __complete-ids '' | wc -l)
+PREFIX=$(head -c 2 "$OUT/recent-sessions-10000.tsv")
+MATCHED=$("$BIN" __complete-ids "$PREFIX" | wc -l)
+((CACHED >= 10000)) || die "the cache offers $CACHED ids, expected 10000"
+say "timing completion ($CACHED cached ids; prefix $PREFIX matches $MATCHED)"
+# The argv of the shell scripts: bash asks for bare ids, zsh and fish ask `--format tsv` for
+# ids with descriptions (completions/tsh-review.bash, _tsh-review, tsh-review.fish).
+hf complete 5 100 \
+    -n bash-empty "$BIN __complete-ids ''" \
+    -n bash-prefix "$BIN __complete-ids $PREFIX" \
+    -n zsh-empty "$BIN --format tsv __complete-ids ''"
+
+say "timing start-up"
+hf version 20 300 -n version "$BIN --version"
+
+# --- 5. The machine. -------------------------------------------------------------------------
+SIZE=$(stat -c %s "$BIN")
+CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+[[ -n $CPU ]] || CPU=$(awk -F': ' '/^(Hardware|cpu model|uarch)/ {print $2; exit}' /proc/cpuinfo)
+
+# --- 6. The report. --------------------------------------------------------------------------
+echo "### Results"
+echo
+echo "Produced by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock build.rs 2>/dev/null || echo ' plus uncommitted changes')."
+echo
+echo "| machine | |"
+echo "|---|---|"
+echo "| CPU | $CPU ($(nproc) cores) |"
+echo "| kernel | $(uname -sr) |"
+echo "| load average (1, 5, 15 min) at the start, at the end | $LOAD_START; $(cut -d' ' -f1-3 /proc/loadavg) |"
+echo "| toolchain | $RUSTC |"
+echo "| tools | $(jq --version), $(hyperfine --version) |"
+echo
+echo "| measurement | value | target | met? |"
+echo "|---|---|---|---|"
+for n in "${SIZES[@]}"; do
+    tm=$(hstat "$n" tsh-review mean) td=$(hstat "$n" tsh-review stddev)
+    jm=$(hstat "$n" jq mean) jd=$(hstat "$n" jq stddev)
+    fm=$(hstat "$n" floor mean) fd=$(hstat "$n" floor stddev)
+    what="$(group "$n") events ($(group "${SESSIONS[$n]}") sessions, $(mib $((BYTES[$n] / 1024))))"
+    echo "| \`recent --format tsv\`, $what | $(pm "$tm" "$td") | | |"
+    echo "| jq pipeline (bench/recent.jq), same bytes | $(pm "$jm" "$jd") | | |"
+    echo "| parse floor (examples/parse_floor.rs), same bytes | $(pm "$fm" "$fd") | | |"
+    echo "| jq / tsh-review, $(group "$n") events | $(ratio "$jm" "$tm") | >= 10x | $(ge "$(awk -v a="$jm" -v b="$tm" 'BEGIN{print a/b}')" 10) |"
+    echo "| tsh-review / parse floor, $(group "$n") events | $(ratio "$tm" "$fm") | <= 2x | $(le "$(awk -v a="$tm" -v b="$fm" 'BEGIN{print a/b}')" 2) |"
+done
+for n in "${SIZES[@]}"; do
+    target="" met=""
+    if ((n >= 100000)); then target="<= 32 MiB" met=$(le "${RSS_TSH[$n]}" $((32 * 1024))); fi
+    echo "| peak RSS of \`recent\`, $(group "$n") events (jq: $(mib "${RSS_JQ[$n]}"), floor: $(mib "${RSS_FLOOR[$n]}")) | $(mib "${RSS_TSH[$n]}") | $target | $met |"
+done
+for c in bash-empty:"\`__complete-ids ''\` (bash), all $(group "$CACHED") ids" \
+    bash-prefix:"\`__complete-ids $PREFIX\` (bash), $MATCHED ids" \
+    zsh-empty:"\`--format tsv __complete-ids ''\` (zsh, fish: with descriptions)"; do
+    name=${c%%:*} label=${c#*:}
+    med=$(hstat complete "$name" median)
+    echo "| completion from a $(group "$CACHED")-session cache, $label: median (mean ± σ $(pm "$(hstat complete "$name" mean)" "$(hstat complete "$name" stddev)")) | $(ms "$med") | <= 10 ms | $(le "$med" 0.010) |"
+done
+vmed=$(hstat version version median)
+echo "| start-up, \`tsh-review --version\`: median (mean ± σ $(pm "$(hstat version version mean)" "$(hstat version version stddev)")) | $(ms "$vmed") | <= 2 ms | $(le "$vmed" 0.002) |"
+echo "| release binary size | $(group "$SIZE") bytes ($(mib $((SIZE / 1024)))) | <= 3,145,728 bytes (3 MiB) | $(le "$SIZE" 3145728) |"
+echo
+echo "Checks made before timing:"
+echo
+for c in "${checks[@]}"; do echo "- $c"; done
+echo "- the parse floor counted every element of each file; the completion cache held $(group "$CACHED") sessions"
+echo
+echo "Times are hyperfine means ± standard deviation (10 runs at 10k events, 3 at 100k, after one"
+echo "warm-up; completion 100 runs, start-up 300), run without a shell (\`hyperfine -N\`)."
+echo "tsh-review reads through a pipe from the fake tctl (\`sh\` + \`cat\`); jq and the floor read the file."

@@ -1,0 +1,166 @@
+//! The fuzz targets' bodies, shared with `tests/fuzz_corpus.rs`, which replays the kept
+//! corpus through them on every `cargo test`. Each panics when its property fails.
+
+#![allow(dead_code)]
+
+use jiff::{SignedDuration, Timestamp};
+use tsh_review::render::sanitize::{self, display_width, escape_bytes, is_dangerous, truncate};
+use tsh_review::render::{self, Format, Style};
+use tsh_review::review::Listing;
+use tsh_review::session::Session;
+use tsh_review::teleport::ls::{Normalizer, parse_events};
+use tsh_review::teleport::probe;
+use tsh_review::teleport::search::{parse_summaries, session};
+use tsh_review::teleport::tsh;
+use tsh_review::window::{self, Window, WindowArgs};
+
+/// `recordings ls` output: parse, normalize, render. No panic, nothing raw on the way out.
+pub fn ls(data: &[u8]) {
+    let mut normalizer = Normalizer::default();
+    // A parse error after some elements still leaves a partial answer to render.
+    let _ = parse_events(data, &mut |ev| {
+        normalizer.push(ev);
+    });
+    render_everywhere(normalizer.finish().sessions);
+}
+
+/// `recordings search` output: parse, turn into sessions, render.
+pub fn search(data: &[u8]) {
+    let mut sessions = Vec::new();
+    let _ = parse_summaries(data, &mut |s| {
+        if let Ok(s) = session(s) {
+            sessions.push(s);
+        }
+    });
+    render_everywhere(sessions);
+}
+
+/// `tsh status` and `tsh version`, JSON and text, and the version comparison.
+pub fn tsh(data: &[u8]) {
+    let _ = tsh::parse_status_json(data);
+    let _ = tsh::parse_version_json(data);
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Some(p) = tsh::parse_status_text(text) {
+            let _ = p.expired(jiff::Timestamp::UNIX_EPOCH);
+        }
+        let _ = tsh::parse_version_text(text);
+        let _ = tsh::version_at_least(text, (18, 2, 0));
+    }
+}
+
+/// The proxy's `/web/config.js` body, and the verdict drawn from it.
+pub fn config_js(data: &[u8]) {
+    if let Ok(body) = std::str::from_utf8(data)
+        && let Ok(capability) = probe::parse_config_js(body)
+    {
+        let _ = probe::verdict(&capability);
+    }
+}
+
+/// Durations, quarters and --since/--from/--to windows. Property: a window that resolves is
+/// non-empty and never ends in the future.
+pub fn window(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = window::parse_duration(text);
+    if let Ok(q) = window::quarter(text) {
+        assert!(q.from < q.to);
+        let _ = window::quarter_name(&q);
+    }
+    // Split the input into up to three option values.
+    let mut parts = text.splitn(3, '\u{0}');
+    let pick = |p: Option<&str>| p.filter(|s| !s.is_empty()).map(str::to_owned);
+    let args = WindowArgs {
+        since: pick(parts.next()),
+        from: pick(parts.next()),
+        to: pick(parts.next()),
+    };
+    let now = Timestamp::from_second(1_780_000_000).unwrap();
+    if let Ok(w) = window::resolve(&args, now, SignedDuration::from_hours(24 * 7)) {
+        assert!(w.from < w.to && w.to <= now, "{args:?} gave {w:?}");
+        let _ = window::format_instant(w.from);
+    }
+}
+
+/// The escaping function. Property: output never contains a raw control, bidi or C1
+/// character, truncation never cuts an escape in half, and escaped text is never narrower
+/// than its budget allows.
+pub fn escaping(data: &[u8]) {
+    let raw = escape_bytes(data);
+    assert!(!raw.chars().any(is_dangerous), "escape_bytes left {raw:?}");
+    if let Ok(text) = std::str::from_utf8(data) {
+        let escaped = sanitize::escape(text);
+        assert!(
+            !escaped.chars().any(is_dangerous),
+            "escape left {escaped:?}"
+        );
+        assert_eq!(escaped, raw, "the str and bytes escapes agree on UTF-8");
+        for max in [0, 1, 5, 17, 80] {
+            let cut = truncate(&escaped, max);
+            assert!(display_width(&cut) <= max, "{cut:?} is wider than {max}");
+            assert!(!cut.chars().any(is_dangerous));
+            if cut.len() < escaped.len() {
+                let kept = cut.strip_suffix('…').unwrap_or(&cut);
+                assert!(escaped.starts_with(kept));
+            }
+        }
+        // Without backslashes of its own in the text, every backslash in the escaped text
+        // starts an escape: a cut must keep each one whole. (A literal `\u{` in the text is
+        // the text's own and may be cut like any other.)
+        let own: String = text.chars().filter(|&c| c != '\\').collect();
+        let escaped = sanitize::escape(&own);
+        for max in [1, 3, 5, 8, 13, 17, 80] {
+            let cut = truncate(&escaped, max);
+            let kept = cut.strip_suffix('…').unwrap_or(&cut);
+            for (at, _) in kept.match_indices('\\') {
+                let rest = &kept[at..];
+                let whole = if rest.starts_with("\\x") {
+                    rest.len() >= 4
+                } else {
+                    rest.starts_with("\\u{") && rest.contains('}')
+                };
+                assert!(whole, "half an escape in {cut:?} (max {max})");
+            }
+        }
+    }
+}
+
+/// Whatever the bytes, rendering the result in every format writes no raw control, bidi or
+/// C1 character (only the formats' own line and field separators).
+fn render_everywhere(sessions: Vec<Session>) {
+    let window = Window {
+        from: Timestamp::from_second(1_700_000_000).unwrap(),
+        to: Timestamp::from_second(1_800_000_000).unwrap(),
+    };
+    let mut listing = Listing::new(window, "ended", sessions);
+    listing.note_suspicious();
+    for format in [
+        Format::Table,
+        Format::Tsv,
+        Format::Csv,
+        Format::Markdown,
+        Format::Json,
+    ] {
+        for width in [20, 200] {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let style = Style {
+                color: false,
+                width,
+            };
+            render::listing(&mut out, &mut err, &listing, format, &style).unwrap();
+            assert_clean(&out);
+            assert_clean(&err);
+        }
+    }
+}
+
+fn assert_clean(bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).expect("renderers write UTF-8");
+    if let Some(c) = text
+        .chars()
+        .find(|&c| sanitize::is_dangerous(c) && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        panic!("raw {:?} reached the output: {text:?}", c);
+    }
+}
