@@ -318,8 +318,11 @@ fn show(
     };
     let mut listing = listing;
     explain_unavailable_search(&mut listing, g, now);
-    remember(&listing, g.demo);
-    let shown = output(&listing, g, term);
+    // The cache is written while the listing is printed: neither waits for the other.
+    let shown = std::thread::scope(|scope| {
+        scope.spawn(|| remember(&listing, g.demo));
+        output(&listing, g, term)
+    });
     // The process ends right after: freeing a year's records one by one would cost a tenth
     // of the run for nothing.
     std::mem::forget(listing);
