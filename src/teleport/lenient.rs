@@ -66,6 +66,8 @@ impl Pick for Vec<String> {
         while let Some(Lenient(item)) = seq.next_element::<Lenient<String>>()? {
             out.extend(item);
         }
+        // Kept for the whole run, one per record: no room for growth that never comes.
+        out.shrink_to_fit();
         Ok(Some(out))
     }
 }

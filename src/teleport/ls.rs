@@ -351,6 +351,7 @@ fn session(id: String, kind: Kind, ev: LsEvent) -> Session {
     s.login = login;
     s.labels = labels;
     s.details = details.0;
+    s.details.shrink_to_fit();
     s
 }
 

@@ -275,6 +275,7 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
     add("resource id", s.resource_id.take());
     add("host id", s.host_id.take());
     out.details = details;
+    out.details.shrink_to_fit();
     out.target = s
         .resource_name
         .take()
