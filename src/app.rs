@@ -436,15 +436,11 @@ fn remember(listing: &Listing, demo: bool) {
     } else {
         cache::Scope::Live
     };
-    // Only the newest can stay in the cache: entries for the rest would be built to be dropped.
-    let mut newest: Vec<&Session> = listing.sessions.iter().collect();
-    if newest.len() > cache::MAX_ENTRIES {
-        newest.select_nth_unstable_by_key(cache::MAX_ENTRIES - 1, |s| {
-            std::cmp::Reverse((s.start, s.end))
-        });
-        newest.truncate(cache::MAX_ENTRIES);
-    }
-    let entries: Vec<cache::Entry> = newest.into_iter().map(entry).collect();
+    let ms = |t: Option<Timestamp>| t.map(|t| t.as_millisecond());
+    let kept = cache::keepable(listing.sessions.iter().collect(), |s| {
+        (ms(s.start), ms(s.end))
+    });
+    let entries: Vec<cache::Entry> = kept.into_iter().map(entry).collect();
     if let Err(e) = cache::record(scope, &entries) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }
@@ -456,8 +452,8 @@ fn entry(s: &Session) -> cache::Entry {
         kind: s.kind.as_str().to_owned(),
         user: s.user.clone(),
         target: s.target.clone(),
-        start_ms: s.start.map(|t| t.as_millisecond()),
-        end_ms: s.end.map(|t| t.as_millisecond()),
+        start_ms: s.start.map(Timestamp::as_millisecond),
+        end_ms: s.end.map(Timestamp::as_millisecond),
         interactive: s.interactive,
         recorded: s.recorded,
         severity: s.severity.map(|v| v.level()),

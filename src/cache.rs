@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::session::uuid_bits;
+
 /// One session as the listing saw it; only fields needed to complete, show, link and play.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
@@ -108,6 +110,16 @@ pub fn record(scope: Scope, entries: &[Entry]) -> Result<(), CacheError> {
             cause: Cause::Msg("neither XDG_CACHE_HOME nor HOME is an absolute path"),
         }),
     }
+}
+
+/// Of `items`, the ones the cache would keep: at most [`MAX_ENTRIES`], the newest by start then
+/// end (Unix milliseconds, as `when` gives them). Lets a caller build entries only for those.
+pub fn keepable<T>(mut items: Vec<T>, when: impl Fn(&T) -> (Option<i64>, Option<i64>)) -> Vec<T> {
+    if items.len() > MAX_ENTRIES {
+        items.select_nth_unstable_by_key(MAX_ENTRIES - 1, |t| Reverse(when(t)));
+        items.truncate(MAX_ENTRIES);
+    }
+    items
 }
 
 /// Known ids from the cache that start with `prefix` (case-insensitive), newest first.
@@ -632,25 +644,10 @@ impl Hasher for IdHasher {
     }
 }
 
-/// The id's 128 bits if it is a UUID in canonical 8-4-4-4-12 form (either case).
-fn uuid_key(id: &str) -> Option<u128> {
-    let b: &[u8; 36] = id.as_bytes().try_into().ok()?;
-    if [b[8], b[13], b[18], b[23]] != [b'-'; 4] {
-        return None;
-    }
-    let mut key = 0u128;
-    for group in [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]] {
-        for &c in group {
-            key = key << 4 | u128::from(char::from(c).to_digit(16)?);
-        }
-    }
-    Some(key)
-}
-
 /// The entry as it may be stored, or None if it must not be: ids reach command lines, so only
 /// canonical UUIDs; oversized strings are junk.
 fn sanitize(mut entry: Entry) -> Option<(u128, Entry)> {
-    let key = uuid_key(&entry.id)?;
+    let key = uuid_bits(&entry.id)?;
     entry.id.make_ascii_lowercase();
     let too_long = |s: &str| s.len() > MAX_FIELD_BYTES;
     if [&entry.kind, &entry.user, &entry.target]

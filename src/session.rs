@@ -251,6 +251,22 @@ impl Serialize for Labels {
     }
 }
 
+/// The 128 bits of a UUID in 8-4-4-4-12 form, in either case (callers that need the canonical
+/// lowercase form check [`is_canonical_id`] too). Ids compare and hash as numbers this way.
+pub fn uuid_bits(id: &str) -> Option<u128> {
+    let b: &[u8; 36] = id.as_bytes().try_into().ok()?;
+    if [b[8], b[13], b[18], b[23]] != [b'-'; 4] {
+        return None;
+    }
+    let mut key = 0u128;
+    for group in [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]] {
+        for &c in group {
+            key = key << 4 | u128::from(char::from(c).to_digit(16)?);
+        }
+    }
+    Some(key)
+}
+
 /// A session id is canonical when it is a lowercase 8-4-4-4-12 hex UUID: only such ids may
 /// ever be placed on a command line.
 pub fn is_canonical_id(id: &str) -> bool {

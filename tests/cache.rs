@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{World, fixture};
+use common::{World, fixture_json, quiet_lines};
 use predicates::prelude::PredicateBooleanExt;
 use serde_json::Value;
 
@@ -15,25 +15,13 @@ fn cache_file(w: &World) -> PathBuf {
 }
 
 fn completed_ids(w: &World) -> Vec<String> {
-    let out = w.cmd().args(["__complete-ids", ""]).output().unwrap();
-    assert!(out.status.success());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    quiet_lines(&w.cmd().args(["__complete-ids", ""]).output().unwrap())
 }
 
 /// The mixed fixture with every session id rewritten to start with `tag`, so two clusters'
 /// listings are told apart; and the ids one run alone caches from it.
 fn retagged(w: &World, tag: &str) -> (PathBuf, Vec<String>) {
-    let mut events: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(fixture("ls_mixed.json")).unwrap()).unwrap();
+    let mut events = fixture_json("ls_mixed.json");
     for ev in &mut events {
         if let Some(sid) = ev["sid"].as_str() {
             ev["sid"] = Value::String(format!("{tag}{}", &sid[tag.len()..]));

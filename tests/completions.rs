@@ -9,7 +9,7 @@ use common::shells::{candidates, fish_complete, has, lines_of, matches, shell_en
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::World;
+use common::{World, stdout_lines};
 use tsh_review::cli::completions::script;
 use tsh_review::cli::table::{COMMANDS, FLAGS};
 
@@ -161,11 +161,7 @@ fn demo_ids(w: &World) -> Vec<String> {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let ids: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let ids = stdout_lines(&out);
     assert!(!ids.is_empty(), "the demo listing fills the cache");
     ids
 }

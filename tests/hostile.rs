@@ -8,7 +8,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Output;
 
-use common::{World, fixture, raw_dangerous};
+use common::{World, fixture_json, raw_dangerous};
 use serde_json::{Map, Value, json};
 
 /// Stands for a value nested 100,000 arrays deep; spliced in as text, since no JSON library
@@ -128,8 +128,7 @@ fn mutants(
 #[test]
 fn ls_fields_of_the_wrong_type_read_as_absent_and_lose_nothing_else() {
     let w = World::new();
-    let fixture: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(fixture("ls_mixed.json")).unwrap()).unwrap();
+    let fixture = fixture_json("ls_mixed.json");
     // One event of each kind, apps included; session.upload is not a session end.
     let mut elements: Vec<Value> = Vec::new();
     for ev in fixture {
@@ -173,8 +172,7 @@ fn ls_fields_of_the_wrong_type_read_as_absent_and_lose_nothing_else() {
 #[test]
 fn search_fields_of_the_wrong_type_read_as_absent_and_lose_nothing_else() {
     let w = World::new();
-    let fixture: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(fixture("search_mixed.json")).unwrap()).unwrap();
+    let fixture = fixture_json("search_mixed.json");
     let mut elements: Vec<Value> = Vec::new();
     for s in fixture {
         if !elements.iter().any(|e| e["kind"] == s["kind"]) {
@@ -222,8 +220,7 @@ fn search_fields_of_the_wrong_type_read_as_absent_and_lose_nothing_else() {
 
 /// One real ssh event with `edit` applied to it, as tctl would print it.
 fn ls_with(edit: impl FnOnce(&mut Map<String, Value>)) -> String {
-    let fixture: Vec<Value> =
-        serde_json::from_slice(&std::fs::read(fixture("ls_mixed.json")).unwrap()).unwrap();
+    let fixture = fixture_json("ls_mixed.json");
     let mut ev = fixture
         .into_iter()
         .find(|e| e["event"] == "session.end")

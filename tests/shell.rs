@@ -12,7 +12,7 @@ use common::shells::{
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::World;
+use common::{World, quiet_lines, stdout_lines};
 
 fn init(w: &World, shell: &str) -> PathBuf {
     let out = w.cmd().args(["init", shell]).output().unwrap();
@@ -33,12 +33,7 @@ fn init(w: &World, shell: &str) -> PathBuf {
 fn live_ids(w: &World) -> Vec<String> {
     // The live cache, from the fake cluster (what `tsh play` would play).
     w.cmd().arg("recent").assert().success();
-    let out = w.cmd().args(["__complete-ids", ""]).output().unwrap();
-    let ids: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let ids = stdout_lines(&w.cmd().args(["__complete-ids", ""]).output().unwrap());
     assert!(!ids.is_empty());
     ids
 }
@@ -194,23 +189,13 @@ fn fish_tsh_play_completes_ids() {
 }
 
 fn kingpin(w: &World, words: &[&str]) -> Vec<String> {
-    let out = w
-        .cmd()
-        .arg("--completion-bash")
-        .args(words)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    quiet_lines(
+        &w.cmd()
+            .arg("--completion-bash")
+            .args(words)
+            .output()
+            .unwrap(),
+    )
 }
 
 #[test]

@@ -3,7 +3,6 @@
 //! not discard a whole listing, and a streaming parser cannot skip back to retry an element.
 //! A value of the wrong type reads as absent and is consumed without being kept.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -68,18 +67,6 @@ impl Pick for Vec<String> {
         }
         // Kept for the whole run, one per record: no room for growth that never comes.
         out.shrink_to_fit();
-        Ok(Some(out))
-    }
-}
-
-impl Pick for BTreeMap<String, String> {
-    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some((key, Lenient(value))) = map.next_entry::<String, Lenient<String>>()? {
-            if let Some(value) = value {
-                out.insert(key, value);
-            }
-        }
         Ok(Some(out))
     }
 }
@@ -250,7 +237,7 @@ mod tests {
         #[serde(deserialize_with = "or_empty")]
         list: Vec<String>,
         #[serde(deserialize_with = "or_empty")]
-        labels: BTreeMap<String, String>,
+        labels: Labels,
     }
 
     fn probe(json: &str) -> Probe {
@@ -268,7 +255,7 @@ mod tests {
         assert_eq!(p.at.unwrap().subsec_nanosecond(), 621_446_047);
         assert_eq!(p.n, Some(3));
         assert_eq!(p.list, ["a", "b"]);
-        assert_eq!(p.labels["env"], "prod");
+        assert_eq!(p.labels.get("env"), Some("prod"));
     }
 
     #[test]
@@ -283,7 +270,7 @@ mod tests {
         assert_eq!(p.n, None);
         assert_eq!(p.list, ["a", "c"]);
         assert_eq!(p.labels.len(), 1);
-        assert_eq!(p.labels["team"], "sre");
+        assert_eq!(p.labels.get("team"), Some("sre"));
     }
 
     #[test]

@@ -214,33 +214,23 @@ struct Positions {
 
 impl Positions {
     fn get(&self, id: &str) -> Option<usize> {
-        match uuid_bits(id) {
+        match uuid_key(id) {
             Some(bits) => self.uuids.get(&bits).copied(),
             None => self.other.get(id).copied(),
         }
     }
 
     fn insert(&mut self, id: &str, at: usize) {
-        match uuid_bits(id) {
+        match uuid_key(id) {
             Some(bits) => self.uuids.insert(bits, at),
             None => self.other.insert(id.to_owned(), at),
         };
     }
 }
 
-fn uuid_bits(id: &str) -> Option<u128> {
-    if !crate::session::is_canonical_id(id) {
-        return None;
-    }
-    let hex = id.bytes().filter(|&b| b != b'-');
-    Some(hex.fold(0, |acc, b| acc << 4 | u128::from(hex_value(b))))
-}
-
-fn hex_value(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        _ => b - b'a' + 10,
-    }
+/// Canonical ids only: an upper-case spelling stays a different id, as it is to tctl.
+fn uuid_key(id: &str) -> Option<u128> {
+    crate::session::uuid_bits(id).filter(|_| crate::session::is_canonical_id(id))
 }
 
 impl Normalizer {
@@ -403,8 +393,8 @@ mod tests {
     fn ids_are_told_apart_whatever_their_form() {
         let a = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
         let b = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6e";
-        assert_ne!(uuid_bits(a), uuid_bits(b));
-        assert_eq!(uuid_bits(a), Some(0x3f2a9c1e_5b7d_4e8a_9c0f_1a2b3c4d5e6f));
+        assert_ne!(uuid_key(a), uuid_key(b));
+        assert_eq!(uuid_key(a), Some(0x3f2a9c1e_5b7d_4e8a_9c0f_1a2b3c4d5e6f));
         let mut p = Positions::default();
         for (at, id) in [a, b, "3F2A9C1E-5B7D-4E8A-9C0F-1A2B3C4D5E6F", "not-a-uuid"]
             .into_iter()

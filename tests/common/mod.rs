@@ -22,6 +22,31 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
 }
 
+/// A JSON fixture (a listing as tctl prints it), parsed.
+pub fn fixture_json(name: &str) -> Vec<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(fixture(name)).unwrap()).unwrap()
+}
+
+/// A run's stdout, a line each.
+pub fn stdout_lines(out: &std::process::Output) -> Vec<String> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A run that must succeed and say nothing on stderr (completion answers): its stdout lines.
+pub fn quiet_lines(out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout_lines(out)
+}
+
 pub fn fakes() -> PathBuf {
     root().join("tests/fakes/bin")
 }
