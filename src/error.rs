@@ -81,15 +81,18 @@ impl std::ops::Deref for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "tsh-review: {}", self.what)?;
+        // Every part is escaped, not only the quote: a message may carry cluster text at
+        // second hand (a parser's error names the value it choked on). Escaping is idempotent,
+        // so parts escaped where they were built are unchanged.
+        write!(f, "tsh-review: {}", escape(&self.what))?;
         if let Some((who, text)) = &self.quoted {
             write!(f, "\n  {who} said: {}", escape(text))?;
         }
         if let Some(why) = &self.why {
-            write!(f, "\n  why: {why}")?;
+            write!(f, "\n  why: {}", escape(why))?;
         }
         if let Some(next) = &self.next {
-            write!(f, "\n  next: {next}")?;
+            write!(f, "\n  next: {}", escape(next))?;
         }
         Ok(())
     }
@@ -112,5 +115,16 @@ mod tests {
             "tsh-review: tctl failed\n  tctl said: boom \\x1b]0;owned\\x07\n  why: it broke\n  next: try again"
         );
         assert_eq!(e.code(), 1);
+    }
+
+    #[test]
+    fn cluster_text_carried_into_any_part_is_escaped() {
+        let e = Error::failure("bad output (invalid type: string \"\u{202e}x\")")
+            .because("named \x1b[2J")
+            .hint("see \u{200b}");
+        assert_eq!(
+            e.to_string(),
+            "tsh-review: bad output (invalid type: string \"\\u{202e}x\")\n  why: named \\x1b[2J\n  next: see \\u{200b}"
+        );
     }
 }
