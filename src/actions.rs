@@ -203,6 +203,8 @@ pub fn download_into(
     fs_err::create_dir_all(dir).map_err(|e| Error::failure(e.to_string()))?;
     let staging = dir.join(format!(".tsh-review-partial-{}", std::process::id()));
     let _ = fs_err::remove_dir_all(&staging);
+    // Registered before anything is written into it: an interruption removes it.
+    let registered = crate::signals::Staging::register(staging.clone());
     fs_err::create_dir_all(&staging).map_err(|e| Error::failure(e.to_string()))?;
     let result = fetch(&staging).and_then(|()| {
         let fetched = staging.join(format!("{id}.tar"));
@@ -212,5 +214,6 @@ pub fn download_into(
         fs_err::rename(&fetched, &target).map_err(|e| Error::failure(e.to_string()))
     });
     let _ = fs_err::remove_dir_all(&staging);
+    drop(registered);
     result.map(|()| target)
 }

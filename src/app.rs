@@ -236,7 +236,12 @@ fn play(g: &Globals, sid: &str, speed: Option<&str>, format: Option<&str>) -> Re
             "DEMO: the sample cluster has no recordings to replay. Against your cluster this runs:\n  {line} {id}\n"
         ));
     }
-    tsh(g)?.play(&id, speed, format).map(|_| ())
+    let status = tsh(g)?.play(&id, speed, format)?;
+    if status != 0 {
+        // Ctrl-C in tsh: end as it did, quietly.
+        std::process::exit(status);
+    }
+    Ok(())
 }
 
 fn download(

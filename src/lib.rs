@@ -15,6 +15,7 @@ pub mod progress;
 pub mod render;
 pub mod review;
 pub mod session;
+pub mod signals;
 pub mod teleport;
 pub mod term;
 pub mod window;

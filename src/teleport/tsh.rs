@@ -270,6 +270,9 @@ fn read_bounded(out: &mut dyn Read) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The status of a program that stopped at Ctrl-C (128 + SIGINT).
+pub const INTERRUPTED: i32 = 130;
+
 impl Tsh {
     fn program(&self) -> Program<'_> {
         Program {
@@ -313,15 +316,15 @@ impl Tsh {
     /// `tsh play [--speed S] [--format F] TARGET` with the terminal handed over (stdin and
     /// stdout inherited); stderr is captured so tsh's errors can be explained. Returns tsh's
     /// exit code. `target` is a canonical session id or a downloaded file's path.
+    /// Replay a recording on the terminal; `Ok` holds tsh's exit status when it ended without a
+    /// failure to report (0, or [`INTERRUPTED`]).
     pub fn play(
         &self,
         target: &str,
         speed: Option<&str>,
         format: Option<&str>,
     ) -> Result<i32, Error> {
-        use std::io::Read as _;
-        use std::process::{Command, Stdio};
-        let mut cmd = Command::new(&self.path);
+        let mut cmd = std::process::Command::new(&self.path);
         cmd.arg("play");
         if let Some(s) = speed {
             cmd.arg(format!("--speed={s}"));
@@ -329,24 +332,22 @@ impl Tsh {
         if let Some(f) = format {
             cmd.arg(format!("--format={f}"));
         }
-        let mut child = cmd
-            .arg(target)
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| {
-                Error::failure(format!("cannot run {}: {e}", self.path.display()))
-                    .hint("check the path given with --tsh or TSH, or install tsh")
-            })?;
-        let mut stderr = Vec::new();
-        if let Some(mut pipe) = child.stderr.take() {
-            let _ = pipe.by_ref().take(64 * 1024).read_to_end(&mut stderr);
-            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+        cmd.arg(target);
+        // tsh gets the terminal and its signals, as when run by hand, and no deadline.
+        let (status, stderr) = super::process::run_foreground(&mut cmd).map_err(|e| {
+            Error::failure(format!("cannot run {}: {e}", self.path.display()))
+                .hint("check the path given with --tsh or TSH, or install tsh")
+        })?;
+        if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&status) {
+            // Interrupted or killed: end the same way, so the shell sees what tsh saw.
+            crate::signals::die_like_child(sig);
         }
-        let status = child
-            .wait()
-            .map_err(|e| Error::failure(format!("lost track of `tsh play`: {e}")))?;
         if status.success() {
             return Ok(0);
+        }
+        if status.code() == Some(INTERRUPTED) {
+            // Quit with Ctrl-C, as tsh reports it: nothing went wrong.
+            return Ok(INTERRUPTED);
         }
         let said = super::errors::message(&stderr);
         let refusal = super::command::Refusal {

@@ -85,17 +85,44 @@ impl World {
     /// output, and no colour or terminal settings leaking in from the developer's shell.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("tsh-review").unwrap();
-        cmd.env_clear()
-            .env("PATH", format!("{}:/usr/bin:/bin", fakes().display()))
-            .env("HOME", self.home())
-            .env("XDG_CACHE_HOME", self.cache_dir())
-            .env("TSH_REVIEW_NOW", NOW)
-            .env("FAKE_NOW", NOW)
-            .env("FAKE_ARGV_LOG", self.argv_log())
-            .env("FAKE_LS_DATA", fixture("ls_mixed.json"))
-            .env("FAKE_SEARCH_DATA", fixture("search_mixed.json"))
-            .env("FAKE_PIDFILE", self.dir.join("pids"));
+        cmd.env_clear().envs(self.env());
         cmd
+    }
+
+    /// The same as [`World::cmd`], as a process to start, signal and wait for.
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tsh-review"));
+        cmd.env_clear().envs(self.env());
+        cmd
+    }
+
+    fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        vec![
+            (
+                "PATH",
+                format!("{}:/usr/bin:/bin", fakes().display()).into(),
+            ),
+            ("HOME", self.home().into()),
+            ("XDG_CACHE_HOME", self.cache_dir().into()),
+            ("TSH_REVIEW_NOW", NOW.into()),
+            ("FAKE_NOW", NOW.into()),
+            ("FAKE_ARGV_LOG", self.argv_log().into()),
+            ("FAKE_LS_DATA", fixture("ls_mixed.json").into()),
+            ("FAKE_SEARCH_DATA", fixture("search_mixed.json").into()),
+            ("FAKE_PIDFILE", self.dir.join("pids").into()),
+        ]
+    }
+
+    /// The pids a hanging fake wrote to `FAKE_PIDFILE`, once it has written them.
+    pub fn wait_for_pids(&self) -> Vec<i32> {
+        let path = self.dir.join("pids");
+        for _ in 0..500 {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return text.lines().map(|l| l.trim().parse().unwrap()).collect();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("the fake never wrote {}", path.display());
     }
 
     /// Every invocation of a fake program, as (program, argv).

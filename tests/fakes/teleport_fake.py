@@ -38,12 +38,12 @@ DAY_NS = 24 * HOUR_NS
 GENERIC_SCENARIOS = {
     "ok", "access-denied", "not-logged-in", "no-profile", "expired-profile",
     "expired-creds", "hang", "die", "garbage", "truncated", "stderr-flood",
-    "close-early", "slow", "hostile-error",
+    "close-early", "slow", "hostile-error", "hang-setsid",
 }
 TCTL_ONLY_SCENARIOS = {
     "search-no-access-graph", "search-no-pg-trgm", "search-no-pgvector",
     "search-unknown-service", "search-old-tctl", "search-unknown-command",
-    "download-die",
+    "download-die", "download-hang",
 }
 TSH_ONLY_SCENARIOS = {"no-proxy"}
 
@@ -833,9 +833,12 @@ def tctl_download(p, scenario):
         os.makedirs(os.path.join(outdir, "multi"), exist_ok=True)
         os.makedirs(os.path.join(outdir, "pending"), exist_ok=True)
         with open(target, "wb") as f:
-            if scenario == "download-die":
+            if scenario in ("download-die", "download-hang"):
                 f.write(data[: len(data) // 2])
                 f.flush()
+                if scenario == "download-hang":
+                    write_pidfile([os.getpid()])
+                    sleep_forever()
                 kill_self()
             f.write(data)
 
@@ -1251,6 +1254,12 @@ def main(prog, argv):
             return EXIT_FAKE_MISUSE
     if scenario == "hang":
         child = subprocess.Popen(["sleep", "3600"])
+        write_pidfile([os.getpid(), child.pid])
+        sleep_forever()
+    if scenario == "hang-setsid":
+        # A daemonising helper (an ssh ControlPersist master): its own session, out of reach
+        # of a process-group kill, holding stdout and stderr open.
+        child = subprocess.Popen(["sleep", "3600"], start_new_session=True)
         write_pidfile([os.getpid(), child.pid])
         sleep_forever()
     if scenario == "garbage":

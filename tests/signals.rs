@@ -1,0 +1,189 @@
+//! Ctrl-C, SIGTERM and SIGHUP with real signals, and deadlines that a daemonising helper
+//! cannot defeat (SPEC 5 rule 10): nothing keeps running, nothing is left half-written.
+
+mod common;
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::World;
+
+/// The ssh session A1 of the fixture.
+const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+
+/// Whether a process still runs (a zombie waiting for its parent does not).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").starts_with(" Z"))
+}
+
+fn assert_gone(pids: &[i32]) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while pids.iter().any(|&p| alive(p)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for &pid in pids {
+        assert!(!alive(pid), "process {pid} outlived tsh-review");
+    }
+}
+
+fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) on a child of this test.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+}
+
+fn start(w: &World, args: &[&str], scenario: (&str, &str)) -> Child {
+    w.process()
+        .args(args)
+        .env(scenario.0, scenario.1)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(child: Child) -> Output {
+    let started = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    out
+}
+
+/// Processes a fake left running on purpose (a setsid helper): stopped at the end of a test.
+struct Reap(Vec<i32>);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        for &pid in &self.0 {
+            // SAFETY: kill(2) on a pid the fake reported.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_listing_ends_tctl_and_what_it_started_then_dies_of_the_signal() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let w = World::new();
+        let child = start(&w, &["recent"], ("FAKE_TCTL_SCENARIO", "hang"));
+        let pids = w.wait_for_pids();
+        let _reap = Reap(pids.clone());
+        signal(child.id(), sig);
+        let out = finish(child);
+        assert_eq!(out.status.signal(), Some(sig), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("interrupted: stopped 1 running tsh/tctl call"),
+            "{err}"
+        );
+        assert_gone(&pids);
+    }
+}
+
+#[test]
+fn an_interrupted_download_leaves_no_partial_file() {
+    let w = World::new();
+    let out_dir = w.dir.join("evidence");
+    let sid = SSH;
+    let child = start(
+        &w,
+        &["download", sid, "--yes", "-o", out_dir.to_str().unwrap()],
+        ("FAKE_TCTL_SCENARIO", "download-hang"),
+    );
+    let pids = w.wait_for_pids();
+    let _reap = Reap(pids.clone());
+    // tctl is writing into the staging directory right now.
+    let staging: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        staging
+            .iter()
+            .any(|n| n.to_string_lossy().starts_with(".tsh-review-partial-")),
+        "{staging:?}"
+    );
+    signal(child.id(), libc::SIGTERM);
+    let out = finish(child);
+    assert_eq!(out.status.signal(), Some(libc::SIGTERM));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("removed the partial download"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_gone(&pids);
+}
+
+#[test]
+fn the_deadline_holds_when_a_helper_leaves_the_group_and_keeps_stdout() {
+    let w = World::new();
+    let started = Instant::now();
+    let out = w
+        .cmd()
+        .args(["recent", "--timeout", "2s"])
+        .env("FAKE_TCTL_SCENARIO", "hang-setsid")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let pids = w.wait_for_pids();
+    let _reap = Reap(pids.clone());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "--timeout 2s took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did not finish within 2s"), "{err}");
+    // tctl itself is gone; only the helper that left its session may still run.
+    assert_gone(&pids[..1]);
+}
+
+#[test]
+fn ctrl_c_during_play_is_for_tsh_to_handle() {
+    let w = World::new();
+    let sid = SSH;
+    let child = start(&w, &["play", sid], ("FAKE_TSH_SCENARIO", "hang"));
+    let pids = w.wait_for_pids();
+    let _reap = Reap(pids.clone());
+    // The terminal sends Ctrl-C to the whole foreground group: first we see it...
+    signal(child.id(), libc::SIGINT);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        alive(child.id() as i32),
+        "tsh-review quit under a playing tsh"
+    );
+    assert!(alive(pids[0]), "tsh stopped without being asked");
+    // ...and tsh, which decides: this one quits with status 130. (The fake's helper would get
+    // the terminal's Ctrl-C too; here it is stopped by hand, as it holds our output pipes.)
+    signal(pids[0] as u32, libc::SIGINT);
+    signal(pids[1] as u32, libc::SIGKILL);
+    let out = finish(child);
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_termination_request_during_play_reaches_tsh() {
+    let w = World::new();
+    let sid = SSH;
+    let child = start(&w, &["play", sid], ("FAKE_TSH_SCENARIO", "hang"));
+    let pids = w.wait_for_pids();
+    let _reap = Reap(pids.clone());
+    signal(child.id(), libc::SIGTERM);
+    assert_gone(&pids[..1]);
+    // The fake's helper holds our output pipes; tsh's own would have ended with it.
+    signal(pids[1] as u32, libc::SIGKILL);
+    let out = finish(child);
+    assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{out:?}");
+}
