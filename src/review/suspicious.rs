@@ -53,10 +53,10 @@ pub fn looks_like_instructions(text: &str) -> bool {
 /// hides in what shows as one character (one byte per selector); the table shows them
 /// escaped, and this makes the reviewer look.
 fn smuggles_selectors(text: &str) -> bool {
-    let mut after_base = false;
+    let mut prev = None;
     text.chars().any(|c| {
-        let stray = is_variation_selector(c) && !after_base;
-        after_base = is_base(c);
+        let stray = is_variation_selector(c) && !prev.is_some_and(is_base);
+        prev = Some(c);
         stray
     })
 }
