@@ -187,6 +187,7 @@ impl Session {
             .chain(self.labels.iter().flat_map(|(k, v)| [k, v]))
             .chain(self.roles.iter().map(String::as_str))
             .chain(self.participants.iter().map(String::as_str))
+            .chain(self.access_requests.iter().map(String::as_str))
     }
 }
 

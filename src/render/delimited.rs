@@ -75,12 +75,14 @@ pub fn write(out: &mut dyn Write, l: &Listing, dialect: Dialect) -> io::Result<(
     Ok(())
 }
 
-/// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula
-/// (`=`, `+`, `-`, `@`): a hostname must not become code in the reviewer's spreadsheet.
+/// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula: a
+/// hostname must not become code in the reviewer's spreadsheet.
 fn csv_field(f: &str) -> Cow<'_, str> {
-    let formula = f.starts_with(['=', '+', '-', '@']);
-    let needs_quotes =
-        formula || f.contains([',', '"', '\'']) || f.starts_with(' ') || f.ends_with(' ');
+    let formula = is_formula(f);
+    let needs_quotes = formula
+        || f.contains([',', '"', '\'', '\r', '\n'])
+        || f.starts_with(char::is_whitespace)
+        || f.ends_with(char::is_whitespace);
     if !needs_quotes {
         return f.into();
     }
@@ -90,6 +92,18 @@ fn csv_field(f: &str) -> Cow<'_, str> {
     } else {
         format!("\"{body}\"").into()
     }
+}
+
+/// Whether a spreadsheet could read `f` as a formula: its first character that is not
+/// whitespace (any Unicode whitespace, NBSP and U+3000 included, and the blank-looking
+/// U+2800) is `=`, `+`, `-` or `@`, or it starts with TAB or CR. Spreadsheets trim leading
+/// spaces before they look for a formula, so ` =1+1` is one too (OWASP's CSV injection list).
+fn is_formula(f: &str) -> bool {
+    if f.starts_with(['\t', '\r']) {
+        return true;
+    }
+    f.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{2800}')
+        .starts_with(['=', '+', '-', '@'])
 }
 
 #[cfg(test)]
@@ -177,5 +191,30 @@ mod tests {
             "{}",
             lines[2]
         );
+    }
+
+    #[test]
+    fn formulas_behind_whitespace_are_defused() {
+        for (field, expected) in [
+            (" =1+1", "\"' =1+1\""),
+            ("\u{a0}=1+1", "\"'\u{a0}=1+1\""),
+            ("\u{3000}+cmd", "\"'\u{3000}+cmd\""),
+            ("\u{2003}\u{2800}@SUM(A1)", "\"'\u{2003}\u{2800}@SUM(A1)\""),
+            ("  -2", "\"'  -2\""),
+            ("\tx", "\"'\tx\""),
+            ("\r=x", "\"'\r=x\""),
+            ("=1", "\"'=1\""),
+        ] {
+            assert_eq!(csv_field(field), expected, "{field:?}");
+        }
+        for (field, expected) in [
+            ("web-01", "web-01"),
+            ("a=b", "a=b"),
+            (" web", "\" web\""),
+            ("\u{a0}web", "\"\u{a0}web\""),
+            ("", ""),
+        ] {
+            assert_eq!(csv_field(field), expected, "{field:?}");
+        }
     }
 }

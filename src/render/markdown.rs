@@ -77,10 +77,16 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
 }
 
 /// Escaped for the terminal, then for markdown: a value must not close its cell, start a link
-/// or an HTML tag, or turn into emphasis.
+/// or an HTML tag, or turn into emphasis. `&` becomes `&amp;`: renderers turn a named or
+/// numeric character reference (`&ZeroWidthSpace;`, `&rlm;`, `&#8238;`) into the invisible
+/// or bidi character that the terminal escape exists to show.
 pub fn cell(text: &str) -> String {
     let mut out = String::new();
     for c in escape(text).chars() {
+        if c == '&' {
+            out.push_str("&amp;");
+            continue;
+        }
         if matches!(
             c,
             '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '~'
@@ -128,5 +134,13 @@ mod tests {
             lines[2],
             "| `4c1c2f4e-5a8f-4b47-9f3e-111111111111` | ssh | a\\|b | \\[click\\](javascript:x) \\<img\\>\\\\x1b\\[2J | - | - |  |"
         );
+    }
+
+    #[test]
+    fn character_references_stay_text() {
+        assert_eq!(cell("web&rlm;01"), "web&amp;rlm;01");
+        assert_eq!(cell("a&ZeroWidthSpace;b"), "a&amp;ZeroWidthSpace;b");
+        assert_eq!(cell("x&#8238;y&#x202E;"), "x&amp;\\#8238;y&amp;\\#x202E;");
+        assert_eq!(cell("R&D"), "R&amp;D");
     }
 }

@@ -20,8 +20,11 @@ use serde_json::ser::{CharEscape, Formatter};
 /// fillers, U+034F, U+17B4/U+17B5, unassigned U+FFF0–U+FFF8 and U+E0000–U+E0FFF apart from
 /// the variation selectors, which legitimately shape emoji and CJK names).
 ///
-/// Keep in sync with `may_be_dangerous_lead`, which the scan uses to skip most non-ASCII
-/// characters without decoding them.
+/// Two more kinds of character are escaped by context, not here: variation selectors beyond
+/// one directly after a base character, and combining marks beyond [`MAX_MARKS`] in a row.
+///
+/// Keep in sync with `needs_decoding`, which the scan uses to skip most non-ASCII characters
+/// without decoding them.
 pub fn is_dangerous(c: char) -> bool {
     matches!(
         c as u32,
@@ -55,14 +58,86 @@ pub fn is_dangerous(c: char) -> bool {
     )
 }
 
+/// Combining marks kept in a row; the rest are escaped.
+///
+/// Four covers real text: Vietnamese stacks two marks on a letter (e + U+0323 + U+0302),
+/// Devanagari and other Indic clusters two or three (virama, vowel sign, nasalisation), pointed
+/// Hebrew with a cantillation mark four. Longer runs are "zalgo" or a payload, and a flood of
+/// zero-width marks would otherwise make a one-column cell kilobytes long.
+pub const MAX_MARKS: u8 = 4;
+
+/// Variation selectors: U+FE00–FE0F, U+E0100–E01EF and the Mongolian free variation selectors
+/// U+180B–180D and U+180F. One directly after a base character picks a glyph (emoji or text
+/// presentation, a CJK or Mongolian variant); any other is invisible, and a run of them can
+/// carry a whole hidden message, one byte per selector.
+pub fn is_variation_selector(c: char) -> bool {
+    matches!(c as u32, 0xfe00..=0xfe0f | 0xe0100..=0xe01ef | 0x180b..=0x180d | 0x180f)
+}
+
+/// A character that may carry one variation selector and start a run of combining marks: a
+/// visible one, that is not dangerous, whitespace, a mark or a selector.
+pub fn is_base(c: char) -> bool {
+    !is_dangerous(c)
+        && !c.is_whitespace()
+        && !is_variation_selector(c)
+        && !unicode_normalization::char::is_combining_mark(c)
+}
+
+/// What a scan knows about the text just before its position: enough to judge the two kinds
+/// of character whose safety depends on what precedes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Context {
+    /// The previous char is a base char, which may carry one variation selector.
+    after_base: bool,
+    /// Combining marks since the last char that is neither a mark nor a selector.
+    marks: u8,
+}
+
+impl Context {
+    /// After a char the scan skipped without decoding: printable ASCII, or a non-ASCII char
+    /// whose lead byte rules out every context-dependent or dangerous char (a base char).
+    fn after_skipped(b: u8) -> Context {
+        Context {
+            after_base: b != b' ',
+            marks: 0,
+        }
+    }
+
+    /// Takes `c` into account; true when `c` must be escaped where it stands.
+    fn escapes(&mut self, c: char) -> bool {
+        if is_variation_selector(c) {
+            let kept = self.after_base;
+            self.after_base = false;
+            return !kept;
+        }
+        if is_dangerous(c) {
+            *self = Context::default();
+            return true;
+        }
+        if unicode_normalization::char::is_combining_mark(c) {
+            self.after_base = false;
+            self.marks = self.marks.saturating_add(1);
+            return self.marks > MAX_MARKS;
+        }
+        *self = Context {
+            after_base: !c.is_whitespace(),
+            marks: 0,
+        };
+        false
+    }
+}
+
 /// Visible escape of every dangerous char; `Cow::Borrowed` when nothing needs escaping.
 ///
 /// Format: ASCII controls and DEL as `\x` + two lowercase hex digits (`\x1b`), every other
 /// dangerous char as `\u{` + lowercase hex without leading zeros + `}` (`\u{202e}`). A
 /// backslash is left alone so `CORP\alice` reads naturally; the escapes are for people, not
-/// for round-tripping.
+/// for round-tripping. Variation selectors and combining marks are escaped by context (see
+/// [`is_variation_selector`], [`MAX_MARKS`]). Idempotent: escaping only ever shortens a run
+/// of marks or separates a selector from nothing, so escaped text escapes to itself.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    let Some((mut at, mut c)) = next_dangerous(s, 0) else {
+    let mut ctx = Context::default();
+    let Some((mut at, mut c)) = next_dangerous(s, 0, &mut ctx) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len() + 16);
@@ -71,7 +146,7 @@ pub fn escape(s: &str) -> Cow<'_, str> {
         out.push_str(&s[start..at]);
         push_escape(&mut out, c);
         start = at + c.len_utf8();
-        match next_dangerous(s, start) {
+        match next_dangerous(s, start, &mut ctx) {
             Some((next_at, next_c)) => (at, c) = (next_at, next_c),
             None => break,
         }
@@ -116,24 +191,32 @@ pub fn display_width(s: &str) -> usize {
     s.chars().map(char_width).sum()
 }
 
-/// Cut already-escaped text to at most `max` columns, ending in '…' (one column) when cut.
+/// Bytes a cut cell may take per column of its budget. Real text needs less (CJK 1.5, emoji
+/// 2, Devanagari about 3); the cap stops zero-width characters, which cost bytes but no
+/// columns, from making a table line kilobytes long.
+pub const BYTES_PER_COLUMN: usize = 4;
+
+/// Cut already-escaped text to at most `max` columns and `BYTES_PER_COLUMN * max` bytes,
+/// ending in '…' (one column) when cut.
 ///
 /// Escapes produced by [`escape`] are atomic: a half `\u{20` would hide exactly the evidence
 /// the escape exists to show, so the cut happens before them. Borrowed when the text fits.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    let max_bytes = max.saturating_mul(BYTES_PER_COLUMN);
     // Width never exceeds the UTF-8 length, so short strings need no scan.
-    if s.len() <= max || display_width(s) <= max {
+    if s.len() <= max || (s.len() <= max_bytes && display_width(s) <= max) {
         return Cow::Borrowed(s);
     }
     if max == 0 {
         return Cow::Owned(String::new());
     }
     let budget = max - 1;
+    let byte_budget = max_bytes.saturating_sub('…'.len_utf8());
     let mut end = 0;
     let mut width = 0;
     while end < s.len() {
         let (len, w) = unit_at(s, end);
-        if width + w > budget {
+        if width + w > budget || end + len > byte_budget {
             break;
         }
         width += w;
@@ -150,8 +233,12 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 /// It delegates everything to the inner formatter (so pretty and compact output are
 /// unchanged for clean data) but writes every dangerous char inside strings as a JSON
 /// `\uXXXX` escape (a UTF-16 surrogate pair above U+FFFF). `serde_json` already escapes C0
-/// controls; this adds DEL, C1, bidi, zero-width, tag characters and the rest. The output
-/// parses back to exactly the same value.
+/// controls; this adds DEL, C1, bidi, zero-width, tag characters and the rest, and applies
+/// [`escape`]'s rule for variation selectors and combining marks. `serde_json` hands over a
+/// string in fragments split at the characters it escapes itself; each fragment starts with
+/// no base character before it, so a selector right after an escaped `"` or `\` is escaped
+/// here although [`escape`] would keep it (erring on the visible side). The output parses
+/// back to exactly the same value.
 #[derive(Clone, Debug, Default)]
 pub struct TerminalSafe<F>(pub F);
 
@@ -210,7 +297,8 @@ impl<F: Formatter> Formatter for TerminalSafe<F> {
         fragment: &str,
     ) -> io::Result<()> {
         let mut start = 0;
-        while let Some((at, c)) = next_dangerous(fragment, start) {
+        let mut ctx = Context::default();
+        while let Some((at, c)) = next_dangerous(fragment, start, &mut ctx) {
             if at > start {
                 self.0.write_string_fragment(writer, &fragment[start..at])?;
             }
@@ -234,7 +322,8 @@ impl<F: Formatter> Formatter for TerminalSafe<F> {
     ) -> io::Result<()> {
         let mut start = 0;
         let mut from = 0;
-        while let Some((at, c)) = next_dangerous(fragment, from) {
+        let mut ctx = Context::default();
+        while let Some((at, c)) = next_dangerous(fragment, from, &mut ctx) {
             from = at + c.len_utf8();
             if matches!(c, '\t' | '\n' | '\r') {
                 continue;
@@ -254,15 +343,20 @@ impl<F: Formatter> Formatter for TerminalSafe<F> {
     }
 }
 
-/// Position and value of the first dangerous char at or after byte `from` (a char boundary).
+/// Position and value of the first char to escape at or after byte `from` (a char boundary),
+/// given `ctx`, what precedes `from`; `ctx` is left describing the text after that char.
 ///
 /// This is the hot path: almost every string is clean. Printable ASCII is checked sixteen
 /// bytes at a time without early exit (which the compiler vectorises), and non-ASCII chars
-/// whose lead byte cannot start a dangerous char are skipped without decoding.
-fn next_dangerous(s: &str, from: usize) -> Option<(usize, char)> {
+/// whose lead byte cannot start a dangerous char, a mark or a selector are skipped without
+/// decoding. The context is only worked out when a char is decoded: whatever was skipped
+/// since is known from the byte just before it.
+fn next_dangerous(s: &str, from: usize, ctx: &mut Context) -> Option<(usize, char)> {
     const CHUNK: usize = 16;
     let bytes = s.as_bytes();
     let mut i = from;
+    // The byte up to which `ctx` is current.
+    let mut known = from;
     while i < bytes.len() {
         if let Some(chunk) = bytes.get(i..i + CHUNK)
             && chunk
@@ -275,15 +369,20 @@ fn next_dangerous(s: &str, from: usize) -> Option<(usize, char)> {
         let b = bytes[i];
         if b < 0x80 {
             if b < 0x20 || b == 0x7f {
+                *ctx = Context::default();
                 return Some((i, char::from(b)));
             }
             i += 1;
-        } else if may_be_dangerous_lead(b) {
+        } else if needs_decoding(b) {
             let c = s[i..].chars().next()?;
-            if is_dangerous(c) {
+            if i > known {
+                *ctx = Context::after_skipped(bytes[i - 1]);
+            }
+            known = i + c.len_utf8();
+            if ctx.escapes(c) {
                 return Some((i, c));
             }
-            i += c.len_utf8();
+            i = known;
         } else {
             i += utf8_len(b);
         }
@@ -291,14 +390,18 @@ fn next_dangerous(s: &str, from: usize) -> Option<(usize, char)> {
     None
 }
 
-/// UTF-8 lead bytes of every non-ASCII range in [`is_dangerous`].
-fn may_be_dangerous_lead(b: u8) -> bool {
-    // C2: U+0080–00BF (C1, soft hyphen)   CD: U+034F   D8, DB, DC: Arabic/Syriac marks
-    // E0–E3: U+0800–3FFF                  EF: U+F000–FFFF
-    // F0: U+10000–3FFFF                   F3: U+C0000–FFFFF (tags)
+/// UTF-8 lead bytes of every non-ASCII range in [`is_dangerous`], of every combining mark and
+/// variation selector, and of non-ASCII whitespace (which cannot carry a selector). Every
+/// other non-ASCII char is a base char (a test checks each one).
+fn needs_decoding(b: u8) -> bool {
+    // C2: U+0080–00BF (C1, NBSP, soft hyphen)  CC, CD: U+0300–037F (marks, U+034F)
+    // D2: U+0480–04BF (Cyrillic marks)          D6–DF: U+0580–07FF (Hebrew to NKo)
+    // E0–E3: U+0800–3FFF                        EA: U+A000–AFFF
+    // EF: U+F000–FFFF                           F0: U+10000–3FFFF
+    // F3: U+C0000–FFFFF (tags, selectors)
     matches!(
         b,
-        0xc2 | 0xcd | 0xd8 | 0xdb | 0xdc | 0xe0..=0xe3 | 0xef | 0xf0 | 0xf3
+        0xc2 | 0xcc | 0xcd | 0xd2 | 0xd6..=0xdf | 0xe0..=0xe3 | 0xea | 0xef | 0xf0 | 0xf3
     )
 }
 
@@ -556,7 +659,14 @@ mod tests {
             "日本",
             "🦀 ok",
             "e\u{301}",
-            "\u{fe0f}",
+            "\u{2764}\u{fe0f}",
+            "web-01\u{1f600}\u{fe0f}",
+            "#\u{fe0f}\u{20e3}",
+            "\u{845b}\u{e0100}",
+            "\u{1820}\u{180b}",
+            "Vi\u{1ec7}t Nam, Vie\u{323}\u{302}t Nam",
+            "\u{915}\u{94d}\u{937}\u{93f}",
+            "a\u{301}\u{302}\u{303}\u{304}",
         ] {
             assert!(matches!(escape(s), Cow::Borrowed(b) if b == s), "{s:?}");
         }
@@ -579,24 +689,149 @@ mod tests {
 
     #[test]
     fn every_char_escapes_to_safe_text() {
-        let mut buf = [0u8; 4];
+        let mut buf = [0u8; 5];
         for c in (0..=0x0010_ffff).filter_map(char::from_u32) {
-            let s = c.encode_utf8(&mut buf);
+            let s = c.encode_utf8(&mut buf[..4]);
             let out = escape(s);
             assert!(!out.chars().any(is_dangerous), "U+{:04X}", c as u32);
-            assert_eq!(
-                matches!(out, Cow::Owned(_)),
-                is_dangerous(c),
-                "U+{:04X}",
-                c as u32
-            );
-            if is_dangerous(c) {
+            // Alone, a selector follows no base character.
+            let escaped = is_dangerous(c) || is_variation_selector(c);
+            assert_eq!(matches!(out, Cow::Owned(_)), escaped, "U+{:04X}", c as u32);
+            if escaped {
                 let expected = if (c as u32) < 0x80 {
                     format!("\\x{:02x}", c as u32)
                 } else {
                     format!("\\u{{{:x}}}", c as u32)
                 };
                 assert_eq!(out, expected);
+            }
+            // After a base character only dangerous chars are escaped.
+            buf[0] = b'a';
+            let len = c.encode_utf8(&mut buf[1..]).len();
+            let after_base = std::str::from_utf8(&buf[..=len]).unwrap();
+            assert_eq!(
+                matches!(escape(after_base), Cow::Owned(_)),
+                is_dangerous(c),
+                "a + U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn chars_skipped_undecoded_are_base_chars() {
+        let mut buf = [0u8; 4];
+        for c in (0x80..=0x0010_ffff).filter_map(char::from_u32) {
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            if !needs_decoding(lead) {
+                assert!(is_base(c), "U+{:04X} has lead byte {lead:#x}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn one_variation_selector_after_a_base_character() {
+        let cases: &[(&str, &str)] = &[
+            ("web-01\u{1f600}\u{fe0f}", "web-01\u{1f600}\u{fe0f}"),
+            (
+                "web-01\u{1f600}\u{fe0f}\u{fe0e}",
+                "web-01\u{1f600}\u{fe0f}\\u{fe0e}",
+            ),
+            (
+                "web-01\u{1f600}\u{e0159}\u{e0157}\u{e015e}",
+                "web-01\u{1f600}\u{e0159}\\u{e0157}\\u{e015e}",
+            ),
+            ("\u{fe0f}x", "\\u{fe0f}x"),
+            ("a \u{fe0f}", "a \\u{fe0f}"),
+            ("a\u{200b}\u{fe0f}", "a\\u{200b}\\u{fe0f}"),
+            ("e\u{301}\u{fe0f}", "e\u{301}\\u{fe0f}"),
+            ("\u{1820}\u{180b}\u{180c}", "\u{1820}\u{180b}\\u{180c}"),
+            ("x\u{180d}\u{180f}", "x\u{180d}\\u{180f}"),
+            ("\u{180f}", "\\u{180f}"),
+            ("\u{845b}\u{e0100}\u{e01ef}", "\u{845b}\u{e0100}\\u{e01ef}"),
+            ("\x1b\u{fe0f}", "\\x1b\\u{fe0f}"),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(escape(input), expected, "input {input:?}");
+        }
+        // A run after ASCII text is found behind the sixteen-byte fast path too.
+        let long = format!("{}\u{fe0f}\u{fe0f}", "a".repeat(40));
+        assert_eq!(
+            escape(&long),
+            format!("{}\u{fe0f}\\u{{fe0f}}", "a".repeat(40))
+        );
+    }
+
+    #[test]
+    fn combining_marks_beyond_four_in_a_row_are_escaped() {
+        let four = "e\u{301}\u{302}\u{303}\u{304}";
+        assert!(matches!(escape(four), Cow::Borrowed(_)));
+        assert_eq!(
+            escape("e\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}x\u{307}"),
+            "e\u{301}\u{302}\u{303}\u{304}\\u{305}\\u{306}x\u{307}"
+        );
+        // A selector neither counts nor ends the run; a dangerous char ends it.
+        assert_eq!(
+            escape("1\u{fe0f}\u{20e3}\u{301}\u{302}\u{303}\u{304}"),
+            "1\u{fe0f}\u{20e3}\u{301}\u{302}\u{303}\\u{304}"
+        );
+        assert_eq!(
+            escape("\u{301}\u{302}\u{303}\u{200b}\u{304}\u{305}"),
+            "\u{301}\u{302}\u{303}\\u{200b}\u{304}\u{305}"
+        );
+        let flood = format!("x{}", "\u{301}".repeat(5000));
+        let out = escape(&flood);
+        assert_eq!(out.matches('\u{301}').count(), 4);
+        assert_eq!(out.matches("\\u{301}").count(), 4996);
+    }
+
+    /// Every string of up to four chars from an alphabet of the context-dependent cases: the
+    /// output is safe (no selector without its base, no run of more than four marks) and
+    /// escapes to itself.
+    #[test]
+    fn escape_is_idempotent_and_leaves_no_stray_selector_or_flood() {
+        let alphabet = [
+            'a',
+            ' ',
+            '\u{1f600}',
+            '\u{fe0f}',
+            '\u{e0100}',
+            '\u{180b}',
+            '\u{301}',
+            '\u{20e3}',
+            '\u{200b}',
+            '\x1b',
+            '\u{65e5}',
+            '\u{a0}',
+            '\\',
+        ];
+        let n = alphabet.len();
+        for len in 1..=4u32 {
+            for mut code in 0..n.pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(alphabet[code % n]);
+                    code /= n;
+                }
+                let once = escape(&s).into_owned();
+                assert!(
+                    matches!(escape(&once), Cow::Borrowed(t) if t == once),
+                    "{s:?} -> {once:?}"
+                );
+                let mut prev = None;
+                let mut marks = 0;
+                for c in once.chars() {
+                    assert!(!is_dangerous(c), "{s:?}");
+                    if is_variation_selector(c) {
+                        assert!(prev.is_some_and(is_base), "{s:?} -> {once:?}");
+                    } else if unicode_normalization::char::is_combining_mark(c) {
+                        marks += 1;
+                        assert!(marks <= MAX_MARKS, "{s:?} -> {once:?}");
+                    } else {
+                        marks = 0;
+                    }
+                    prev = Some(c);
+                }
             }
         }
     }
@@ -679,6 +914,32 @@ mod tests {
     }
 
     #[test]
+    fn truncate_caps_bytes_as_well_as_columns() {
+        // Zero-width marks, four to a letter as `escape` allows: 9 bytes per column.
+        let heavy = "a\u{301}\u{302}\u{303}\u{304}".repeat(200);
+        assert_eq!(display_width(&heavy), 200);
+        for max in [1, 5, 20, 48] {
+            let cut = truncate(&heavy, max);
+            assert!(cut.len() <= BYTES_PER_COLUMN * max, "{max}: {}", cut.len());
+            assert!(cut.ends_with('…') && display_width(&cut) <= max);
+        }
+        // It fits in columns, not in bytes.
+        let few = "a\u{301}\u{302}\u{303}\u{304}".repeat(3);
+        assert_eq!(truncate(&few, 3), "a\u{301}\u{302}\u{303}\u{304}…");
+        // Ordinary non-ASCII text within its columns is not cut.
+        for text in [
+            "日本語",
+            "🦀🦀",
+            "Việt",
+            "Привет",
+            "\u{915}\u{94d}\u{937}\u{93f}",
+        ] {
+            let max = display_width(text);
+            assert!(matches!(truncate(text, max), Cow::Borrowed(_)), "{text}");
+        }
+    }
+
+    #[test]
     fn truncate_keeps_escapes_whole() {
         let escaped = escape("ab\u{202e}cd");
         assert_eq!(escaped, "ab\\u{202e}cd");
@@ -730,6 +991,23 @@ mod tests {
             assert_eq!(back, value);
         }
         assert!(!to_terminal_json(&value, false).contains('\n'));
+    }
+
+    #[test]
+    fn terminal_safe_json_applies_the_selector_and_mark_rule() {
+        let flood = format!("e{}", "\u{301}".repeat(6));
+        let value = json!({"target": "web-01\u{1f600}\u{fe0f}\u{e0100}\u{e0101}", "m": flood});
+        for pretty in [false, true] {
+            let out = to_terminal_json(&value, pretty);
+            assert!(
+                out.contains("\u{1f600}\u{fe0f}\\udb40\\udd00\\udb40\\udd01"),
+                "{out}"
+            );
+            assert_eq!(out.matches('\u{301}').count(), 4, "{out}");
+            assert_eq!(out.matches("\\u0301").count(), 2, "{out}");
+            let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, value);
+        }
     }
 
     #[test]
