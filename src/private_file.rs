@@ -20,7 +20,7 @@ use std::fs::{self, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const TMP_SUFFIX: &str = ".tmp";
@@ -216,6 +216,15 @@ fn trusted(meta: &Metadata) -> bool {
 pub(crate) fn current_uid() -> u32 {
     // SAFETY: getuid has no preconditions and cannot fail.
     unsafe { libc::getuid() }
+}
+
+/// Prints `message` as a warning once per process: a refused cache directory is news once,
+/// however many files the run would have written there.
+pub(crate) fn warn_once(message: &str) {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        eprintln!("tsh-review: warning: {message}");
+    }
 }
 
 #[cfg(test)]
