@@ -420,8 +420,8 @@ fn self_signed(dir: &Path) {
     openssl(dir, &args);
 }
 
-/// A CA (`ca.pem`) and a leaf for 127.0.0.1 signed by it (`leaf.pem`, `leaf.key`): rustls
-/// rejects a CA certificate used as the server's own.
+/// A CA (`ca.pem`) and a leaf for 127.0.0.1 and `teleport.test` signed by it (`leaf.pem`, `leaf.key`), as a
+/// private PKI (a corporate CA) has them.
 fn ca_and_leaf(dir: &Path) {
     let mut args = vec!["req", "-x509", "-nodes", "-days", "2"];
     args.extend(EC);
@@ -447,7 +447,7 @@ fn ca_and_leaf(dir: &Path) {
     openssl(dir, &args);
     std::fs::write(
         dir.join("leaf.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        "subjectAltName=IP:127.0.0.1,DNS:teleport.test\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
     openssl(
@@ -671,9 +671,21 @@ fn a_ca_in_a_system_certificate_directory_is_trusted() {
 /// `tsh-review doctor` with the fake tsh's proxy at `proxy`; its edition line and the probe
 /// files left in the cache.
 fn doctor(proxy: &str, args: &[&str], ca: Option<&Path>) -> (String, Vec<String>) {
+    doctor_with(proxy, args, ca, &[])
+}
+
+fn doctor_with(
+    proxy: &str,
+    args: &[&str],
+    ca: Option<&Path>,
+    env: &[(&str, &str)],
+) -> (String, Vec<String>) {
     let w = common::World::new();
     let mut cmd = w.cmd();
     cmd.arg("doctor").args(args).env("FAKE_PROXY", proxy);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     if let Some(ca) = ca {
         cmd.env("SSL_CERT_FILE", ca);
     }
@@ -740,4 +752,98 @@ fn an_insecure_answer_is_used_but_not_cached() {
     let (edition, cached) = doctor(&proxy, &[], Some(&tmp.0.join("ca.pem")));
     assert!(edition.starts_with("ok\t"), "{edition}");
     assert_eq!(cached, [format!("probe-127.0.0.1_{}.json", server.port)]);
+}
+
+/// An HTTP CONNECT proxy for one tunnel: records the request line, then joins the client to
+/// 127.0.0.1:`port` whatever host was asked for (so a name that resolves nowhere works).
+struct ConnectProxy {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<String>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ConnectProxy {
+    fn start(port: u16) -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let thread = thread::spawn(move || {
+            listener.set_nonblocking(true).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut client = loop {
+                match listener.accept() {
+                    Ok((s, _)) => break s,
+                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                    Err(_) => return,
+                }
+            };
+            let _ = client.set_nonblocking(false);
+            let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                match client.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => return,
+                }
+            }
+            let line = String::from_utf8_lossy(&head);
+            log.lock()
+                .unwrap()
+                .push(line.lines().next().unwrap_or("").to_owned());
+            let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
+                return;
+            };
+            let _ = server.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let up = thread::spawn(move || {
+                let _ = std::io::copy(&mut c2, &mut s2);
+                let _ = s2.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut s1, mut c1) = (server, client);
+            let _ = std::io::copy(&mut s1, &mut c1);
+            let _ = c1.shutdown(std::net::Shutdown::Both);
+            let _ = up.join();
+        });
+        ConnectProxy {
+            addr,
+            seen,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for ConnectProxy {
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn the_probe_goes_through_https_proxy_with_tls_verified_end_to_end() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = TempDir::new("viaproxy");
+    ca_and_leaf(&tmp.0);
+    let server = TlsServer::start(&tmp.0, "leaf.pem", "leaf.key", ENT);
+    let tunnel = ConnectProxy::start(server.port);
+    let proxy_url = format!("http://{}", tunnel.addr);
+    let (edition, cached) = doctor_with(
+        &format!("teleport.test:{}", server.port),
+        &[],
+        Some(&tmp.0.join("ca.pem")),
+        &[("HTTPS_PROXY", &proxy_url), ("NO_PROXY", "other.test")],
+    );
+    assert!(edition.starts_with("ok\t"), "{edition}");
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let seen = tunnel.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [format!("CONNECT teleport.test:{} HTTP/1.1", server.port)]
+    );
 }
