@@ -203,13 +203,7 @@ fn metadata(g: &Globals, id: &str, now: Timestamp) -> Result<Session, Error> {
 
 fn player_link(g: &Globals, s: &Session, now: Timestamp) -> Result<String, Error> {
     let profile = login(g, now)?;
-    player_url(&profile.proxy, &profile.cluster, s).ok_or_else(|| {
-        Error::failure(format!(
-            "the web UI has no player for {} sessions",
-            s.kind.as_str()
-        ))
-        .hint("app sessions are audited as events, not recordings")
-    })
+    player_url(&profile.proxy, &profile.cluster, s).map_err(|no| no.into_error())
 }
 
 fn play(g: &Globals, sid: &str, speed: Option<&str>, format: Option<&str>) -> Result<(), Error> {
@@ -430,7 +424,7 @@ fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
 
 fn link(listing: &mut Listing, p: &Profile) {
     for s in &mut listing.sessions {
-        s.web_url = player_url(&p.proxy, &p.cluster, s);
+        s.web_url = player_url(&p.proxy, &p.cluster, s).ok();
     }
 }
 

@@ -15,14 +15,14 @@ use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fmt;
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::hash::{BuildHasher, Hasher};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use crate::private_file::{self, Contents, Problem};
 use crate::session::uuid_bits;
 
 /// One session as the listing saw it; only fields needed to complete, show, link and play.
@@ -76,7 +76,6 @@ const MAX_FILE_BYTES: usize = 16 << 20;
 /// No real user, host, cluster or kind name is this long; longer ones are junk or an attack.
 const MAX_FIELD_BYTES: usize = 512;
 const LOCK_FILE: &str = "sessions.lock";
-const TMP_SUFFIX: &str = ".tmp";
 /// A writer holds the lock for milliseconds; waiting longer means something is stuck, and a
 /// cache write is never worth hanging the command for.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -203,14 +202,16 @@ impl Cache {
         }
         self.ensure_dir()?;
         let _lock = self.lock()?;
-        remove_stale_temps(&self.dir);
+        // Every writer holds the lock while its temp file exists, and we hold it now.
+        for scope in [Scope::Live, Scope::Demo] {
+            private_file::remove_stale_temps(&self.dir, scope.file_name(), Duration::ZERO);
+        }
         let path = self.file();
-        let old = match read_file(&path) {
-            Ok(Some(bytes)) => bytes,
-            // Missing, foreign-owned, loose mode, oversized: rebuild from scratch.
-            Ok(None) => Vec::new(),
-            Err(Refusal::Io) => Vec::new(),
-            Err(Refusal::Kind(why)) => {
+        let old = match private_file::read(&path, MAX_FILE_BYTES as u64) {
+            Ok(Contents::Bytes(bytes)) => bytes,
+            // Missing, foreign-owned, loose mode, oversized, unreadable: rebuild from scratch.
+            Ok(Contents::Ignored) | Err(Problem::Io(_)) => Vec::new(),
+            Err(Problem::Refused(why)) => {
                 return Err(CacheError {
                     what: "refusing to replace session cache",
                     path,
@@ -225,28 +226,27 @@ impl Cache {
         if bytes == old {
             return Ok(());
         }
-        self.write_atomically(&path, &bytes)
+        self.write(&bytes)
     }
 
     /// The file's bytes, or None when the directory or file is not one we can trust.
     fn read_trusted(&self) -> Option<Vec<u8>> {
-        check_dir(&self.dir).ok()?;
-        read_file(&self.file()).ok().flatten()
+        private_file::check_dir(&self.dir).ok()?;
+        match private_file::read(&self.file(), MAX_FILE_BYTES as u64) {
+            Ok(Contents::Bytes(bytes)) => Some(bytes),
+            _ => None,
+        }
     }
 
     fn ensure_dir(&self) -> Result<(), CacheError> {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.dir)
-            .map_err(|e| CacheError::io("cannot create session cache directory", &self.dir, e))?;
-        let mode = check_dir(&self.dir)?;
-        // An existing directory that others can list is safe to use (the file is 0600) but
-        // still reveals that the tool is in use; tighten it, best effort.
-        if mode & 0o077 != 0 {
-            let _ = fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700));
-        }
-        Ok(())
+        private_file::ensure_dir(&self.dir).map_err(|problem| match problem {
+            Problem::Io(e) => CacheError::io("cannot create session cache directory", &self.dir, e),
+            Problem::Refused(why) => CacheError {
+                what: "refusing to use session cache directory",
+                path: self.dir.clone(),
+                cause: Cause::Msg(why),
+            },
+        })
     }
 
     fn lock(&self) -> Result<File, CacheError> {
@@ -288,133 +288,15 @@ impl Cache {
         }
     }
 
-    fn write_atomically(&self, path: &Path, bytes: &[u8]) -> Result<(), CacheError> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let tmp = self.dir.join(format!(
-            ".{}.{}.{}.{}{}",
-            self.scope.file_name(),
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            nanos,
-            TMP_SUFFIX
-        ));
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)
-            .map_err(|e| CacheError::io("cannot create session cache temp file", &tmp, e))?;
-        let written = file
-            .write_all(bytes)
-            .and_then(|()| file.flush())
-            .and_then(|()| file.sync_all());
-        drop(file);
-        let result = match written {
-            Ok(()) => fs::rename(&tmp, path)
-                .map_err(|e| CacheError::io("cannot replace session cache", path, e)),
-            Err(e) => Err(CacheError::io(
-                "cannot write session cache temp file",
-                &tmp,
-                e,
-            )),
-        };
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
-    }
-}
-
-/// A cache file we must not touch at all, as opposed to one whose contents we just ignore.
-enum Refusal {
-    Kind(&'static str),
-    /// Unreadable for another reason; its contents are ignored.
-    Io,
-}
-
-/// Ok(None): missing, or present but not trustworthy/too big (contents ignored, file may be
-/// replaced). Err: a symlink or non-regular file (never replaced), or unreadable.
-fn read_file(path: &Path) -> Result<Option<Vec<u8>>, Refusal> {
-    // O_NOFOLLOW refuses a symlink without a check-then-open race; O_NONBLOCK keeps a FIFO
-    // planted in place of the file from hanging completion.
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path);
-    let mut file = match opened {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        // The errno for O_NOFOLLOW on a symlink differs between systems; ask directly.
-        Err(_) => {
-            return match fs::symlink_metadata(path) {
-                Ok(m) if m.file_type().is_symlink() => Err(Refusal::Kind("it is a symlink")),
-                _ => Err(Refusal::Io),
+    fn write(&self, bytes: &[u8]) -> Result<(), CacheError> {
+        private_file::write_atomically(&self.dir, self.scope.file_name(), bytes).map_err(|e| {
+            let what = match e.step {
+                "create" => "cannot create session cache temp file",
+                "write" => "cannot write session cache temp file",
+                _ => "cannot replace session cache",
             };
-        }
-    };
-    let meta = file.metadata().map_err(|_| Refusal::Io)?;
-    if !meta.is_file() {
-        return Err(Refusal::Kind("it is not a regular file"));
-    }
-    if meta.uid() != current_uid() || meta.mode() & 0o022 != 0 {
-        return Ok(None);
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Ok(None);
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    // Bounded even if the file grows between fstat and read.
-    (&mut file)
-        .take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| Refusal::Io)?;
-    if bytes.len() > MAX_FILE_BYTES {
-        return Ok(None);
-    }
-    Ok(Some(bytes))
-}
-
-/// The directory's mode if it is one we may use.
-fn check_dir(dir: &Path) -> Result<u32, CacheError> {
-    let meta = fs::metadata(dir)
-        .map_err(|e| CacheError::io("cannot read session cache directory", dir, e))?;
-    let why = if !meta.is_dir() {
-        "not a directory"
-    } else if meta.uid() != current_uid() {
-        "not owned by the current user"
-    } else if meta.mode() & 0o022 != 0 {
-        "it is group/world-writable (chmod 700 it)"
-    } else {
-        return Ok(meta.mode());
-    };
-    Err(CacheError {
-        what: "refusing to use session cache directory",
-        path: dir.to_path_buf(),
-        cause: Cause::Msg(why),
-    })
-}
-
-fn current_uid() -> u32 {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    unsafe { libc::getuid() }
-}
-
-/// Temp files left by a writer that died mid-write; safe to remove because every writer holds
-/// the lock for as long as its temp file exists, and we hold it now.
-fn remove_stale_temps(dir: &Path) {
-    let Ok(listing) = fs::read_dir(dir) else {
-        return;
-    };
-    for item in listing.flatten() {
-        let name = item.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') && name.contains("sessions.jsonl.") && name.ends_with(TMP_SUFFIX) {
-            let _ = fs::remove_file(item.path());
-        }
+            CacheError::io(what, &e.path, e.err)
+        })
     }
 }
 
@@ -732,7 +614,12 @@ impl std::error::Error for CacheError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::private_file::current_uid;
+    use std::fs;
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     use std::process::Command;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
 
     /// A unique directory under the system temp dir, removed on drop.
     struct TempDir(PathBuf);

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod demo;
 pub mod doctor;
 pub mod error;
+pub(crate) mod private_file;
 pub mod progress;
 pub mod render;
 pub mod review;

@@ -147,3 +147,44 @@ fn is_root() -> bool {
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
+
+/// A shared `XDG_CACHE_HOME` where someone made `tsh-review` a symlink to another directory of
+/// ours (here a stand-in for `~/.ssh`): never written through, never read through, said once.
+#[test]
+fn a_symlinked_cache_directory_is_refused_with_one_warning() {
+    use std::os::unix::fs::DirBuilderExt;
+    let w = World::new();
+    let elsewhere = w.dir.join("elsewhere");
+    let shared = w.cache_dir();
+    for dir in [&elsewhere, &shared] {
+        std::fs::DirBuilder::new().mode(0o700).create(dir).unwrap();
+    }
+    std::os::unix::fs::symlink(&elsewhere, shared.join("tsh-review")).unwrap();
+    let out = w.cmd().arg("recent").output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.is_empty(), "the listing still prints");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let warnings: Vec<_> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("refusing to use session cache directory")
+            && warnings[0].contains("symlink"),
+        "{stderr}"
+    );
+    let written: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
+    assert!(written.is_empty(), "{written:?}");
+    // A cache planted behind the symlink is not read either; completion stays silent.
+    w.cmd()
+        .arg("recent")
+        .env("XDG_CACHE_HOME", w.dir.join("own"))
+        .assert()
+        .success();
+    for name in ["sessions.jsonl", "sessions.lock"] {
+        std::fs::copy(
+            w.dir.join("own/tsh-review").join(name),
+            elsewhere.join(name),
+        )
+        .unwrap();
+    }
+    assert!(completed_ids(&w).is_empty());
+}

@@ -1,10 +1,15 @@
 //! The config.js probe against real loopback servers: a tiny HTTP server on a std
 //! `TcpListener` (good, refused, slow, oversized and broken answers), and `openssl s_server`
-//! for TLS (a self-signed certificate, and a test CA trusted through `SSL_CERT_FILE`).
+//! for TLS (a self-signed certificate, a test CA trusted through `SSL_CERT_FILE` or
+//! `SSL_CERT_DIR` as a corporate CA in the system store would be, and a redirect off the
+//! proxy). The cases a user meets run `tsh-review doctor` against the fake tsh, whose profile
+//! points at the local server.
 //!
 //! Everything listens on 127.0.0.1 only, every test stops its servers, and every wait is
-//! bounded. `SSL_CERT_FILE` is process-global, so the cases that depend on it run in a child
-//! process of this test binary (`child_probe`) with the variable set or removed there.
+//! bounded. `SSL_CERT_FILE` is process-global, so the library cases that depend on it run in a
+//! child process of this test binary (`child_probe`) with the variable set or removed there.
+
+mod common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -415,8 +420,8 @@ fn self_signed(dir: &Path) {
     openssl(dir, &args);
 }
 
-/// A CA (`ca.pem`) and a leaf for 127.0.0.1 signed by it (`leaf.pem`, `leaf.key`): rustls
-/// rejects a CA certificate used as the server's own.
+/// A CA (`ca.pem`) and a leaf for 127.0.0.1 and `teleport.test` signed by it (`leaf.pem`, `leaf.key`), as a
+/// private PKI (a corporate CA) has them.
 fn ca_and_leaf(dir: &Path) {
     let mut args = vec!["req", "-x509", "-nodes", "-days", "2"];
     args.extend(EC);
@@ -442,7 +447,7 @@ fn ca_and_leaf(dir: &Path) {
     openssl(dir, &args);
     std::fs::write(
         dir.join("leaf.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        "subjectAltName=IP:127.0.0.1,DNS:teleport.test\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
     )
     .unwrap();
     openssl(
@@ -476,12 +481,22 @@ struct TlsServer {
 
 impl TlsServer {
     fn start(dir: &Path, cert: &str, key: &str, body: &str) -> TlsServer {
-        std::fs::write(dir.join("web/config.js"), body).unwrap();
+        TlsServer::serve(dir, cert, key, body, "-WWW")
+    }
+
+    /// Answers every request with `response`, a whole HTTP response (status line, headers
+    /// with CRLF, body): `s_server -HTTP` sends the file as it is.
+    fn start_raw(dir: &Path, cert: &str, key: &str, response: &str) -> TlsServer {
+        TlsServer::serve(dir, cert, key, response, "-HTTP")
+    }
+
+    fn serve(dir: &Path, cert: &str, key: &str, content: &str, mode: &str) -> TlsServer {
+        std::fs::write(dir.join("web/config.js"), content).unwrap();
         let port = free_port();
         let log = std::fs::File::create(dir.join("s_server.log")).unwrap();
         let child = Command::new("openssl")
             .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
-            .args(["-cert", cert, "-key", key, "-WWW", "-quiet"])
+            .args(["-cert", cert, "-key", key, mode, "-quiet"])
             .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
@@ -539,20 +554,22 @@ fn child_probe() {
     }
 }
 
-/// Runs `child_probe` in a child process with `SSL_CERT_FILE` set to `cert_file` (or unset).
-fn in_child(url: &str, cert_file: Option<&Path>, expect: &str) {
+/// Runs `child_probe` in a child process with the trust variables set as `trust` says (and
+/// unset otherwise).
+fn in_child(url: &str, trust: &[(&str, &Path)], expect: &str) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args(["child_probe", "--exact", "--test-threads=1", "--nocapture"])
         .env(CHILD_URL, url)
         .env(CHILD_EXPECT, expect)
-        .env_remove("SSL_CERT_FILE");
-    if let Some(path) = cert_file {
-        cmd.env("SSL_CERT_FILE", path);
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR");
+    for (name, path) in trust {
+        cmd.env(name, path);
     }
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
-        "child probe (SSL_CERT_FILE={cert_file:?}, expect {expect:?}) failed:\n{}\n{}",
+        "child probe ({trust:?}, expect {expect:?}) failed:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -571,12 +588,12 @@ fn self_signed_is_refused_unless_insecure() {
     let tmp = TempDir::new("selfsigned");
     self_signed(&tmp.0);
     let server = TlsServer::start(&tmp.0, "cert.pem", "key.pem", ENT);
-    in_child(&server.url(), None, "TLS: self-signed certificate");
-    // Even named as a root, a self-signed server certificate is refused by rustls.
+    in_child(&server.url(), &[], "TLS: self-signed certificate");
+    // Named as a root, a self-signed server certificate is trusted, as tsh (Go) trusts it.
     in_child(
         &server.url(),
-        Some(&tmp.0.join("cert.pem")),
-        "TLS: self-signed certificate",
+        &[("SSL_CERT_FILE", &tmp.0.join("cert.pem"))],
+        "available",
     );
     let insecure = ProbeOptions {
         insecure: true,
@@ -594,27 +611,239 @@ fn private_ca_is_trusted_through_ssl_cert_file() {
     let tmp = TempDir::new("ca");
     ca_and_leaf(&tmp.0);
     let server = TlsServer::start(&tmp.0, "leaf.pem", "leaf.key", ENT);
-    in_child(&server.url(), Some(&tmp.0.join("ca.pem")), "available");
+    let file = |name: &str| tmp.0.join(name);
     in_child(
         &server.url(),
-        None,
+        &[("SSL_CERT_FILE", &file("ca.pem"))],
+        "available",
+    );
+    in_child(
+        &server.url(),
+        &[],
         "TLS: certificate signed by an unknown authority",
     );
     // A bundle with other certificates around the CA still works.
-    let bundle = tmp.0.join("bundle.pem");
-    let leaf = std::fs::read_to_string(tmp.0.join("leaf.pem")).unwrap();
-    let ca = std::fs::read_to_string(tmp.0.join("ca.pem")).unwrap();
-    std::fs::write(&bundle, format!("# test bundle\n{leaf}\n{ca}")).unwrap();
-    in_child(&server.url(), Some(&bundle), "available");
+    let leaf = std::fs::read_to_string(file("leaf.pem")).unwrap();
+    let ca = std::fs::read_to_string(file("ca.pem")).unwrap();
+    std::fs::write(file("bundle.pem"), format!("# test bundle\n{leaf}\n{ca}")).unwrap();
+    in_child(
+        &server.url(),
+        &[("SSL_CERT_FILE", &file("bundle.pem"))],
+        "available",
+    );
     // A broken SSL_CERT_FILE is said, not silently ignored.
     in_child(
         &server.url(),
-        Some(&tmp.0.join("missing.pem")),
+        &[("SSL_CERT_FILE", &file("missing.pem"))],
         "cannot read SSL_CERT_FILE ",
     );
     in_child(
         &server.url(),
-        Some(&tmp.0.join("leaf.key")),
+        &[("SSL_CERT_FILE", &file("leaf.key"))],
         "SSL_CERT_FILE ",
+    );
+}
+
+/// A corporate CA that tsh trusts is in the system's certificate directory; OpenSSL and Go
+/// both read `SSL_CERT_DIR` as such a directory (hashed names for OpenSSL, any name for Go).
+#[test]
+fn a_ca_in_a_system_certificate_directory_is_trusted() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = TempDir::new("cadir");
+    ca_and_leaf(&tmp.0);
+    let server = TlsServer::start(&tmp.0, "leaf.pem", "leaf.key", ENT);
+    let dir = tmp.0.join("certs");
+    std::fs::create_dir(&dir).unwrap();
+    let hash = Command::new("openssl")
+        .args(["x509", "-hash", "-noout", "-in"])
+        .arg(tmp.0.join("ca.pem"))
+        .output()
+        .unwrap();
+    let hash = String::from_utf8(hash.stdout).unwrap();
+    std::fs::copy(tmp.0.join("ca.pem"), dir.join(format!("{}.0", hash.trim()))).unwrap();
+    in_child(&server.url(), &[("SSL_CERT_DIR", &dir)], "available");
+}
+
+// ---- Through the binary: `tsh-review doctor` probing the fake profile's proxy ----
+
+/// `tsh-review doctor` with the fake tsh's proxy at `proxy`; its edition line and the probe
+/// files left in the cache.
+fn doctor(proxy: &str, args: &[&str], ca: Option<&Path>) -> (String, Vec<String>) {
+    doctor_with(proxy, args, ca, &[])
+}
+
+fn doctor_with(
+    proxy: &str,
+    args: &[&str],
+    ca: Option<&Path>,
+    env: &[(&str, &str)],
+) -> (String, Vec<String>) {
+    let w = common::World::new();
+    let mut cmd = w.cmd();
+    cmd.arg("doctor").args(args).env("FAKE_PROXY", proxy);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    if let Some(ca) = ca {
+        cmd.env("SSL_CERT_FILE", ca);
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let edition = stdout
+        .lines()
+        .find(|l| l.split('\t').nth(1) == Some("edition"))
+        .unwrap_or_else(|| panic!("no edition check in {stdout}"))
+        .to_owned();
+    let cached = std::fs::read_dir(w.cache_dir().join("tsh-review"))
+        .map(|dir| {
+            dir.map(|e| e.unwrap().file_name().into_string().unwrap())
+                .filter(|n| n.contains("probe-"))
+                .collect()
+        })
+        .unwrap_or_default();
+    (edition, cached)
+}
+
+#[test]
+fn a_redirect_to_plain_http_on_another_port_is_not_followed_or_cached() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = TempDir::new("redirect");
+    ca_and_leaf(&tmp.0);
+    let plain = Server::start(Answer::Body(ENT));
+    let elsewhere = plain.url();
+    let redirect = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let server = TlsServer::start_raw(&tmp.0, "leaf.pem", "leaf.key", &redirect);
+    let proxy = format!("127.0.0.1:{}", server.port);
+    let (edition, cached) = doctor(&proxy, &[], Some(&tmp.0.join("ca.pem")));
+    assert!(edition.starts_with("skip\t"), "{edition}");
+    assert!(
+        edition.contains(&format!(
+            "the proxy redirects to {elsewhere}, another scheme and port: not followed"
+        )),
+        "{edition}"
+    );
+    assert!(plain.requests().is_empty(), "{:?}", plain.requests());
+    assert!(cached.is_empty(), "{cached:?}");
+}
+
+#[test]
+fn an_insecure_answer_is_used_but_not_cached() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = TempDir::new("insecure");
+    self_signed(&tmp.0);
+    let server = TlsServer::start(&tmp.0, "cert.pem", "key.pem", ENT);
+    let proxy = format!("127.0.0.1:{}", server.port);
+    let (edition, cached) = doctor(&proxy, &["--insecure"], None);
+    assert!(edition.starts_with("ok\t"), "{edition}");
+    assert!(cached.is_empty(), "{cached:?}");
+    // Verified, the same answer is cached.
+    let tmp = TempDir::new("verified");
+    ca_and_leaf(&tmp.0);
+    let server = TlsServer::start(&tmp.0, "leaf.pem", "leaf.key", ENT);
+    let proxy = format!("127.0.0.1:{}", server.port);
+    let (edition, cached) = doctor(&proxy, &[], Some(&tmp.0.join("ca.pem")));
+    assert!(edition.starts_with("ok\t"), "{edition}");
+    assert_eq!(cached, [format!("probe-127.0.0.1_{}.json", server.port)]);
+}
+
+/// An HTTP CONNECT proxy for one tunnel: records the request line, then joins the client to
+/// 127.0.0.1:`port` whatever host was asked for (so a name that resolves nowhere works).
+struct ConnectProxy {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<String>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ConnectProxy {
+    fn start(port: u16) -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let thread = thread::spawn(move || {
+            listener.set_nonblocking(true).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut client = loop {
+                match listener.accept() {
+                    Ok((s, _)) => break s,
+                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                    Err(_) => return,
+                }
+            };
+            let _ = client.set_nonblocking(false);
+            let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                match client.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => return,
+                }
+            }
+            let line = String::from_utf8_lossy(&head);
+            log.lock()
+                .unwrap()
+                .push(line.lines().next().unwrap_or("").to_owned());
+            let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
+                return;
+            };
+            let _ = server.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let up = thread::spawn(move || {
+                let _ = std::io::copy(&mut c2, &mut s2);
+                let _ = s2.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut s1, mut c1) = (server, client);
+            let _ = std::io::copy(&mut s1, &mut c1);
+            let _ = c1.shutdown(std::net::Shutdown::Both);
+            let _ = up.join();
+        });
+        ConnectProxy {
+            addr,
+            seen,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for ConnectProxy {
+    fn drop(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn the_probe_goes_through_https_proxy_with_tls_verified_end_to_end() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = TempDir::new("viaproxy");
+    ca_and_leaf(&tmp.0);
+    let server = TlsServer::start(&tmp.0, "leaf.pem", "leaf.key", ENT);
+    let tunnel = ConnectProxy::start(server.port);
+    let proxy_url = format!("http://{}", tunnel.addr);
+    let (edition, cached) = doctor_with(
+        &format!("teleport.test:{}", server.port),
+        &[],
+        Some(&tmp.0.join("ca.pem")),
+        &[("HTTPS_PROXY", &proxy_url), ("NO_PROXY", "other.test")],
+    );
+    assert!(edition.starts_with("ok\t"), "{edition}");
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    let seen = tunnel.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [format!("CONNECT teleport.test:{} HTTP/1.1", server.port)]
     );
 }

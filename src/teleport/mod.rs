@@ -2,6 +2,7 @@
 //! their errors mean. Nothing outside this module spawns a Teleport process or knows a field
 //! name of their output.
 
+pub mod authority;
 pub mod command;
 pub mod errors;
 pub mod lenient;

@@ -1,41 +1,108 @@
 //! The web UI's session player:
 //! `https://<proxy>/web/cluster/<cluster>/session/<sid>?recordingType=<type>&durationMs=<ms>`.
+//!
+//! The proxy address and the cluster name come from `tsh status` and may be hostile, so the
+//! link is built only from a proxy that reads as a plain host[:port], and the cluster name is
+//! one percent-encoded path segment that cannot climb out of `/cluster/` (`..` is encoded too:
+//! browsers resolve a literal one before sending the request).
 
+use std::fmt::Write;
+
+use super::authority::Authority;
+use crate::error::Error;
 use crate::session::{Kind, Session, is_canonical_id};
 
-/// The player link, or None for sessions the web UI cannot play (apps) or ids that are not
-/// canonical UUIDs (never build a link from junk). `proxy` is host[:port].
-pub fn player_url(proxy: &str, cluster: &str, s: &Session) -> Option<String> {
+/// Why there is no player link, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoLink {
+    /// The web UI audits app sessions as events; there is no recording to play.
+    App,
+    /// Never build a link from an id that is not a canonical UUID.
+    NotCanonical(String),
+    /// The active profile has no proxy address.
+    NoProxy,
+    /// The active profile's proxy address is not a plain host[:port].
+    BadProxy { proxy: String, why: &'static str },
+    /// `tsh status` named no cluster.
+    NoCluster,
+}
+
+impl NoLink {
+    /// What happened, why, and what to do next. Not a `From` impl: `?` on an `Error` result
+    /// elsewhere would then need type annotations.
+    pub fn into_error(self) -> Error {
+        let relogin =
+            "check `tsh status`, or log in again with `tsh login --proxy=<proxy address>`";
+        match self {
+            NoLink::App => Error::failure("the web UI has no player for app sessions")
+                .hint("app sessions are audited as events, not recordings"),
+            NoLink::NotCanonical(id) => Error::failure(format!(
+                "cannot build a web player link for {id:?}: it is not a canonical session id"
+            ))
+            .hint("pass the full session id (a UUID) as `tsh-review recent` lists it"),
+            NoLink::NoProxy => Error::failure(
+                "cannot build a web player link: the active tsh profile has no proxy address",
+            )
+            .hint(relogin),
+            NoLink::BadProxy { proxy, why } => Error::failure(format!(
+                "cannot build a web player link: the active tsh profile's proxy address {proxy:?} is not a plain host[:port]"
+            ))
+            .because(why)
+            .hint(relogin),
+            NoLink::NoCluster => Error::failure(
+                "cannot build a web player link: `tsh status` names no cluster for the active profile",
+            )
+            .hint(relogin),
+        }
+    }
+}
+
+/// The player link. `proxy` is host[:port] as in the tsh profile.
+pub fn player_url(proxy: &str, cluster: &str, s: &Session) -> Result<String, NoLink> {
     let kind = match s.kind {
         Kind::Ssh => "ssh",
         Kind::K8s => "k8s",
         Kind::Desktop => "desktop",
         Kind::Db => "database",
-        Kind::App => return None,
+        Kind::App => return Err(NoLink::App),
     };
-    if !is_canonical_id(&s.id) || proxy.is_empty() || cluster.is_empty() {
-        return None;
+    if !is_canonical_id(&s.id) {
+        return Err(NoLink::NotCanonical(s.id.clone()));
+    }
+    let proxy = proxy.trim_end_matches('/');
+    if proxy.trim().is_empty() {
+        return Err(NoLink::NoProxy);
+    }
+    let authority = Authority::parse(proxy).map_err(|why| NoLink::BadProxy {
+        proxy: proxy.to_owned(),
+        why,
+    })?;
+    if cluster.trim().is_empty() {
+        return Err(NoLink::NoCluster);
     }
     let base = format!(
-        "https://{}/web/cluster/{}/session/{}",
-        segment(proxy.trim_end_matches('/')),
+        "https://{authority}/web/cluster/{}/session/{}",
         segment(cluster),
         s.id
     );
-    Some(match s.duration_ms() {
+    Ok(match s.duration_ms() {
         Some(ms) => format!("{base}?recordingType={kind}&durationMs={ms}"),
         None => base,
     })
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters (and ':' for host:port).
+/// One path segment: everything but RFC 3986 unreserved characters and ':' percent-encoded, and the
+/// dot segments `.` and `..` encoded whole, so the segment can never mean "this" or "parent".
 fn segment(text: &str) -> String {
+    if text == "." || text == ".." {
+        return "%2E".repeat(text.len());
+    }
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -79,14 +146,78 @@ mod tests {
 
     #[test]
     fn no_links_for_apps_junk_ids_or_hostile_names() {
-        assert_eq!(player_url("p", "c", &session(Kind::App)), None);
+        assert_eq!(player_url("p", "c", &session(Kind::App)), Err(NoLink::App));
         let mut s = session(Kind::Ssh);
         s.id = "../../admin".into();
-        assert_eq!(player_url("p", "c", &s), None);
+        assert_eq!(
+            player_url("p", "c", &s),
+            Err(NoLink::NotCanonical("../../admin".into()))
+        );
         let url = player_url("p", "a/b?x=<y>\u{202e}", &session(Kind::Ssh)).unwrap();
         assert!(
             url.contains("/cluster/a%2Fb%3Fx%3D%3Cy%3E%E2%80%AE/"),
             "{url}"
         );
+    }
+
+    #[test]
+    fn dot_segments_cannot_climb_out_of_the_cluster() {
+        let s = session(Kind::Ssh);
+        let url = player_url("p", "..", &s).unwrap();
+        assert!(
+            url.starts_with("https://p/web/cluster/%2E%2E/session/"),
+            "{url}"
+        );
+        let url = player_url("p", ".", &s).unwrap();
+        assert!(
+            url.starts_with("https://p/web/cluster/%2E/session/"),
+            "{url}"
+        );
+        let url = player_url("p", "...", &s).unwrap();
+        assert!(
+            url.starts_with("https://p/web/cluster/.../session/"),
+            "{url}"
+        );
+        assert!(
+            player_url("p", "a.b", &s)
+                .unwrap()
+                .contains("/cluster/a.b/")
+        );
+    }
+
+    #[test]
+    fn ipv6_proxies_are_bracketed() {
+        let s = session(Kind::Ssh);
+        for proxy in ["[::1]:3080", "[::1]:3080/"] {
+            assert!(
+                player_url(proxy, "c", &s)
+                    .unwrap()
+                    .starts_with("https://[::1]:3080/web/cluster/c/"),
+                "{proxy}"
+            );
+        }
+        assert!(
+            player_url("::1", "c", &s)
+                .unwrap()
+                .starts_with("https://[::1]/web/cluster/c/")
+        );
+    }
+
+    #[test]
+    fn unusable_profiles_say_what_is_wrong() {
+        let s = session(Kind::Ssh);
+        assert_eq!(player_url("", "c", &s), Err(NoLink::NoProxy));
+        assert_eq!(player_url("/", "c", &s), Err(NoLink::NoProxy));
+        assert_eq!(player_url("p", "", &s), Err(NoLink::NoCluster));
+        assert_eq!(player_url("p", "  ", &s), Err(NoLink::NoCluster));
+        for bad in ["evil\u{1b}.com", "h:99999", "a b:443", "[::1"] {
+            assert!(
+                matches!(player_url(bad, "c", &s), Err(NoLink::BadProxy { ref proxy, .. }) if proxy == bad),
+                "{bad}"
+            );
+        }
+        let e = NoLink::NoCluster.into_error();
+        assert!(e.what.contains("names no cluster"), "{}", e.what);
+        assert!(e.next.as_deref().unwrap().contains("tsh login"));
     }
 }
