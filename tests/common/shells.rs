@@ -76,10 +76,22 @@ pub fn candidates(fish_output: &str) -> Vec<&str> {
 /// What a real interactive zsh offers for `line` on TAB, on a pseudo-terminal, after
 /// `compinit` and the commands in `setup`: (match, what the menu displays for it) pairs.
 pub fn zsh_complete(w: &World, setup: &str, line: &str) -> Vec<(String, String)> {
+    zsh_complete_after(w, "", setup, line)
+}
+
+/// [`zsh_complete`], with `early` run before `compinit` (where a ~/.zshrc changes `fpath`).
+pub fn zsh_complete_after(
+    w: &World,
+    early: &str,
+    setup: &str,
+    line: &str,
+) -> Vec<(String, String)> {
     let n = w.dir.read_dir().unwrap().count();
     let setup_file = w.dir.join(format!("zsh-setup-{n}.zsh"));
+    let early_file = w.dir.join(format!("zsh-early-{n}.zsh"));
     let out_file = w.dir.join(format!("zsh-out-{n}"));
     std::fs::write(&setup_file, setup).unwrap();
+    std::fs::write(&early_file, early).unwrap();
     let driver = super::root().join("tests/common/zsh_complete.zsh");
     let mut cmd = Command::new("zsh");
     shell_env(w, &mut cmd);
@@ -89,6 +101,7 @@ pub fn zsh_complete(w: &World, setup: &str, line: &str) -> Vec<(String, String)>
         .arg(&setup_file)
         .arg(line)
         .arg(&out_file)
+        .arg(&early_file)
         .output()
         .unwrap();
     assert!(

@@ -1,13 +1,15 @@
 # Completes a command line in a real interactive zsh on a pseudo-terminal (zsh/zpty) and
 # writes what the completion system offered to a file, one `match<TAB>display` line each, then
 # a NUL line. Used by tests/common/shells.rs.
-# $1: a file of setup commands (sourced after compinit); $2: the line; $3: the output file.
+# $1: a file of setup commands (sourced after compinit); $2: the line; $3: the output file;
+# $4 (optional): a file sourced before compinit, as a ~/.zshrc's fpath lines are.
 zmodload zsh/zpty || exit 4
-setup=$1 line=$2 out=$3
+setup=$1 line=$2 out=$3 early=${4:-/dev/null}
 : >| $out
 rc=${out}.zshrc
 cat >| $rc <<SETUP
 PS1='' PROMPT_EOL_MARK=''
+source ${(q)early}
 autoload -Uz compinit && compinit -u -D
 source ${(q)setup}
 # Record every match as it is added, with what the menu would display for it.
