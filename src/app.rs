@@ -87,12 +87,10 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             let now = now()?;
             let id = actions::resolve(sid, scope(g))?;
             let cluster = cluster(g, now)?;
-            print(&actions::show(&actions::find(
-                cluster.as_ref(),
-                &id,
+            print(&actions::show(
+                &actions::find(cluster.as_ref(), &id, scope(g), now)?,
                 scope(g),
-                now,
-            )?))
+            ))
         }
         Action::Link { sid } => {
             let now = now()?;
