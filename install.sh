@@ -123,7 +123,7 @@ bash_misses() {
     for d in ${XDG_DATA_DIRS:-/usr/local/share:/usr/share}; do
         [ "$dir" = "$d/bash-completion/completions" ] && return 0
     done
-    versinfo="$(sed -n 's/^BASH_COMPLETION_VERSINFO=(\([0-9]*\) \([0-9]*\).*/\1 \2/p' "$script" | head -n 1)"
+    versinfo="$(sed -n 's/^BASH_COMPLETION_VERSINFO=(\([0-9]*\) \([0-9]*\).*/\1 \2/p' "$script")"
     IFS=' ' read -r major minor <<< "${versinfo:-0 0}"
     if [ "$major" -gt 2 ] || { [ "$major" -eq 2 ] && [ "$minor" -ge 12 ]; }; then
         case ":$PATH:" in *":$prefix/bin:"*) return 0 ;; esac
@@ -131,10 +131,19 @@ bash_misses() {
     echo "bash-completion does not look in $dir"
 }
 
+# Whether the lines of $1 include $2. Not `| grep -q`: under pipefail, grep quitting early
+# can fail the writer with SIGPIPE, and the answer would depend on timing.
+has_line() {
+    case $'\n'"$1"$'\n' in
+        *$'\n'"$2"$'\n'*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 # Whether zsh's fpath (without the user's start-up files) holds $1.
 zsh_misses() {
     command -v zsh >/dev/null 2>&1 || return 0
-    zsh -fc 'print -rl -- $fpath' 2>/dev/null | grep -qxF -- "$1" && return 0
+    has_line "$(zsh -fc 'print -rl -- $fpath' 2>/dev/null)" "$1" && return 0
     echo "zsh does not look in $1 (it is not on fpath)"
 }
 
@@ -142,8 +151,9 @@ zsh_misses() {
 fish_misses() {
     command -v fish >/dev/null 2>&1 || return 0
     # shellcheck disable=SC2016 # fish expands these, not bash
-    fish --no-config -c 'source $__fish_data_dir/config.fish; printf "%s\n" $fish_complete_path' \
-        2>/dev/null | grep -qxF -- "$1" && return 0
+    has_line "$(fish --no-config -c \
+        'source $__fish_data_dir/config.fish; printf "%s\n" $fish_complete_path' 2>/dev/null)" \
+        "$1" && return 0
     echo "fish does not look in $1"
 }
 
