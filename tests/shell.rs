@@ -6,8 +6,8 @@
 mod common;
 
 use common::shells::{
-    bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete,
-    zsh_complete_after,
+    BASH_ENGINE, bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env,
+    zsh_complete, zsh_complete_after, zsh_listed,
 };
 
 use std::path::{Path, PathBuf};
@@ -32,11 +32,32 @@ fn init(w: &World, shell: &str) -> PathBuf {
 }
 
 fn live_ids(w: &World) -> Vec<String> {
-    // The live cache, from the fake cluster (what `tsh play` would play).
+    // The live cache, from the fake cluster.
     w.cmd().arg("recent").assert().success();
     let ids = stdout_lines(&w.cmd().args(["__complete-ids", ""]).output().unwrap());
     assert!(!ids.is_empty());
     ids
+}
+
+const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+const APP: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
+
+/// What `tsh play` can play of the live cache, newest first: the fixture's desktop and app
+/// sessions are listed, but tsh cannot play them.
+fn playable_ids(w: &World) -> Vec<String> {
+    let all = live_ids(w);
+    assert!(all.iter().any(|i| i == DESKTOP) && all.iter().any(|i| i == APP));
+    let want: Vec<String> = all
+        .into_iter()
+        .filter(|i| i != DESKTOP && i != APP)
+        .collect();
+    let mut sorted = want.clone();
+    sorted.sort();
+    assert_ne!(
+        want, sorted,
+        "the fixture's newest-first order must differ from id order"
+    );
+    want
 }
 
 #[test]
@@ -73,7 +94,8 @@ fn init_snippets_parse() {
 /// interactive bash would before the first prompt, then completes `line` with whatever
 /// function is registered for `tsh`.
 fn bash_complete_tsh(w: &World, snippet: &Path, tsh_first: bool, line: &str) -> Vec<String> {
-    let driver = r#"
+    let driver = format!(
+        r#"{BASH_ENGINE}
 if [[ $3 == tsh-first ]]; then
     eval "$(tsh --completion-script-bash)"; source "$1"
 else
@@ -81,18 +103,20 @@ else
 fi
 eval "$PROMPT_COMMAND"
 COMP_LINE="$2"
-COMP_POINT=${#COMP_LINE}
+COMP_POINT=${{#COMP_LINE}}
 read -ra COMP_WORDS <<< "$COMP_LINE"
 [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
-COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-func=$(complete -p tsh | sed -n 's/.*-F \([^ ]*\).*/\1/p')
-[[ -n $func ]] || exit 3
-"$func" tsh "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-printf '%s\n' "${COMPREPLY[@]}"
-"#;
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+_drive tsh
+"#
+    );
+    let cwd = w.dir.join("cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    std::fs::write(cwd.join("a-file"), "").unwrap();
     let mut cmd = Command::new("bash");
     shell_env(w, &mut cmd);
-    cmd.args(["--norc", "--noprofile", "-c", driver, "driver"])
+    cmd.current_dir(&cwd)
+        .args(["--norc", "--noprofile", "-c", &driver, "driver"])
         .arg(snippet)
         .arg(line)
         .arg(if tsh_first {
@@ -104,10 +128,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 }
 
 #[test]
-fn bash_tsh_play_completes_ids_and_delegates_the_rest() {
+fn bash_tsh_play_completes_playable_ids_newest_first_and_delegates_the_rest() {
     let w = World::new();
     let snippet = init(&w, "bash");
-    let ids = live_ids(&w);
+    let ids = playable_ids(&w);
     for tsh_first in [true, false] {
         assert_eq!(
             bash_complete_tsh(&w, &snippet, tsh_first, "tsh play "),
@@ -138,14 +162,14 @@ fn bash_tsh_play_completes_ids_and_delegates_the_rest() {
 }
 
 #[test]
-fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
+fn zsh_tsh_play_completes_playable_ids_newest_first_and_delegates_the_rest() {
     if !has("zsh") {
         eprintln!("zsh not installed: skipped");
         return;
     }
     let w = World::new();
     let snippet = init(&w, "zsh");
-    let ids = live_ids(&w);
+    let ids = playable_ids(&w);
     let tsh = "eval \"$(tsh --completion-script-zsh)\"\n";
     let init = format!("source {}\n", snippet.display());
     // tsh's script loaded before the snippet, and after it (the precmd hook puts the wrapper
@@ -154,6 +178,8 @@ fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
         let got = zsh_complete(&w, &setup, "tsh play ");
         assert_eq!(matches(&got), ids, "{setup}");
         assert!(got.iter().all(|(_, shown)| shown.contains('@')), "{got:?}");
+        // Listed newest first, not sorted by id.
+        assert_eq!(zsh_listed(&w, &setup, "tsh play "), ids, "{setup}");
         let first = &ids[0];
         assert_eq!(
             matches(&zsh_complete(
@@ -174,19 +200,17 @@ fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
 }
 
 #[test]
-fn fish_tsh_play_completes_ids() {
+fn fish_tsh_play_completes_playable_ids_newest_first() {
     if !has("fish") {
         eprintln!("fish not installed: skipped");
         return;
     }
     let w = World::new();
     let snippet = init(&w, "fish");
-    let ids = live_ids(&w);
+    let ids = playable_ids(&w);
     let text = fish_complete(&w, &snippet, "tsh play ");
-    let got = candidates(&text);
-    for id in &ids {
-        assert!(got.contains(&id.as_str()), "{id} not in {text}");
-    }
+    // Newest first, and nothing tsh cannot play.
+    assert_eq!(candidates(&text), ids, "{text}");
 }
 
 fn kingpin(w: &World, words: &[&str]) -> Vec<String> {
@@ -222,6 +246,16 @@ fn completion_bash_answers_like_kingpin() {
     }
     assert_eq!(kingpin(&w, &["play", &ids[0][..5]]), [ids[0].clone()]);
     assert!(kingpin(&w, &["play", &ids[0], ""]).is_empty());
+    // Users and hosts from the cache, only those a shell takes as one plain word (not the
+    // fixture's right-to-left-override host); nothing for durations, dates and numbers.
+    assert_eq!(
+        kingpin(&w, &["pivot", "--user", ""]),
+        ["alice", "bob", "carol", "dave", "erin", "eve", "mallory"]
+    );
+    assert_eq!(kingpin(&w, &["pivot", "--host", "w"]), ["web-01"]);
+    for flag in ["--since", "--from", "--limit", "--timeout"] {
+        assert!(kingpin(&w, &["recent", flag, ""]).is_empty(), "{flag}");
+    }
     assert_eq!(
         std::fs::read_to_string(w.argv_log()).unwrap_or_default(),
         log,
