@@ -125,8 +125,28 @@ fn hint(a: Arg, complete: Complete) -> Arg {
         Complete::File => a.value_hint(ValueHint::FilePath),
         Complete::Directory => a.value_hint(ValueHint::DirPath),
         Complete::Executable => a.value_hint(ValueHint::ExecutablePath),
-        _ => a,
+        // The generators' user and host completion (the system's) is replaced per shell with
+        // the cache's (USERS_AND_HOSTS).
+        Complete::User => a.value_hint(ValueHint::Username),
+        Complete::Host => a.value_hint(ValueHint::Hostname),
+        // Durations, dates, numbers, ids and free text: without a hint the generators offer
+        // file names, which are never right here.
+        Complete::Nothing => a.value_hint(ValueHint::Other),
+        Complete::Choices | Complete::Command | Complete::SessionId => a,
     }
+}
+
+/// The flags whose value is a user, and those whose value is a host, as `--a|-b` patterns.
+fn flags_completing(complete: Complete) -> String {
+    let mut names = Vec::new();
+    for f in FLAGS.iter().filter(|f| f.complete == complete) {
+        names.push(format!("--{}", f.long));
+        if let Some(s) = f.short {
+            names.push(format!("-{s}"));
+        }
+    }
+    assert!(!names.is_empty(), "no flag completes {complete:?}");
+    names.join("|")
 }
 
 /// The commands whose operand is a session id.
@@ -157,6 +177,8 @@ fn bash(text: String) -> String {
     }
     let wrapper = BASH_IDS
         .replace("@VALUE_FLAGS@", &value_flags.join("|"))
+        .replace("@USER_FLAGS@", &flags_completing(Complete::User))
+        .replace("@HOST_FLAGS@", &flags_completing(Complete::Host))
         .replace("@SID_COMMANDS@", &sid_commands().join("|"));
     let register = text
         .rfind("if [[ \"${BASH_VERSINFO[0]}\" -eq 4")
@@ -166,31 +188,47 @@ fn bash(text: String) -> String {
     format!("{head}{wrapper}\n{tail}")
 }
 
-const BASH_IDS: &str = r#"# Hand-written (appended by build.rs): the SID of @SID_COMMANDS@ completes from
-# tsh-review's cache via the hidden `__complete-ids`; everything else goes to _tsh__review.
+const BASH_IDS: &str = r#"# Hand-written (appended by build.rs): the SID of @SID_COMMANDS@, and the users and hosts
+# of --user, --host and the like, complete from tsh-review's cache via the hidden
+# `__complete-ids`; everything else goes to _tsh__review. Ids stay newest first (the function
+# is registered with nosort), and an empty answer offers nothing rather than file names.
 _tsh_review_ids() {
-    local cur="${COMP_WORDS[COMP_CWORD]}" word cmd="" operands=0 demo="" skip="" i
+    local cur="${COMP_WORDS[COMP_CWORD]}" word cmd="" operands=0 demo="" skip="" flag="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         word="${COMP_WORDS[i]}"
         if [[ $word == "=" ]]; then skip=1; continue; fi
-        if [[ -n $skip ]]; then skip=""; continue; fi
+        if [[ -n $skip ]]; then skip=""; flag=""; continue; fi
         case "$word" in
             --demo) demo=--demo ;;
-            @VALUE_FLAGS@) skip=1 ;;
+            @VALUE_FLAGS@) skip=1; flag="$word" ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd="$word"; else operands=$((operands + 1)); fi ;;
         esac
     done
+    if [[ -n $skip ]]; then
+        case "$flag" in
+            @USER_FLAGS@) _tsh_review_ask "$1" $demo __complete-ids --field user -- "$cur"; return ;;
+            @HOST_FLAGS@) _tsh_review_ask "$1" $demo __complete-ids --field host -- "$cur"; return ;;
+        esac
+    fi
     case "$cmd" in
         @SID_COMMANDS@)
             if [[ -z $skip && $operands -eq 0 && $cur != -* ]]; then
-                local IFS=$'\n'
-                COMPREPLY=($(command "$1" $demo __complete-ids "$cur" 2>/dev/null))
-                return 0
+                _tsh_review_ask "$1" $demo __complete-ids -- "$cur"
+                return
             fi
             ;;
     esac
     _tsh__review "$@"
+}
+
+# One candidate a line from tsh-review; an empty answer offers nothing, not the file names of
+# bash's default completion.
+_tsh_review_ask() {
+    local IFS=$'\n'
+    COMPREPLY=($(command "$@" 2>/dev/null))
+    compopt +o default +o bashdefault 2>/dev/null
+    return 0
 }
 "#;
 
@@ -215,6 +253,10 @@ fn zsh(text: String) -> String {
             );
         }
     }
+    for (generated, field) in [(":_users'", "user"), (":_hosts'", "host")] {
+        assert!(text.contains(generated), "no zsh {field} spec");
+        text = text.replace(generated, &format!(":_tsh-review_names {field}'"));
+    }
     let register = text
         .rfind("if [ \"$funcstack[1]\" = \"_tsh-review\" ]")
         .expect("clap_complete's zsh ends by registering the function");
@@ -222,16 +264,29 @@ fn zsh(text: String) -> String {
     format!("{head}{ZSH_IDS}\n{tail}")
 }
 
-const ZSH_IDS: &str = r#"# Hand-written (appended by build.rs): cached session ids with `user@target kind start`.
+const ZSH_IDS: &str = r#"# Hand-written (appended by build.rs): cached session ids with `user@target kind start`,
+# newest first (-V: an unsorted group; zsh would sort them by id).
 (( $+functions[_tsh-review_ids] )) ||
 _tsh-review_ids() {
     local -a ids
     local line demo
     [[ " $BUFFER " == *" --demo "* ]] && demo=--demo
-    for line in ${(f)"$(command tsh-review $demo --format tsv __complete-ids "$PREFIX" 2>/dev/null)"}; do
+    for line in ${(f)"$(command tsh-review $demo --format tsv __complete-ids -- "$PREFIX" 2>/dev/null)"}; do
         ids+=("${line%%$'\t'*}:${${line#*$'\t'}//\\/\\\\}")
     done
-    _describe -t session-ids 'session id' ids
+    _describe -V -t session-ids 'session id' ids
+}
+
+# Hand-written (appended by build.rs): the users (last argument `user`) or targets (`host`)
+# of the sessions tsh-review has listed, from its cache (never the system's users and hosts).
+# _arguments passes its description options first; they go to compadd.
+(( $+functions[_tsh-review_names] )) ||
+_tsh-review_names() {
+    local -a names
+    local demo
+    [[ " $BUFFER " == *" --demo "* ]] && demo=--demo
+    names=(${(f)"$(command tsh-review $demo __complete-ids --field ${@[-1]} -- "$PREFIX" 2>/dev/null)"})
+    compadd "${@[1,-2]}" -a names
 }
 "#;
 
@@ -262,11 +317,19 @@ fn fish(text: String) -> String {
             ));
         }
     }
+    for (generated, field) in [
+        ("(__fish_complete_users)", "user"),
+        ("(__fish_print_hostnames)", "host"),
+    ] {
+        assert!(text.contains(generated), "no fish {field} spec");
+        text = text.replace(generated, &format!("(__fish_tsh_review_names {field})"));
+    }
     let ids = FISH_IDS.replace("@SID_COMMANDS@", &sid_commands().join(" "));
     format!("{text}{ids}")
 }
 
-const FISH_IDS: &str = r#"# Hand-written (appended by build.rs): cached session ids with `user@target kind start`.
+const FISH_IDS: &str = r#"# Hand-written (appended by build.rs): cached session ids with `user@target kind start`,
+# newest first (-k: fish would sort them by id).
 function __fish_tsh_review_ids
     set -l words (commandline -opc)
     set -l demo
@@ -274,7 +337,14 @@ function __fish_tsh_review_ids
     # Only the first operand is a session id.
     set -l operands (string match -v -- '-*' $words[2..-1])
     test (count $operands) -le 1; or return
-    command tsh-review $demo --format tsv __complete-ids (commandline -ct) 2>/dev/null
+    command tsh-review $demo --format tsv __complete-ids -- (commandline -ct) 2>/dev/null
 end
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand @SID_COMMANDS@" -f -a "(__fish_tsh_review_ids)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand @SID_COMMANDS@" -f -k -a "(__fish_tsh_review_ids)"
+# The users ($argv[1] = user) or targets (host) of the sessions tsh-review has listed.
+function __fish_tsh_review_names
+    set -l demo
+    contains -- --demo (commandline -opc); and set demo --demo
+    # All of them: fish matches the token itself, `--user=al` as well as `--user al`.
+    command tsh-review $demo __complete-ids --field $argv[1] 2>/dev/null
+end
 "#;

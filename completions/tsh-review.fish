@@ -34,7 +34,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_needs_command" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_needs_command" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -s V -l version -d 'Show the version'
@@ -55,16 +55,16 @@ complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "completions" 
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "init" -d 'Print a shell start-up snippet (completions, ids for `tsh play`)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "help" -d 'Show help for tsh-review or one of its commands'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l user -d 'Only sessions of this Teleport user' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l user -d 'Only sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -75,20 +75,20 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l user -d 'Only sessions of this Teleport user' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l user -d 'Only sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -99,32 +99,32 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l username -d 'Sessions of this Teleport user' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l role -d 'Sessions of users holding this role' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l username -d 'Sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l role -d 'Sessions of users holding this role' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l resource-kind -d 'Kind of resource' -r -f -a "node\t''
 kube_cluster\t''
 db\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l resource-name -d 'Name of the resource (host, cluster, database)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l label -d 'Resource labels, all required (compliance: default env=prod)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l access-request -d 'Sessions under this access request' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l server-hostname -d 'SSH sessions on this host name' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l server-addr -d 'SSH sessions on this server address' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l pod-namespace -d 'Kubernetes sessions in this namespace' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l pod-name -d 'Kubernetes sessions in this pod' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l database-name -d 'Database sessions on this database' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l resource-name -d 'Name of the resource (host, cluster, database)' -r -f -a "(__fish_tsh_review_names host)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l label -d 'Resource labels, all required (compliance: default env=prod)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l access-request -d 'Sessions under this access request' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l server-hostname -d 'SSH sessions on this host name' -r -f -a "(__fish_tsh_review_names host)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l server-addr -d 'SSH sessions on this server address' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l pod-namespace -d 'Kubernetes sessions in this namespace' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l pod-name -d 'Kubernetes sessions in this pod' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l database-name -d 'Database sessions on this database' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l search-mode -d 'How the query matches' -r -f -a "hybrid\t''
 keyword\t''
 embeddings\t''"
@@ -142,15 +142,15 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
@@ -170,22 +170,22 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l unscored -d 'List the sessions without a severity instead'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l label -d 'Resource labels, all required (compliance: default env=prod)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l quarter -d 'The calendar quarter to review, e.g. 2026Q3 (default: the last full one)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l label -d 'Resource labels, all required (compliance: default env=prod)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l quarter -d 'The calendar quarter to review, e.g. 2026Q3 (default: the last full one)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -196,22 +196,22 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l query -d 'Hunt with your own query instead of a technique' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l keyword -d 'Hunt for an exact token (keyword search mode)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l query -d 'Hunt with your own query instead of a technique' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l keyword -d 'Hunt for an exact token (keyword search mode)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -222,18 +222,18 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l list -d 'List the built-in techniques and their queries'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l user -d 'Only sessions of this Teleport user' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l host -d 'The host (resource name) the user worked on' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l user -d 'Only sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l host -d 'The host (resource name) the user worked on' -r -f -a "(__fish_tsh_review_names host)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -244,15 +244,15 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -263,7 +263,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
@@ -278,7 +278,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand doctor" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand doctor" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand doctor" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand doctor" -l insecure -d 'Do not verify the proxy\'s TLS certificate when probing config.js (like tsh --insecure)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand doctor" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand doctor" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
@@ -293,7 +293,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -s V -l version -d 'Show the version'
@@ -312,7 +312,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -s V -l version -d 'Show the version'
@@ -327,7 +327,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand download" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand download" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand download" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand download" -s y -l yes -d 'Download without asking (needed when there is no terminal)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand download" -l force -d 'Replace a recording that was already downloaded'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand download" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
@@ -343,7 +343,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand link" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand link" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand link" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand link" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand link" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand link" -s V -l version -d 'Show the version'
@@ -357,7 +357,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -s V -l version -d 'Show the version'
@@ -371,7 +371,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -s V -l version -d 'Show the version'
@@ -385,7 +385,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand man" -s V -l version -d 'Show the version'
@@ -399,7 +399,7 @@ json\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -s V -l version -d 'Show the version'
@@ -408,7 +408,8 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -f -a "prive
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -f -a "bash zsh fish elvish powershell"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -f -a "bash zsh fish"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -f -a "recent search triage compliance hunt pivot request doctor show play download link completions init man help"
-# Hand-written (appended by build.rs): cached session ids with `user@target kind start`.
+# Hand-written (appended by build.rs): cached session ids with `user@target kind start`,
+# newest first (-k: fish would sort them by id).
 function __fish_tsh_review_ids
     set -l words (commandline -opc)
     set -l demo
@@ -416,6 +417,13 @@ function __fish_tsh_review_ids
     # Only the first operand is a session id.
     set -l operands (string match -v -- '-*' $words[2..-1])
     test (count $operands) -le 1; or return
-    command tsh-review $demo --format tsv __complete-ids (commandline -ct) 2>/dev/null
+    command tsh-review $demo --format tsv __complete-ids -- (commandline -ct) 2>/dev/null
 end
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand show play download link" -f -a "(__fish_tsh_review_ids)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand show play download link" -f -k -a "(__fish_tsh_review_ids)"
+# The users ($argv[1] = user) or targets (host) of the sessions tsh-review has listed.
+function __fish_tsh_review_names
+    set -l demo
+    contains -- --demo (commandline -opc); and set demo --demo
+    # All of them: fish matches the token itself, `--user=al` as well as `--user al`.
+    command tsh-review $demo __complete-ids --field $argv[1] 2>/dev/null
+end

@@ -12,9 +12,10 @@ use crate::error::Error;
 use crate::render::format::{human_duration, rfc3339};
 use crate::render::sanitize::escape;
 use crate::review::annotate::annotate;
-use crate::review::fetch::recordings;
-use crate::session::{Flag, Kind, Origin, Session, is_canonical_id};
+use crate::review::fetch::{self, Found, recordings};
+use crate::session::{Flag, Kind, Origin, Session, Severity, is_canonical_id};
 use crate::teleport::Cluster;
+use crate::teleport::search::SearchQuery;
 use crate::window::Window;
 
 /// How far back a session missing from the cache is looked for.
@@ -55,8 +56,9 @@ pub fn resolve(input: &str, scope: Scope) -> Result<String, Error> {
     }
 }
 
-/// What is known of a session: from a bounded `recordings ls` lookup (every field), else the
-/// cache (the fields completion needs). The error names the window that was searched.
+/// What is known of a session: from a bounded `recordings ls` lookup (every field, plus the
+/// severity from search), else the cache (the fields completion needs). The error names the
+/// window that was searched.
 pub fn find(
     cluster: &dyn Cluster,
     id: &str,
@@ -68,7 +70,10 @@ pub fn find(
         to: now,
     };
     let (sessions, _) = recordings(cluster, window, now, 10_000)?;
-    if let Some(s) = sessions.into_iter().find(|s| s.id == id) {
+    if let Some(mut s) = sessions.into_iter().find(|s| s.id == id) {
+        if s.severity.is_none() {
+            s.severity = severity(cluster, &s, scope, now);
+        }
         return Ok(s);
     }
     let cached = cache::load(scope).into_iter().find(|e| e.id == id);
@@ -81,6 +86,45 @@ pub fn find(
         )
         .hint("check the id; older sessions can still be played: `tsh play <id>`")
     })
+}
+
+/// `recordings ls` carries no severity: only session search scores a session. Without this,
+/// `show` would call a session unscored that `triage` ranks critical. One search call, narrowed
+/// to the session's user, kind and minutes; when the cluster cannot search (or the call
+/// fails), what the last listing from search left in the cache.
+fn severity(cluster: &dyn Cluster, s: &Session, scope: Scope, now: Timestamp) -> Option<Severity> {
+    searched_severity(cluster, s, now).or_else(|| {
+        let cached = cache::load(scope).into_iter().find(|e| e.id == s.id)?;
+        Severity::from_level(i64::from(cached.severity?))
+    })
+}
+
+fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Option<Severity> {
+    // Session search has no app sessions.
+    if s.kind == Kind::App {
+        return None;
+    }
+    let margin = SignedDuration::from_mins(1);
+    let start = s.start.or(s.end)?;
+    let window = Window {
+        from: start.checked_sub(margin).ok()?,
+        to: s.end.unwrap_or(start).checked_add(margin).ok()?.min(now),
+    };
+    if window.to <= start {
+        return None;
+    }
+    let query = SearchQuery {
+        kinds: vec![s.kind],
+        username: Some(s.user.clone()).filter(|u| !u.is_empty()),
+        limit: 100,
+        ..SearchQuery::default()
+    };
+    match fetch::search(cluster, &query, window, now) {
+        Ok(Found::Sessions { sessions, .. }) => {
+            sessions.into_iter().find(|x| x.id == s.id)?.severity
+        }
+        _ => None,
+    }
 }
 
 pub fn from_cache(e: Entry) -> Session {
@@ -102,8 +146,9 @@ pub fn from_cache(e: Entry) -> Session {
     s
 }
 
-/// Every known field, escaped, and the commands for the next step.
-pub fn show(s: &Session) -> String {
+/// Every known field, escaped, and the commands for the next step. In the demo those keep
+/// `--demo`: copied as they are, they would otherwise ask the real cluster for a demo id.
+pub fn show(s: &Session, scope: Scope) -> String {
     let mut out = String::new();
     let mut line = |k: &str, v: &str| out.push_str(&format!("{k:18} {}\n", escape(v)));
     line("session", &s.id);
@@ -142,8 +187,12 @@ pub fn show(s: &Session) -> String {
     if s.flags.contains(&Flag::SuspiciousText) {
         out.push_str("\nA name or label of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.\n");
     }
+    let tool = match scope {
+        Scope::Demo => "tsh-review --demo",
+        Scope::Live => "tsh-review",
+    };
     out.push_str(&format!(
-        "\nNext:\n  tsh-review play {id}\n  tsh-review download {id}\n  tsh-review link {id}\n",
+        "\nNext:\n  {tool} play {id}\n  {tool} download {id}\n  {tool} link {id}\n",
         id = s.id
     ));
     out

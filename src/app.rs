@@ -54,8 +54,13 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             let _ = io::stdout().lock().write_all(text.as_bytes());
             Ok(())
         }
-        Action::CompleteIds { prefix, describe } => {
-            complete_ids(scope(g), prefix, *describe);
+        Action::CompleteIds {
+            prefix,
+            describe,
+            playable,
+            field,
+        } => {
+            complete_ids(scope(g), prefix, *describe, *playable, field.as_deref());
             Ok(())
         }
         Action::Recent(a) => {
@@ -87,12 +92,10 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             let now = now()?;
             let id = actions::resolve(sid, scope(g))?;
             let cluster = cluster(g, now)?;
-            print(&actions::show(&actions::find(
-                cluster.as_ref(),
-                &id,
+            print(&actions::show(
+                &actions::find(cluster.as_ref(), &id, scope(g), now)?,
                 scope(g),
-                now,
-            )?))
+            ))
         }
         Action::Link { sid } => {
             let now = now()?;
@@ -124,26 +127,17 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
     }
 }
 
-/// Cached ids for the completion scripts: bare for bash, `id\tuser@target kind start` for zsh
-/// and fish. Reads only the cache (never the network) and stays silent on any failure: a
-/// broken pipe or an unreadable cache must not print into the user's prompt.
-fn complete_ids(scope: cache::Scope, prefix: &str, describe: bool) {
-    let mut text = String::new();
-    for e in cache::matching(scope, prefix) {
-        text.push_str(&e.id);
-        if describe {
-            let start = e
-                .start_ms
-                .and_then(|ms| Timestamp::from_millisecond(ms).ok())
-                .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default();
-            let about = format!("{}@{} {} {start}", e.user, e.target, e.kind);
-            let about = escape(about.trim_end()).replace(['\t', '\n', '\r'], " ");
-            text.push('\t');
-            text.push_str(&about);
-        }
-        text.push('\n');
-    }
+/// Cached ids (or users, or targets) for the completion scripts (cli::completions::answer).
+/// Silent on any failure: a broken pipe or an unreadable cache must not print into the
+/// user's prompt.
+fn complete_ids(
+    scope: cache::Scope,
+    prefix: &str,
+    describe: bool,
+    playable: bool,
+    field: Option<&str>,
+) {
+    let text = crate::cli::completions::answer(scope, prefix, describe, playable, field);
     let _ = io::stdout().lock().write_all(text.as_bytes());
 }
 

@@ -126,6 +126,15 @@ pub fn matching(scope: Scope, prefix: &str) -> Vec<Entry> {
     Cache::default_for(scope).map_or_else(Vec::new, |c| c.matching(prefix))
 }
 
+/// The distinct values of one field (`|e| &e.user`, `|e| &e.target`) of the cached sessions,
+/// sorted: what `--user` and `--host` complete, without the network. Never fails.
+pub fn distinct(scope: Scope, field: fn(&Entry) -> &str) -> Vec<String> {
+    let mut values: Vec<String> = load(scope).iter().map(|e| field(e).to_owned()).collect();
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
 /// The cache in one directory; the free functions use the default directory, tests their own.
 #[derive(Clone, Debug)]
 pub struct Cache {

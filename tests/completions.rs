@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::shells::{candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete};
+use common::shells::{
+    BASH_ENGINE, candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete,
+    zsh_listed,
+};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -81,7 +84,7 @@ fn every_command_flag_and_choice_is_in_every_script() {
                 }
             }
         }
-        for f in FLAGS {
+        for f in FLAGS.iter().filter(|f| !f.hidden()) {
             assert!(text.contains(f.long), "{shell}: --{}", f.long);
             for choice in f.choices.iter().filter(|_| values) {
                 assert!(text.contains(choice), "{shell}: --{} {choice}", f.long);
@@ -131,23 +134,28 @@ fn scripts_parse() {
     }
 }
 
-/// Completes `line` (the cursor at its end) with the real bash function; one candidate a line.
+/// Completes `line` (the cursor at its end) with the real bash function, in a directory that
+/// holds one file (`a-file`, which only a fallback to file names would offer): what bash would
+/// offer, in its order, one candidate a line.
 fn bash_complete(w: &World, script: &Path, line: &str) -> Vec<String> {
-    let driver = r#"
+    let driver = format!(
+        r#"{BASH_ENGINE}
 source "$1"
 COMP_LINE="$2"
-COMP_POINT=${#COMP_LINE}
+COMP_POINT=${{#COMP_LINE}}
 read -ra COMP_WORDS <<< "$COMP_LINE"
 [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
-COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-complete -p tsh-review >/dev/null || exit 3
-func=$(complete -p tsh-review | sed -n 's/.*-F \([^ ]*\).*/\1/p')
-"$func" tsh-review "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-printf '%s\n' "${COMPREPLY[@]}"
-"#;
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+_drive tsh-review
+"#
+    );
+    let cwd = w.dir.join("cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    std::fs::write(cwd.join("a-file"), "").unwrap();
     let mut cmd = Command::new("bash");
     shell_env(w, &mut cmd);
-    cmd.args(["--norc", "--noprofile", "-c", driver, "driver"])
+    cmd.current_dir(&cwd)
+        .args(["--norc", "--noprofile", "-c", &driver, "driver"])
         .arg(script)
         .arg(line);
     lines_of(&mut cmd, line)
@@ -241,6 +249,20 @@ fn hidden_command_is_not_in_help_or_man() {
     assert!(!String::from_utf8_lossy(&help.stdout).contains("__complete"));
     let man = w.cmd().arg("man").output().unwrap();
     assert!(!String::from_utf8_lossy(&man.stdout).contains("complete\\-ids"));
+    // Nor are the flags only it takes.
+    for flag in ["playable", "field"] {
+        assert!(!String::from_utf8_lossy(&help.stdout).contains(&format!("--{flag}")));
+        assert!(!String::from_utf8_lossy(&man.stdout).contains(&format!("\\-\\-{flag}")));
+        // The scripts pass them to the hidden command, but never offer them.
+        assert!(!script("zsh").unwrap().contains(&format!("'--{flag}")));
+        assert!(!script("fish").unwrap().contains(&format!("-l {flag}")));
+        assert!(
+            !script("bash")
+                .unwrap()
+                .lines()
+                .any(|l| l.trim_start().starts_with("opts=") && l.contains(flag))
+        );
+    }
 }
 
 #[test]
@@ -312,4 +334,148 @@ fn zsh_completes_commands_flags_values_and_session_ids() {
             .iter()
             .any(|m| ids.iter().any(|id| id == m))
     );
+}
+
+/// The demo's sessions of the last day in the cache, and their ids newest first (as the cache
+/// and every listing order them), which is not the order of the ids themselves.
+fn newest_first(w: &World) -> Vec<String> {
+    let ids = demo_ids(w);
+    let out = w
+        .cmd()
+        .args(["--demo", "recent", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut by_start: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["start"].as_str().unwrap_or_default().to_owned(),
+                r["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    by_start.sort_by(|a, b| b.cmp(a));
+    let want: Vec<String> = by_start.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(ids, want, "__complete-ids answers newest first");
+    let mut sorted = want.clone();
+    sorted.sort();
+    assert_ne!(want, sorted);
+    want
+}
+
+/// Session ids are offered newest first in every shell: zsh and fish sort what they are given
+/// unless told not to, bash unless the function is registered with nosort.
+#[test]
+fn session_ids_are_offered_newest_first() {
+    let w = World::new();
+    let want = newest_first(&w);
+    let bash = write_script(&w, "bash");
+    assert_eq!(bash_complete(&w, &bash, "tsh-review --demo show "), want);
+    if has("zsh") {
+        let setup = format!("source {}\n", write_script(&w, "zsh").display());
+        assert_eq!(zsh_listed(&w, &setup, "tsh-review --demo show "), want);
+    }
+    if has("fish") {
+        let fish = write_script(&w, "fish");
+        let text = fish_complete(&w, &fish, "tsh-review --demo show ");
+        assert_eq!(candidates(&text), want, "{text}");
+    }
+}
+
+/// `--user`, `--host` (and `--username`, `--resource-name`, `--server-hostname`) offer the
+/// users and targets of the sessions tsh-review has listed: never the machine's own users
+/// and hosts, never a name a shell would interpret (the demo's right-to-left-override host),
+/// nothing from the demo against a real cluster, and no file names when there are none.
+#[test]
+fn users_and_hosts_complete_from_the_cache() {
+    let w = World::new();
+    demo_ids(&w);
+    let users = [
+        "alice",
+        "bob",
+        "carol",
+        "ci-deploy",
+        "dave",
+        "erin",
+        "mallory",
+    ];
+    let web = ["web-01.prod", "web-02.prod"];
+    let bash = write_script(&w, "bash");
+    assert_eq!(
+        bash_complete(&w, &bash, "tsh-review --demo pivot --user "),
+        users
+    );
+    assert_eq!(
+        bash_complete(&w, &bash, "tsh-review --demo pivot --host web"),
+        web
+    );
+    assert_eq!(
+        bash_complete(&w, &bash, "tsh-review --demo search --username ma"),
+        ["mallory"]
+    );
+    assert_eq!(
+        bash_complete(&w, &bash, "tsh-review --demo search --server-hostname web"),
+        web
+    );
+    let hosts = bash_complete(&w, &bash, "tsh-review --demo pivot --host ");
+    assert!(hosts.len() >= 8, "{hosts:?}");
+    assert!(
+        hosts.iter().all(|h| h
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))),
+        "{hosts:?}"
+    );
+    // The live cache is empty: nothing, not the demo's users, not file names.
+    assert!(bash_complete(&w, &bash, "tsh-review pivot --user ").is_empty());
+    if has("zsh") {
+        let setup = format!("source {}\n", write_script(&w, "zsh").display());
+        let got = zsh_complete(&w, &setup, "tsh-review --demo pivot --user ");
+        assert_eq!(matches(&got), users);
+        let got = zsh_complete(&w, &setup, "tsh-review --demo pivot --host web");
+        assert_eq!(matches(&got), web);
+    }
+    if has("fish") {
+        let fish = write_script(&w, "fish");
+        let text = fish_complete(&w, &fish, "tsh-review --demo pivot --user ");
+        assert_eq!(candidates(&text), users, "{text}");
+        let text = fish_complete(&w, &fish, "tsh-review --demo pivot --host=web");
+        assert_eq!(
+            candidates(&text),
+            ["--host=web-01.prod", "--host=web-02.prod"]
+        );
+    }
+}
+
+/// Durations, dates, numbers and free text complete nothing: the generators' default is file
+/// names, which are never a valid `--since`.
+#[test]
+fn durations_dates_and_numbers_complete_nothing() {
+    let w = World::new();
+    let bash = write_script(&w, "bash");
+    let zsh = has("zsh").then(|| format!("source {}\n", write_script(&w, "zsh").display()));
+    let fish = has("fish").then(|| write_script(&w, "fish"));
+    for line in [
+        "tsh-review recent --since ",
+        "tsh-review recent --from ",
+        "tsh-review triage --limit ",
+        "tsh-review recent --timeout ",
+        "tsh-review compliance --quarter ",
+    ] {
+        assert_eq!(
+            bash_complete(&w, &bash, line),
+            Vec::<String>::new(),
+            "{line}"
+        );
+        if let Some(setup) = &zsh {
+            assert_eq!(
+                matches(&zsh_complete(&w, setup, line)),
+                Vec::<&str>::new(),
+                "{line}"
+            );
+        }
+        if let Some(script) = &fish {
+            assert_eq!(fish_complete(&w, script, line), "", "{line}");
+        }
+    }
 }

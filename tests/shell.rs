@@ -6,7 +6,8 @@
 mod common;
 
 use common::shells::{
-    bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete,
+    BASH_ENGINE, bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env,
+    zsh_complete, zsh_complete_after, zsh_listed,
 };
 
 use std::path::{Path, PathBuf};
@@ -31,11 +32,32 @@ fn init(w: &World, shell: &str) -> PathBuf {
 }
 
 fn live_ids(w: &World) -> Vec<String> {
-    // The live cache, from the fake cluster (what `tsh play` would play).
+    // The live cache, from the fake cluster.
     w.cmd().arg("recent").assert().success();
     let ids = stdout_lines(&w.cmd().args(["__complete-ids", ""]).output().unwrap());
     assert!(!ids.is_empty());
     ids
+}
+
+const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+const APP: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
+
+/// What `tsh play` can play of the live cache, newest first: the fixture's desktop and app
+/// sessions are listed, but tsh cannot play them.
+fn playable_ids(w: &World) -> Vec<String> {
+    let all = live_ids(w);
+    assert!(all.iter().any(|i| i == DESKTOP) && all.iter().any(|i| i == APP));
+    let want: Vec<String> = all
+        .into_iter()
+        .filter(|i| i != DESKTOP && i != APP)
+        .collect();
+    let mut sorted = want.clone();
+    sorted.sort();
+    assert_ne!(
+        want, sorted,
+        "the fixture's newest-first order must differ from id order"
+    );
+    want
 }
 
 #[test]
@@ -72,7 +94,8 @@ fn init_snippets_parse() {
 /// interactive bash would before the first prompt, then completes `line` with whatever
 /// function is registered for `tsh`.
 fn bash_complete_tsh(w: &World, snippet: &Path, tsh_first: bool, line: &str) -> Vec<String> {
-    let driver = r#"
+    let driver = format!(
+        r#"{BASH_ENGINE}
 if [[ $3 == tsh-first ]]; then
     eval "$(tsh --completion-script-bash)"; source "$1"
 else
@@ -80,18 +103,20 @@ else
 fi
 eval "$PROMPT_COMMAND"
 COMP_LINE="$2"
-COMP_POINT=${#COMP_LINE}
+COMP_POINT=${{#COMP_LINE}}
 read -ra COMP_WORDS <<< "$COMP_LINE"
 [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
-COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-func=$(complete -p tsh | sed -n 's/.*-F \([^ ]*\).*/\1/p')
-[[ -n $func ]] || exit 3
-"$func" tsh "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-printf '%s\n' "${COMPREPLY[@]}"
-"#;
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+_drive tsh
+"#
+    );
+    let cwd = w.dir.join("cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
+    std::fs::write(cwd.join("a-file"), "").unwrap();
     let mut cmd = Command::new("bash");
     shell_env(w, &mut cmd);
-    cmd.args(["--norc", "--noprofile", "-c", driver, "driver"])
+    cmd.current_dir(&cwd)
+        .args(["--norc", "--noprofile", "-c", &driver, "driver"])
         .arg(snippet)
         .arg(line)
         .arg(if tsh_first {
@@ -103,10 +128,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 }
 
 #[test]
-fn bash_tsh_play_completes_ids_and_delegates_the_rest() {
+fn bash_tsh_play_completes_playable_ids_newest_first_and_delegates_the_rest() {
     let w = World::new();
     let snippet = init(&w, "bash");
-    let ids = live_ids(&w);
+    let ids = playable_ids(&w);
     for tsh_first in [true, false] {
         assert_eq!(
             bash_complete_tsh(&w, &snippet, tsh_first, "tsh play "),
@@ -137,14 +162,14 @@ fn bash_tsh_play_completes_ids_and_delegates_the_rest() {
 }
 
 #[test]
-fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
+fn zsh_tsh_play_completes_playable_ids_newest_first_and_delegates_the_rest() {
     if !has("zsh") {
         eprintln!("zsh not installed: skipped");
         return;
     }
     let w = World::new();
     let snippet = init(&w, "zsh");
-    let ids = live_ids(&w);
+    let ids = playable_ids(&w);
     let tsh = "eval \"$(tsh --completion-script-zsh)\"\n";
     let init = format!("source {}\n", snippet.display());
     // tsh's script loaded before the snippet, and after it (the precmd hook puts the wrapper
@@ -153,6 +178,8 @@ fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
         let got = zsh_complete(&w, &setup, "tsh play ");
         assert_eq!(matches(&got), ids, "{setup}");
         assert!(got.iter().all(|(_, shown)| shown.contains('@')), "{got:?}");
+        // Listed newest first, not sorted by id.
+        assert_eq!(zsh_listed(&w, &setup, "tsh play "), ids, "{setup}");
         let first = &ids[0];
         assert_eq!(
             matches(&zsh_complete(
@@ -173,19 +200,17 @@ fn zsh_tsh_play_completes_ids_and_delegates_the_rest() {
 }
 
 #[test]
-fn fish_tsh_play_completes_ids() {
+fn fish_tsh_play_completes_playable_ids_newest_first() {
     if !has("fish") {
         eprintln!("fish not installed: skipped");
         return;
     }
     let w = World::new();
     let snippet = init(&w, "fish");
-    let ids = live_ids(&w);
+    let ids = playable_ids(&w);
     let text = fish_complete(&w, &snippet, "tsh play ");
-    let got = candidates(&text);
-    for id in &ids {
-        assert!(got.contains(&id.as_str()), "{id} not in {text}");
-    }
+    // Newest first, and nothing tsh cannot play.
+    assert_eq!(candidates(&text), ids, "{text}");
 }
 
 fn kingpin(w: &World, words: &[&str]) -> Vec<String> {
@@ -221,6 +246,16 @@ fn completion_bash_answers_like_kingpin() {
     }
     assert_eq!(kingpin(&w, &["play", &ids[0][..5]]), [ids[0].clone()]);
     assert!(kingpin(&w, &["play", &ids[0], ""]).is_empty());
+    // Users and hosts from the cache, only those a shell takes as one plain word (not the
+    // fixture's right-to-left-override host); nothing for durations, dates and numbers.
+    assert_eq!(
+        kingpin(&w, &["pivot", "--user", ""]),
+        ["alice", "bob", "carol", "dave", "erin", "eve", "mallory"]
+    );
+    assert_eq!(kingpin(&w, &["pivot", "--host", "w"]), ["web-01"]);
+    for flag in ["--since", "--from", "--limit", "--timeout"] {
+        assert!(kingpin(&w, &["recent", flag, ""]).is_empty(), "{flag}");
+    }
     assert_eq!(
         std::fs::read_to_string(w.argv_log()).unwrap_or_default(),
         log,
@@ -266,8 +301,28 @@ fn tsh_review_completes_through_the_tsh_alias() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "triage\n");
 }
 
-/// install.sh into a DESTDIR (the release build is cached in the repo's target/), with the
-/// tsh alias against a private TELEPORT_HOME. Kept to three runs: each one builds.
+/// install.sh with a prebuilt binary (`--binary`), so that `cargo test` never runs a release
+/// build: the build path itself is proven by `install_sh_installs_what_cargo_reports` below
+/// (and for real by `.ci/run`, which runs the README's `./install.sh`).
+fn install_sh(args: &[&str]) -> Command {
+    let mut cmd = Command::new("bash");
+    cmd.arg(common::root().join("install.sh"))
+        .arg("--binary")
+        .arg(assert_cmd::cargo::cargo_bin("tsh-review"))
+        .args(args);
+    cmd
+}
+
+fn succeeded(out: std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// install.sh into a DESTDIR, with the tsh alias against a private TELEPORT_HOME.
 #[test]
 fn install_sh_installs_completions_and_the_tsh_alias() {
     let w = World::new();
@@ -275,21 +330,13 @@ fn install_sh_installs_completions_and_the_tsh_alias() {
     let teleport = w.dir.join("tsh");
     let config = teleport.join("config/config.yaml");
     let run = |args: &[&str], teleport: &Path| {
-        let out = Command::new("bash")
-            .arg(common::root().join("install.sh"))
-            .args(["--prefix", "/usr"])
+        let out = install_sh(&["--prefix", "/usr"])
             .args(args)
             .env("DESTDIR", &dest)
             .env("TELEPORT_HOME", teleport)
-            .env("CARGO_TARGET_DIR", common::root().join("target"))
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        succeeded(out, &format!("{args:?}"))
     };
     let files = [
         "usr/bin/tsh-review",
@@ -305,6 +352,10 @@ fn install_sh_installs_completions_and_the_tsh_alias() {
     for f in files {
         assert!(dest.join(f).is_file(), "{f}");
     }
+    assert_eq!(
+        std::fs::read(dest.join(files[0])).unwrap(),
+        std::fs::read(assert_cmd::cargo::cargo_bin("tsh-review")).unwrap()
+    );
     assert_eq!(
         std::fs::read_to_string(dest.join(files[2])).unwrap(),
         tsh_review::cli::completions::script("bash").unwrap()
@@ -342,12 +393,9 @@ fn install_sh_installs_completions_and_the_tsh_alias() {
     let config3 = third.join("config/config.yaml");
     std::fs::create_dir_all(config3.parent().unwrap()).unwrap();
     std::fs::write(&config3, "aliases:\n  l: \"$TSH ls\"\n").unwrap();
-    let out = Command::new("bash")
-        .arg(common::root().join("install.sh"))
-        .args(["--prefix", "/usr", "--tsh-alias"])
+    let out = install_sh(&["--prefix", "/usr", "--tsh-alias"])
         .env("DESTDIR", &dest)
         .env("TELEPORT_HOME", &third)
-        .env("CARGO_TARGET_DIR", common::root().join("target"))
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -365,5 +413,218 @@ fn install_sh_installs_completions_and_the_tsh_alias() {
     run(&["--uninstall"], &teleport);
     for f in files {
         assert!(!dest.join(f).exists(), "{f}");
+    }
+}
+
+/// A copy of the files install.sh reads, as a fresh clone would have them, so that a stale
+/// `target/` can be planted next to it without touching this checkout's build.
+fn checkout(w: &World) -> PathBuf {
+    let dir = w.dir.join("clone");
+    for file in [
+        "install.sh",
+        "man/tsh-review.1",
+        "completions/tsh-review.bash",
+        "completions/_tsh-review",
+        "completions/tsh-review.fish",
+    ] {
+        let to = dir.join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(common::root().join(file), to).unwrap();
+    }
+    dir
+}
+
+/// install.sh runs `cargo build` (tests/fakes/cargo/cargo stands in for it) and installs the
+/// executable cargo reports, wherever CARGO_TARGET_DIR or build.target put it: never a stale
+/// `./target/release/tsh-review` left by an older build. cargo's progress reaches the user.
+#[test]
+fn install_sh_installs_what_cargo_reports() {
+    let w = World::new();
+    let clone = checkout(&w);
+    let stale = clone.join("target/release/tsh-review");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, "#!/bin/sh\necho stale\n").unwrap();
+    let argv = w.dir.join("cargo-argv");
+    let run = |prefix: &str, env: &[(&str, &Path)], scenario: &str| {
+        let mut cmd = Command::new("bash");
+        cmd.env_clear()
+            .env("HOME", w.home())
+            .env(
+                "PATH",
+                format!(
+                    "{}:/usr/bin:/bin",
+                    common::root().join("tests/fakes/cargo").display()
+                ),
+            )
+            .env("FAKE_CARGO_ARGV", &argv)
+            .env("FAKE_CARGO_SCENARIO", scenario)
+            .current_dir(&w.dir)
+            .arg(clone.join("install.sh"))
+            .args(["--prefix", prefix]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+
+    // A target directory elsewhere, with a space and a quote in its name (cargo escapes the
+    // quote in its JSON).
+    let elsewhere = w.dir.join("shared \"target\" dir");
+    let prefix = w.dir.join("prefix");
+    let out = run(
+        prefix.to_str().unwrap(),
+        &[("CARGO_TARGET_DIR", &elsewhere)],
+        "ok",
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let text = succeeded(out, "CARGO_TARGET_DIR");
+    let built = elsewhere.join("release/tsh-review");
+    let installed = prefix.join("bin/tsh-review");
+    assert_eq!(
+        std::fs::read_to_string(&installed).unwrap(),
+        std::fs::read_to_string(&built).unwrap()
+    );
+    assert!(
+        text.contains(&format!("from {}", built.display())),
+        "{text}"
+    );
+    assert!(err.contains("Compiling tsh-review"), "progress: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&argv).unwrap(),
+        format!(
+            "build --release --locked --manifest-path {}/Cargo.toml --message-format=json-render-diagnostics\n",
+            clone.display()
+        )
+    );
+
+    // A cross target (build.target): the binary is under the triple's directory.
+    let out = run(
+        prefix.to_str().unwrap(),
+        &[
+            ("CARGO_TARGET_DIR", &elsewhere),
+            ("FAKE_CARGO_TRIPLE", Path::new("aarch64-unknown-linux-gnu")),
+        ],
+        "ok",
+    );
+    succeeded(out, "triple");
+    assert_eq!(
+        std::fs::read_to_string(&installed).unwrap(),
+        std::fs::read_to_string(elsewhere.join("aarch64-unknown-linux-gnu/release/tsh-review"))
+            .unwrap()
+    );
+
+    // No CARGO_TARGET_DIR: the clone's own target/, rebuilt, not the stale binary.
+    let out = run(prefix.to_str().unwrap(), &[], "ok");
+    succeeded(out, "default target");
+    let fresh = std::fs::read_to_string(&installed).unwrap();
+    assert!(fresh.contains("fake cargo"), "{fresh}");
+
+    // A failed build, or one that reports no executable, installs nothing.
+    for scenario in ["fail", "no-bin"] {
+        let prefix = w.dir.join(format!("prefix-{scenario}"));
+        let out = run(prefix.to_str().unwrap(), &[], scenario);
+        assert!(!out.status.success(), "{scenario}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("nothing was installed"), "{scenario}: {err}");
+        assert!(!prefix.exists(), "{scenario}");
+    }
+}
+
+/// The advice install.sh printed for one shell: the indented line after `SHELL completion:`.
+fn advice(out: &str, shell: &str) -> Option<String> {
+    let mut lines = out.lines();
+    lines.find(|l| l.starts_with(&format!("{shell} completion:")))?;
+    Some(lines.next()?.trim().to_owned())
+}
+
+/// Runs install.sh as a user would, with nothing from the developer's environment.
+fn install_for_user(w: &World, prefix: Option<&Path>, env: &[(&str, &Path)]) -> String {
+    let mut cmd = install_sh(&[]);
+    cmd.env_clear()
+        .env("HOME", w.home())
+        .env("PATH", "/usr/bin:/bin")
+        .current_dir(&w.dir);
+    if let Some(p) = prefix {
+        cmd.arg("--prefix").arg(p);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    succeeded(cmd.output().unwrap(), "install.sh")
+}
+
+/// Completions installed where a shell does not look do nothing, silently: install.sh says,
+/// per shell, the one line that makes it look there, and following that advice in a real
+/// bash, zsh and fish makes `tsh-review <TAB>` complete.
+#[test]
+fn install_sh_says_how_each_shell_finds_its_completion() {
+    let w = World::new();
+    let prefix = w.dir.join("opt dir");
+    let out = install_for_user(&w, Some(&prefix), &[]);
+    let p = prefix.display();
+
+    let bash = advice(&out, "bash").unwrap_or_else(|| panic!("no bash advice:\n{out}"));
+    assert_eq!(
+        bash,
+        format!("source '{p}/share/bash-completion/completions/tsh-review'")
+    );
+    let driver = r#"
+eval "$1"
+func=$(complete -p tsh-review 2>/dev/null | sed -n 's/.*-F \([^ ]*\).*/\1/p')
+[[ -n $func ]] || exit 3
+COMP_WORDS=(tsh-review rec); COMP_CWORD=1; COMP_LINE="tsh-review rec"; COMP_POINT=14
+"$func" tsh-review rec tsh-review
+printf '%s\n' "${COMPREPLY[@]}"
+"#;
+    let mut cmd = Command::new("bash");
+    shell_env(&w, &mut cmd);
+    cmd.args(["--norc", "--noprofile", "-c", driver, "driver", &bash]);
+    assert_eq!(lines_of(&mut cmd, "bash advice"), ["recent"]);
+
+    if has("zsh") {
+        let zsh = advice(&out, "zsh").unwrap_or_else(|| panic!("no zsh advice:\n{out}"));
+        assert_eq!(
+            zsh,
+            format!("fpath=('{p}/share/zsh/site-functions' $fpath)")
+        );
+        let without = zsh_complete(&w, "", "tsh-review rec");
+        assert!(!matches(&without).contains(&"recent"), "{without:?}");
+        let with = zsh_complete_after(&w, &zsh, "", "tsh-review rec");
+        assert_eq!(matches(&with), ["recent"]);
+    }
+
+    if has("fish") {
+        let fish = advice(&out, "fish").unwrap_or_else(|| panic!("no fish advice:\n{out}"));
+        assert_eq!(
+            fish,
+            format!("set -p fish_complete_path '{p}/share/fish/vendor_completions.d'")
+        );
+        let mut cmd = Command::new("fish");
+        shell_env(&w, &mut cmd);
+        let got = lines_of(
+            cmd.arg("--no-config").arg("-c").arg(format!(
+                "source $__fish_data_dir/config.fish; {fish}; complete -C 'tsh-review rec'"
+            )),
+            "fish advice",
+        );
+        assert_eq!(candidates(&got.join("\n")), ["recent"]);
+    }
+
+    // The default prefix, ~/.local: never on zsh's fpath; fish reads it unless XDG_DATA_HOME
+    // points elsewhere; bash reads it when bash-completion is there.
+    let out = install_for_user(&w, None, &[]);
+    let bash_completion = ["/usr/share", "/usr/local/share"].iter().any(|d| {
+        Path::new(d)
+            .join("bash-completion/bash_completion")
+            .exists()
+    });
+    assert_eq!(advice(&out, "bash").is_none(), bash_completion, "{out}");
+    if has("zsh") {
+        assert!(advice(&out, "zsh").is_some(), "{out}");
+    }
+    if has("fish") {
+        assert_eq!(advice(&out, "fish"), None, "{out}");
+        let out = install_for_user(&w, None, &[("XDG_DATA_HOME", &w.dir.join("xdg"))]);
+        assert!(advice(&out, "fish").is_some(), "{out}");
     }
 }

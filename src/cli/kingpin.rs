@@ -5,6 +5,7 @@
 //! Reads only the command table and the cache: never the network, never an error.
 
 use crate::cache::{self, Scope as CacheScope};
+use crate::cli::completions::plain_word;
 use crate::cli::table::{COMMANDS, CommandSpec, Complete, FLAGS, FlagSpec};
 
 /// Candidates for the last of `words` (the word being completed; absent = empty), filtered by
@@ -88,20 +89,26 @@ fn visible_commands() -> Vec<String> {
 }
 
 fn value_words(complete: Complete, choices: &[&str], demo: bool, cur: &str) -> Vec<String> {
+    let scope = if demo {
+        CacheScope::Demo
+    } else {
+        CacheScope::Live
+    };
+    let names = |field: fn(&cache::Entry) -> &str| {
+        cache::distinct(scope, field)
+            .into_iter()
+            .filter(|n| plain_word(n))
+            .collect()
+    };
     match complete {
         Complete::Choices => choices.iter().map(|c| (*c).to_owned()).collect(),
         Complete::Command => visible_commands(),
-        Complete::SessionId => {
-            let scope = if demo {
-                CacheScope::Demo
-            } else {
-                CacheScope::Live
-            };
-            cache::matching(scope, cur)
-                .into_iter()
-                .map(|e| e.id)
-                .collect()
-        }
+        Complete::SessionId => cache::matching(scope, cur)
+            .into_iter()
+            .map(|e| e.id)
+            .collect(),
+        Complete::User => names(|e| &e.user),
+        Complete::Host => names(|e| &e.target),
         _ => Vec::new(),
     }
 }

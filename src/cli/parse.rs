@@ -90,10 +90,13 @@ pub enum Action {
     CompletionBash {
         words: Vec<String>,
     },
-    /// The hidden `__complete-ids`: cached ids for the completion scripts.
+    /// The hidden `__complete-ids`: cached ids (or users, or targets) for the completion
+    /// scripts.
     CompleteIds {
         prefix: String,
         describe: bool,
+        playable: bool,
+        field: Option<String>,
     },
     Link {
         sid: String,
@@ -207,6 +210,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         super::table::COMPLETE_IDS => Action::CompleteIds {
             prefix: m.operands.first().cloned().unwrap_or_default(),
             describe: m.one("format") == Some("tsv"),
+            playable: m.has("playable"),
+            field: owned(&m, "field"),
         },
         "doctor" => Action::Doctor {
             insecure: m.has("insecure"),

@@ -13,6 +13,10 @@ pub enum Complete {
     /// A session id from the local cache.
     SessionId,
     Command,
+    /// A Teleport user seen in the local cache (never the network).
+    User,
+    /// A target (host, cluster, database...) seen in the local cache.
+    Host,
 }
 
 /// Which commands a flag applies to.
@@ -74,6 +78,15 @@ impl FlagSpec {
 
     pub fn takes_value(&self) -> bool {
         self.value.is_some()
+    }
+
+    /// Plumbing for the completion scripts: a flag only of hidden commands is left out of
+    /// help, the man page and the scripts, as those commands are.
+    pub fn hidden(&self) -> bool {
+        match self.scope {
+            Scope::Global => false,
+            Scope::Commands(names) => names.iter().all(|n| command(n).is_some_and(|c| c.hidden)),
+        }
     }
 }
 
@@ -520,7 +533,9 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Print cached session ids starting with PREFIX (for completion scripts)",
         about: "Prints the cached session ids that start with PREFIX, newest first, one per \
                 line; with --format tsv (zsh, fish) each is followed by a tab and an escaped \
-                description. Never touches the network and prints nothing on any failure.",
+                description; --playable keeps the sessions `tsh play` can play. With --field, \
+                the cached users or targets instead, sorted, only those a shell can take as \
+                one plain word. Never touches the network and prints nothing on any failure.",
         operands: &[Operand {
             name: "PREFIX",
             help: "the start of a session id",
@@ -529,7 +544,13 @@ pub static COMMANDS: &[CommandSpec] = &[
             choices: &[],
             complete: Complete::Nothing,
         }],
-        examples: &[("tsh-review __complete-ids 3ab", "ids starting with 3ab")],
+        examples: &[
+            ("tsh-review __complete-ids 3ab", "ids starting with 3ab"),
+            (
+                "tsh-review __complete-ids --field user al",
+                "users starting with al",
+            ),
+        ],
     },
 ];
 
@@ -675,7 +696,7 @@ pub static FLAGS: &[FlagSpec] = &[
         default: None,
         env: None,
         scope: Scope::Commands(&["recent", "pivot"]),
-        complete: Complete::Nothing,
+        complete: Complete::User,
         repeatable: false,
     },
     FlagSpec {
@@ -687,7 +708,7 @@ pub static FLAGS: &[FlagSpec] = &[
         default: None,
         env: None,
         scope: Scope::Commands(&["pivot"]),
-        complete: Complete::Nothing,
+        complete: Complete::Host,
         repeatable: false,
     },
     FlagSpec {
@@ -699,7 +720,7 @@ pub static FLAGS: &[FlagSpec] = &[
         default: None,
         env: None,
         scope: Scope::Commands(SEARCH),
-        complete: Complete::Nothing,
+        complete: Complete::User,
         repeatable: false,
     },
     FlagSpec {
@@ -735,7 +756,7 @@ pub static FLAGS: &[FlagSpec] = &[
         default: None,
         env: None,
         scope: Scope::Commands(SEARCH),
-        complete: Complete::Nothing,
+        complete: Complete::Host,
         repeatable: false,
     },
     FlagSpec {
@@ -771,7 +792,7 @@ pub static FLAGS: &[FlagSpec] = &[
         default: None,
         env: None,
         scope: Scope::Commands(SEARCH),
-        complete: Complete::Nothing,
+        complete: Complete::Host,
         repeatable: false,
     },
     FlagSpec {
@@ -979,6 +1000,30 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        long: "playable",
+        short: None,
+        value: None,
+        help: "Only sessions `tsh play` can play: no desktop or app sessions, none unrecorded",
+        choices: &[],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&[COMPLETE_IDS]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        long: "field",
+        short: None,
+        value: Some("FIELD"),
+        help: "Print the cached users or targets starting with PREFIX instead of ids",
+        choices: &["user", "host"],
+        default: None,
+        env: None,
+        scope: Scope::Commands(&[COMPLETE_IDS]),
+        complete: Complete::Choices,
+        repeatable: false,
+    },
+    FlagSpec {
         long: "help",
         short: Some('h'),
         value: None,
@@ -1076,6 +1121,16 @@ mod tests {
                 assert!(f.takes_value(), "--{} is a switch", f.long);
             }
         }
+    }
+
+    #[test]
+    fn only_the_hidden_commands_flags_are_hidden() {
+        let hidden: Vec<&str> = FLAGS
+            .iter()
+            .filter(|f| f.hidden())
+            .map(|f| f.long)
+            .collect();
+        assert_eq!(hidden, ["playable", "field"]);
     }
 
     #[test]

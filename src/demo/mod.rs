@@ -2,6 +2,8 @@
 //! by the same code as a live cluster and answered with tctl's own semantics, its times moved
 //! so that the data always looks recent.
 
+mod rank;
+
 use jiff::{SignedDuration, Timestamp};
 
 use crate::error::Error;
@@ -84,18 +86,28 @@ impl Cluster for Demo {
 
     fn search(&self, q: &SearchQuery, sink: &mut dyn FnMut(Summary)) -> Result<Searched, Error> {
         let (from, to) = self.range(q.from, q.to);
+        let query = rank::Query::new(&q.words);
         let mut found = Vec::new();
         parse_summaries(SEARCH.as_bytes(), &mut |mut s| {
             s.shift(self.shift);
-            if s.start().is_some_and(|t| from <= t && t < to) && matches(q, &s) {
-                found.push(s);
+            if !s.start().is_some_and(|t| from <= t && t < to) || !filters_hold(q, &s) {
+                return;
+            }
+            let score = match &query {
+                None => Some(0.0),
+                Some(query) => query.score(s.prose.as_deref().unwrap_or("")),
+            };
+            if let Some(score) = score {
+                found.push((score, s));
             }
         })
         .map_err(broken)?;
-        found.sort_by_key(|s| std::cmp::Reverse(s.start()));
+        // Best match first, as a search engine returns them, so that --limit keeps the best;
+        // without a query, newest first (tctl's order).
+        found.sort_by(|(a, x), (b, y)| b.total_cmp(a).then_with(|| y.start().cmp(&x.start())));
         found.truncate(q.limit as usize);
         let n = found.len();
-        for mut s in found {
+        for (_, mut s) in found {
             // Real tctl never prints the prose summary.
             s.prose = None;
             sink(s);
@@ -104,18 +116,11 @@ impl Cluster for Demo {
     }
 }
 
-/// The server's filters, as the demo understands them: every filter must hold, repeated flags
-/// match any of their values, and a query matches when any word is in the prose summary.
-fn matches(q: &SearchQuery, s: &Summary) -> bool {
+/// The server's filters, as the demo understands them: every filter must hold, and repeated
+/// flags match any of their values. The query is ranked apart (rank.rs).
+fn filters_hold(q: &SearchQuery, s: &Summary) -> bool {
     let eq =
         |want: &Option<String>, have: Option<&str>| want.as_deref().is_none_or(|w| have == Some(w));
-    let prose = s.prose.as_deref().unwrap_or("").to_lowercase();
-    let words: Vec<String> = q
-        .words
-        .iter()
-        .flat_map(|w| w.split_whitespace())
-        .map(str::to_lowercase)
-        .collect();
     let labels_match = q.labels.as_deref().is_none_or(|spec| {
         spec.split(',')
             .filter(|p| !p.is_empty())
@@ -142,7 +147,6 @@ fn matches(q: &SearchQuery, s: &Summary) -> bool {
         && eq(&q.pod_namespace, s.property("Kubernetes", "pod_namespace"))
         && eq(&q.pod_name, s.property("Kubernetes", "pod_name"))
         && eq(&q.database_name, s.property("Database", "database_name"))
-        && (words.is_empty() || words.iter().any(|w| prose.contains(w.as_str())))
 }
 
 #[cfg(test)]
@@ -220,6 +224,14 @@ mod tests {
             ..week.clone()
         });
         assert!(!sudo.is_empty() && sudo.len() < all.len());
+        // Ranked like a search engine: --limit keeps the best match, not the newest one.
+        let best = search(SearchQuery {
+            words: vec!["privilege escalation, sudo to root, su, setuid binary".into()],
+            limit: 1,
+            ..week.clone()
+        });
+        assert_eq!(best.len(), 1);
+        assert!(best[0].id.starts_with("5369f1d1"), "{}", best[0].id);
         let mallory = search(SearchQuery {
             username: Some("mallory".into()),
             resource_name: Some("web-01.prod".into()),

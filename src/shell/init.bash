@@ -4,7 +4,8 @@
 # tsh's bash completion (`eval "$(tsh --completion-script-bash)"`, function
 # _tsh_bash_autocomplete) completes commands and flags but never session ids. This wrapper
 # answers only the session id operand of `tsh play` from tsh-review's cache (the hidden
-# `tsh-review __complete-ids`, which never touches the network) and hands every other
+# `tsh-review __complete-ids`, which never touches the network), with only the sessions tsh
+# can play (no desktop or app sessions, none unrecorded), and hands every other
 # completion to tsh's function unchanged. It calls that function by name at TAB time, so it
 # works whether tsh's script is loaded before or after this snippet; because tsh's script
 # re-registers its own function for `tsh` when loaded later, a prompt hook puts the wrapper
@@ -22,8 +23,14 @@ _tsh_review_tsh() {
         esac
     done
     if [[ $cmd == play && -z $skip && $operands -eq 0 && $cur != -* ]]; then
-        local IFS=$'\n'
-        COMPREPLY=($(command tsh-review __complete-ids "$cur" 2>/dev/null))
+        local id
+        COMPREPLY=()
+        while IFS= read -r id; do
+            COMPREPLY+=("$id")
+        done < <(command tsh-review __complete-ids --playable -- "$cur" 2>/dev/null)
+        # Newest first, as listed (bash would sort them by id); an empty answer offers nothing
+        # rather than the file names of `-o default`.
+        compopt -o nosort +o default 2>/dev/null
         return 0
     fi
     if declare -F _tsh_bash_autocomplete >/dev/null; then

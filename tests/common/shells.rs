@@ -76,10 +76,66 @@ pub fn candidates(fish_output: &str) -> Vec<&str> {
 /// What a real interactive zsh offers for `line` on TAB, on a pseudo-terminal, after
 /// `compinit` and the commands in `setup`: (match, what the menu displays for it) pairs.
 pub fn zsh_complete(w: &World, setup: &str, line: &str) -> Vec<(String, String)> {
+    run_zsh(w, "", setup, line).0
+}
+
+/// [`zsh_complete`], with `early` run before `compinit` (where a ~/.zshrc changes `fpath`).
+pub fn zsh_complete_after(
+    w: &World,
+    early: &str,
+    setup: &str,
+    line: &str,
+) -> Vec<(String, String)> {
+    run_zsh(w, early, setup, line).0
+}
+
+/// The matches zsh listed for `line`, in the order the user sees them on the terminal (zsh
+/// sorts a group unless told not to, whatever order the matches were added in).
+pub fn zsh_listed(w: &World, setup: &str, line: &str) -> Vec<String> {
+    let (answer, tty) = run_zsh(w, "", setup, line);
+    let offered: Vec<&str> = matches(&answer);
+    let mut seen = Vec::new();
+    for row in tty.split(['\r', '\n']) {
+        let plain = strip_escapes(row);
+        let Some(first) = plain.split_whitespace().next() else {
+            continue;
+        };
+        if offered.contains(&first) && !seen.iter().any(|s| s == first) {
+            seen.push(first.to_owned());
+        }
+    }
+    seen
+}
+
+/// Terminal text without its escape sequences (CSI `ESC [ ... final`, and two-byte ones).
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        if chars.next_if_eq(&'[').is_some() {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            chars.next();
+        }
+    }
+    out
+}
+
+fn run_zsh(w: &World, early: &str, setup: &str, line: &str) -> (Vec<(String, String)>, String) {
     let n = w.dir.read_dir().unwrap().count();
     let setup_file = w.dir.join(format!("zsh-setup-{n}.zsh"));
+    let early_file = w.dir.join(format!("zsh-early-{n}.zsh"));
     let out_file = w.dir.join(format!("zsh-out-{n}"));
     std::fs::write(&setup_file, setup).unwrap();
+    std::fs::write(&early_file, early).unwrap();
     let driver = super::root().join("tests/common/zsh_complete.zsh");
     let mut cmd = Command::new("zsh");
     shell_env(w, &mut cmd);
@@ -89,6 +145,7 @@ pub fn zsh_complete(w: &World, setup: &str, line: &str) -> Vec<(String, String)>
         .arg(&setup_file)
         .arg(line)
         .arg(&out_file)
+        .arg(&early_file)
         .output()
         .unwrap();
     assert!(
@@ -97,14 +154,53 @@ pub fn zsh_complete(w: &World, setup: &str, line: &str) -> Vec<(String, String)>
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(&out_file).unwrap();
-    text.lines()
+    let answer = text
+        .lines()
         .take_while(|l| !l.starts_with('\0'))
         .filter_map(|l| l.split_once('\t'))
         .map(|(m, d)| (m.to_owned(), d.to_owned()))
-        .collect()
+        .collect();
+    let tty = std::fs::read(out_file.with_extension("tty")).unwrap_or_default();
+    (answer, String::from_utf8_lossy(&tty).into_owned())
 }
 
 /// The matches of a zsh answer, without what the menu displays.
 pub fn matches(answer: &[(String, String)]) -> Vec<&str> {
     answer.iter().map(|(m, _)| m.as_str()).collect()
 }
+
+/// A bash function `_drive CMD` that completes the words in COMP_WORDS/COMP_CWORD with the
+/// function registered for CMD, then does with its answer what readline does, as far as these
+/// tests need: the options are those of `complete -p CMD` as changed by `compopt` during the
+/// call (emulated: it only works inside real completion); an empty answer under `-o default`
+/// falls back to file names; the answer is sorted unless `-o nosort`. One candidate a line.
+pub const BASH_ENGINE: &str = r#"
+_drive() {
+    local spec func
+    spec=$(complete -p "$1" 2>/dev/null) || exit 3
+    func=$(sed -n 's/.*-F \([^ ]*\).*/\1/p' <<< "$spec")
+    [[ -n $func ]] || exit 3
+    _drive_opts=" ${spec} "
+    compopt() {
+        while (( $# )); do
+            case $1 in
+                -o) _drive_opts+=" -o $2 "; shift 2 ;;
+                +o) _drive_opts=${_drive_opts//" -o $2 "/ }; shift 2 ;;
+                *) shift ;;
+            esac
+        done
+    }
+    COMPREPLY=()
+    "$func" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    unset -f compopt
+    if (( ${#COMPREPLY[@]} == 0 )); then
+        if [[ $_drive_opts == *" -o default "* ]]; then
+            compgen -f -- "${COMP_WORDS[COMP_CWORD]}"
+        fi
+    elif [[ $_drive_opts == *" -o nosort "* ]]; then
+        printf '%s\n' "${COMPREPLY[@]}"
+    else
+        printf '%s\n' "${COMPREPLY[@]}" | LC_ALL=C sort
+    fi
+}
+"#;
