@@ -55,11 +55,11 @@ complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "completions" 
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "init" -d 'Print a shell start-up snippet (completions, ids for `tsh play`)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "help" -d 'Show help for tsh-review or one of its commands'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
@@ -79,11 +79,11 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l timeout
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand recent" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
@@ -103,11 +103,11 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l timeout -d 
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand ls" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
@@ -118,17 +118,17 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l resourc
 kube_cluster\t''
 db\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l resource-name -d 'Name of the resource (host, cluster, database)' -r -f -a "(__fish_tsh_review_names host)"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l label -d 'Resource labels, all required (compliance: default env=prod)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l label -d 'Resource labels, all required (an empty value: no label filter)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l access-request -d 'Sessions under this access request' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l server-hostname -d 'SSH sessions on this host name' -r -f -a "(__fish_tsh_review_names host)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l server-addr -d 'SSH sessions on this server address' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l pod-namespace -d 'Kubernetes sessions in this namespace' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l pod-name -d 'Kubernetes sessions in this pod' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l database-name -d 'Database sessions on this database' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l search-mode -d 'How the query matches' -r -f -a "hybrid\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l search-mode -d 'How the query matches (tctl\'s default: hybrid)' -r -f -a "hybrid\t''
 keyword\t''
 embeddings\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l min-severity -d 'Keep sessions of this severity or higher, filtered here (triage default medium)' -r -f -a "low\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l min-severity -d 'Keep sessions of this severity or higher, filtered here' -r -f -a "low\t''
 medium\t''
 high\t''
 critical\t''"
@@ -147,16 +147,16 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l no-fall
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand search" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l min-severity -d 'Keep sessions of this severity or higher, filtered here (triage default medium)' -r -f -a "low\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l min-severity -d 'Keep sessions of this severity or higher, filtered here' -r -f -a "low\t''
 medium\t''
 high\t''
 critical\t''"
@@ -178,13 +178,13 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -s h -l he
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -s V -l version -d 'Show the version'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
 app\t''"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l label -d 'Resource labels, all required (compliance: default env=prod)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l label -d 'Resource labels, all required (an empty value: no label filter)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l quarter -d 'The calendar quarter to review, e.g. 2026Q3 (default: the last full one)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
@@ -201,11 +201,11 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l no-
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l kind -d 'Only sessions of this kind (search has no app sessions)' -r -f -a "ssh\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
 desktop\t''
@@ -228,10 +228,10 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l list -d '
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l user -d 'Only sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l host -d 'The host (resource name) the user worked on' -r -f -a "(__fish_tsh_review_names host)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
@@ -249,10 +249,10 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l no-fallb
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l since -d 'Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l limit -d 'Most sessions to ask tctl for, per call (triage 200, compliance 500)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand request" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
@@ -297,7 +297,7 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -l timeout -
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show" -s V -l version -d 'Show the version'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -l speed -d 'Playback speed' -r -f -a "0.5x\t''
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand play" -l speed -d 'Playback speed (tsh\'s default: 1x)' -r -f -a "0.5x\t''
 1x\t''
 2x\t''
 4x\t''

@@ -56,6 +56,25 @@ pub fn resolve(input: &str, scope: Scope) -> Result<String, Error> {
     }
 }
 
+/// Where to look for a session: the day it ended (from the cache) with a day either side, so a
+/// busy cluster is not listed for a month to show one session; else the last [`LOOKUP`].
+fn lookup_window(cached: Option<&Entry>, now: Timestamp) -> Window {
+    let day = SignedDuration::from_hours(24);
+    let when = cached
+        .and_then(|e| e.end_ms.or(e.start_ms))
+        .and_then(|ms| Timestamp::from_millisecond(ms).ok());
+    match when {
+        Some(t) => Window {
+            from: t.checked_sub(day).unwrap_or(Timestamp::MIN),
+            to: t.checked_add(day).unwrap_or(now).min(now),
+        },
+        None => Window {
+            from: now.checked_sub(LOOKUP).unwrap_or(Timestamp::MIN),
+            to: now,
+        },
+    }
+}
+
 /// What is known of a session: from a bounded `recordings ls` lookup (every field, plus the
 /// severity from search), else the cache (the fields completion needs). The error names the
 /// window that was searched.
@@ -65,18 +84,15 @@ pub fn find(
     scope: Scope,
     now: Timestamp,
 ) -> Result<Session, Error> {
-    let window = Window {
-        from: now.checked_sub(LOOKUP).unwrap_or(Timestamp::MIN),
-        to: now,
-    };
-    let (sessions, _) = recordings(cluster, window, now, 10_000)?;
+    let cached = cache::load(scope).into_iter().find(|e| e.id == id);
+    let window = lookup_window(cached.as_ref(), now);
+    let (sessions, _) = recordings(cluster, window, now)?;
     if let Some(mut s) = sessions.into_iter().find(|s| s.id == id) {
         if s.severity.is_none() {
             s.severity = severity(cluster, &s, scope, now);
         }
         return Ok(s);
     }
-    let cached = cache::load(scope).into_iter().find(|e| e.id == id);
     cached.map(from_cache).ok_or_else(|| {
         Error::failure(format!(
             "session {id} is not in the recordings of the last 30 days"

@@ -2,7 +2,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::actions;
 use crate::cache;
@@ -64,28 +64,30 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             Ok(())
         }
         Action::Recent(a) => {
-            let w = window(&a.window, recent::DEFAULT_SINCE)?;
+            let w = window(&a.window)?;
             show(g, &term, w, |c, w, now| recent::recent(c, a, w, now))
         }
         Action::Search(a) => {
-            let w = window(&a.window, triage::DEFAULT_SINCE)?;
+            let w = window(&a.window)?;
             show(g, &term, w, |c, w, now| search::search(c, a, w, now))
         }
         Action::Triage(a) => {
-            let w = window(&a.window, triage::DEFAULT_SINCE)?;
+            let w = window(&a.window)?;
             show(g, &term, w, |c, w, now| triage::triage(c, a, w, now))
         }
         Action::Hunt(a) => {
-            let w = window(&a.window, hunt::DEFAULT_SINCE)?;
+            let w = window(&a.window)?;
             show(g, &term, w, |c, w, now| hunt::hunt(c, a, w, now))
         }
         Action::Pivot(a) => {
-            let w = window(&a.window, pivot::DEFAULT_SINCE)?;
+            let w = window(&a.window)?;
             show(g, &term, w, |c, w, now| pivot::pivot(c, a, w, now))
         }
         Action::Request(a) => {
-            let w = window(&a.window, request::DEFAULT_SINCE)?;
-            show(g, &term, w, |c, w, now| request::request(c, a, w, now))
+            let id = request::resolve_id(&a.id, |p| cache::access_requests(scope(g), p))?;
+            let a = request::RequestArgs { id, ..a.clone() };
+            let w = window(&a.window)?;
+            show(g, &term, w, |c, w, now| request::request(c, &a, w, now))
         }
         Action::Doctor { insecure } => doctor(g, &term, *insecure),
         Action::Show { sid } => {
@@ -292,8 +294,12 @@ fn now() -> Result<Timestamp, Error> {
 }
 
 /// The window the user asked for, resolved before anything runs so a mistake costs no call.
-fn window(args: &WindowArgs, default: SignedDuration) -> Result<Window, Error> {
-    resolve(args, now()?, default).map_err(Error::usage)
+fn window(args: &WindowArgs) -> Result<Window, Error> {
+    let (window, notice) = resolve(args, now()?).map_err(Error::usage)?;
+    if let Some(notice) = notice {
+        eprintln!("tsh-review: {notice}");
+    }
+    Ok(window)
 }
 
 /// Run a workflow against the cluster, then remember and render what it found.
@@ -316,10 +322,16 @@ fn show(
         scope.spawn(|| remember(&listing, g.demo));
         output(&listing, g, term)
     });
+    let stand_in = listing.stand_in;
     // The process ends right after: freeing a year's records one by one would cost a tenth
     // of the run for nothing.
     std::mem::forget(listing);
-    shown
+    shown?;
+    if stand_in {
+        // The headline above the listing said why.
+        return Err(Error::quiet(Exit::SearchUnavailable));
+    }
+    Ok(())
 }
 
 /// When search failed, a cached config.js verdict says more precisely why. Only read from the
@@ -451,6 +463,7 @@ fn entry(s: &Session) -> cache::Entry {
         recorded: s.recorded,
         severity: s.severity.map(|v| v.level()),
         cluster: s.cluster.clone(),
+        access_requests: s.access_requests.clone(),
     }
 }
 

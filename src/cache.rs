@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::private_file::{self, Contents, Problem};
-use crate::session::uuid_bits;
+use crate::session::{is_canonical_id, uuid_bits};
 
 /// One session as the listing saw it; only fields needed to complete, show, link and play.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -48,6 +48,10 @@ pub struct Entry {
     pub severity: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+    /// The access requests the session ran under (canonical UUIDs only), so that `request`
+    /// takes a prefix of one. Rare, so lines that have them take the slower serde path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_requests: Vec<String>,
 }
 
 /// Which cache file: the demo's sessions must never show up in completion against a real cluster.
@@ -76,6 +80,8 @@ const MAX_FILE_BYTES: usize = 16 << 20;
 /// No real user, host, cluster or kind name is this long; longer ones are junk or an attack.
 const MAX_FIELD_BYTES: usize = 512;
 const LOCK_FILE: &str = "sessions.lock";
+/// More access requests than this on one session is junk, not a review trail.
+const MAX_ACCESS_REQUESTS: usize = 16;
 /// A writer holds the lock for milliseconds; waiting longer means something is stuck, and a
 /// cache write is never worth hanging the command for.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
@@ -133,6 +139,19 @@ pub fn distinct(scope: Scope, field: fn(&Entry) -> &str) -> Vec<String> {
     values.sort_unstable();
     values.dedup();
     values
+}
+
+/// The cached access-request ids that start with `prefix` (lowercase hex and dashes), distinct
+/// and sorted: how `request` resolves a prefix. Never fails.
+pub fn access_requests(scope: Scope, prefix: &str) -> Vec<String> {
+    let mut ids: Vec<String> = load(scope)
+        .into_iter()
+        .flat_map(|e| e.access_requests)
+        .filter(|r| r.starts_with(prefix))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// The cache in one directory; the free functions use the default directory, tests their own.
@@ -420,6 +439,7 @@ fn parse_line_fast(line: &str) -> Option<Entry> {
         recorded,
         severity,
         cluster: cluster.map(str::to_owned),
+        access_requests: Vec::new(),
     })
 }
 
@@ -551,6 +571,9 @@ fn sanitize(mut entry: Entry) -> Option<(u128, Entry)> {
     if entry.severity.is_some_and(|s| !(1..=4).contains(&s)) {
         entry.severity = None;
     }
+    // Only ids that may be typed back into a command; a handful is all a session has.
+    entry.access_requests.retain(|r| is_canonical_id(r));
+    entry.access_requests.truncate(MAX_ACCESS_REQUESTS);
     Some((key, entry))
 }
 
@@ -676,6 +699,7 @@ mod tests {
             recorded: Some(true),
             severity: Some(2),
             cluster: Some("root.example.com".into()),
+            access_requests: Vec::new(),
         }
     }
 
@@ -865,6 +889,29 @@ mod tests {
         assert!(cache.load().is_empty());
         cache.record(&[entry(2, 2)]).unwrap();
         assert_eq!(ids(&cache.load()), vec![id(2)]);
+    }
+
+    #[test]
+    fn access_requests_round_trip_and_only_uuids_are_kept() {
+        let tmp = TempDir::new("requests");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        let mut e = entry(1, 1);
+        e.access_requests = vec![
+            "a9c97e9f-1dc3-44b2-9a1e-a4e169614065".into(),
+            "--help".into(),
+            "A9C97E9F-1DC3-44B2-9A1E-A4E169614065".into(),
+        ];
+        cache.record(&[e, entry(2, 2)]).unwrap();
+        let back = cache.load();
+        let with: Vec<&Entry> = back
+            .iter()
+            .filter(|e| !e.access_requests.is_empty())
+            .collect();
+        assert_eq!(with.len(), 1);
+        assert_eq!(
+            with[0].access_requests,
+            ["a9c97e9f-1dc3-44b2-9a1e-a4e169614065"]
+        );
     }
 
     #[test]
@@ -1394,6 +1441,7 @@ mod tests {
                 recorded: Some(true),
                 severity: (n % 4 != 0).then_some((n % 4) as u8),
                 cluster: Some("teleport.example.com".into()),
+                access_requests: Vec::new(),
             })
             .collect();
         cache.record(&entries).unwrap();

@@ -66,6 +66,16 @@ impl Error {
         self
     }
 
+    /// An exit status whose reason the output has already given: nothing more is printed.
+    pub fn quiet(exit: Exit) -> Error {
+        Error::new(exit, "")
+    }
+
+    /// Whether there is anything to print.
+    pub fn is_quiet(&self) -> bool {
+        self.what.is_empty()
+    }
+
     pub fn code(&self) -> i32 {
         self.exit as i32
     }

@@ -7,7 +7,9 @@ fn main() -> ExitCode {
     match cli::parse(std::env::args_os().skip(1)).and_then(app::run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            if !e.is_quiet() {
+                eprintln!("{e}");
+            }
             ExitCode::from(e.code() as u8)
         }
     }

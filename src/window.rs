@@ -82,41 +82,63 @@ pub fn utc_date(t: Timestamp) -> Date {
     t.to_zoned_datetime(TimeZone::UTC).date()
 }
 
-/// Resolve the options against `now`; `default_since` applies when no option is given. The end
-/// is clamped to `now`, because nothing has been recorded in the future (and tctl refuses it).
-pub fn resolve(
-    args: &WindowArgs,
-    now: Timestamp,
-    default_since: SignedDuration,
-) -> Result<Window, String> {
-    if args.since.is_some() && (args.from.is_some() || args.to.is_some()) {
-        return Err("--since cannot be combined with --from/--to: use one or the other".into());
+/// The first day worth asking tctl about: Teleport did not exist before 2015. An earlier start
+/// is moved here, because a window reaching further back would only cost a tctl call per year of
+/// nothing (tctl takes at most 365 days a call).
+pub fn earliest() -> Timestamp {
+    midnight(jiff::civil::date(2015, 1, 1))
+}
+
+/// Resolve the options against `now`. `--since` counts back from `--to` (or now); `--from`
+/// starts the window; the parser fills `since` with the command's default when neither is
+/// given. The end is clamped to `now`, because nothing has been recorded in the future (and tctl
+/// refuses it); a start before Teleport existed is clamped to [`earliest`], and the second value
+/// says so.
+pub fn resolve(args: &WindowArgs, now: Timestamp) -> Result<(Window, Option<String>), String> {
+    if args.since.is_some() && args.from.is_some() {
+        return Err("--since cannot be combined with --from: use one or the other".into());
     }
-    let since = match &args.since {
-        Some(text) => Some(parse_duration(text)?),
-        None if args.from.is_none() => Some(default_since),
-        None => None,
-    };
     let to = match &args.to {
         Some(text) => parse_edge("to", text, Edge::End)?.min(now),
         None => now,
     };
-    let from = match (&args.from, since) {
+    let asked = match (&args.from, &args.since) {
         (Some(text), _) => parse_edge("from", text, Edge::Start)?,
-        (None, Some(since)) => to.checked_sub(since).unwrap_or(Timestamp::MIN),
-        (None, None) => unreachable!("since defaults when --from is absent"),
+        (None, Some(since)) => to
+            .checked_sub(parse_duration(since)?)
+            .unwrap_or(Timestamp::MIN),
+        (None, None) => return Err("the window needs --since or --from".into()),
     };
-    if from > now {
-        return Err(format!("--from {} is in the future", format_instant(from)));
+    if asked > now {
+        return Err(format!("--from {} is in the future", format_instant(asked)));
     }
-    if from >= to {
+    if asked >= to {
         return Err(format!(
             "the window is empty: --from {} is not before --to {}",
-            format_instant(from),
+            format_instant(asked),
             format_instant(to)
         ));
     }
-    Ok(Window { from, to })
+    let first = earliest();
+    if to <= first {
+        return Err(format!(
+            "the window ends before 2015, when Teleport did not exist yet: nothing can have been recorded (--to {})",
+            format_instant(to)
+        ));
+    }
+    let notice = (asked < first).then(|| {
+        format!(
+            "the window started before Teleport existed: listing from {} instead",
+            utc_date(first)
+        )
+    });
+    Ok((
+        Window {
+            from: asked.max(first),
+            to,
+        },
+        notice,
+    ))
 }
 
 /// A calendar quarter such as `2026Q3` (also `2026-Q3`, `q3-2026` is not accepted): its first
@@ -125,6 +147,10 @@ pub fn quarter(text: &str) -> Result<Window, String> {
     let bad = || format!("invalid quarter {text:?}: use YYYYQn, e.g. 2026Q3");
     let upper = text.trim().to_ascii_uppercase().replace('-', "");
     let (year, q) = upper.split_once('Q').ok_or_else(bad)?;
+    // Four digits: `26Q1` is not the year 26 (nor 2026, which would be a guess).
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
     let year: i16 = year.parse().map_err(|_| bad())?;
     let q: i8 = q.parse().map_err(|_| bad())?;
     if !(1..=4).contains(&q) {
@@ -184,7 +210,10 @@ mod tests {
     }
 
     const NOW: &str = "2026-06-03T21:00:00Z";
-    const DAY: SignedDuration = SignedDuration::from_hours(24);
+
+    fn window(a: &WindowArgs, now: Timestamp) -> Result<Window, String> {
+        resolve(a, now).map(|(w, _)| w)
+    }
 
     #[test]
     fn durations_in_every_documented_unit() {
@@ -209,58 +238,43 @@ mod tests {
     }
 
     #[test]
-    fn default_window_ends_now() {
-        let w = resolve(&args(None, None, None), ts(NOW), DAY).unwrap();
+    fn a_window_needs_a_start() {
+        assert!(window(&args(None, None, None), ts(NOW)).is_err());
+        let w = window(&args(Some("24h"), None, None), ts(NOW)).unwrap();
         assert_eq!(w.from, ts("2026-06-02T21:00:00Z"));
         assert_eq!(w.to, ts(NOW));
     }
 
     #[test]
     fn since_counts_back_from_now() {
-        let w = resolve(&args(Some("90m"), None, None), ts(NOW), DAY).unwrap();
+        let w = window(&args(Some("90m"), None, None), ts(NOW)).unwrap();
         assert_eq!(w.from, ts("2026-06-03T19:30:00Z"));
     }
 
     #[test]
     fn to_date_includes_that_day() {
-        let w = resolve(
-            &args(None, Some("2026-06-01"), Some("2026-06-02")),
-            ts(NOW),
-            DAY,
-        )
-        .unwrap();
+        let w = window(&args(None, Some("2026-06-01"), Some("2026-06-02")), ts(NOW)).unwrap();
         assert_eq!(w.from, ts("2026-06-01T00:00:00Z"));
         assert_eq!(w.to, ts("2026-06-03T00:00:00Z"));
     }
 
     #[test]
     fn to_is_clamped_to_now() {
-        let w = resolve(
-            &args(None, Some("2026-06-01"), Some("2026-12-31")),
-            ts(NOW),
-            DAY,
-        )
-        .unwrap();
+        let w = window(&args(None, Some("2026-06-01"), Some("2026-12-31")), ts(NOW)).unwrap();
         assert_eq!(w.to, ts(NOW));
-        let w = resolve(
-            &args(None, Some("2026-06-01"), Some("2026-06-03")),
-            ts(NOW),
-            DAY,
-        )
-        .unwrap();
+        let w = window(&args(None, Some("2026-06-01"), Some("2026-06-03")), ts(NOW)).unwrap();
         assert_eq!(w.to, ts(NOW));
     }
 
     #[test]
     fn rfc3339_edges_are_exact() {
-        let w = resolve(
+        let w = window(
             &args(
                 None,
                 Some("2026-06-03T10:15:00Z"),
                 Some("2026-06-03T14:00:00+02:00"),
             ),
             ts(NOW),
-            DAY,
         )
         .unwrap();
         assert_eq!(w.from, ts("2026-06-03T10:15:00Z"));
@@ -269,7 +283,7 @@ mod tests {
 
     #[test]
     fn from_alone_runs_to_now() {
-        let w = resolve(&args(None, Some("2025-01-01"), None), ts(NOW), DAY).unwrap();
+        let w = window(&args(None, Some("2025-01-01"), None), ts(NOW)).unwrap();
         assert_eq!(
             w,
             Window {
@@ -280,8 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn to_alone_keeps_the_default_length() {
-        let w = resolve(&args(None, None, Some("2026-05-01")), ts(NOW), DAY).unwrap();
+    fn since_counts_back_from_to() {
+        let w = window(&args(Some("24h"), None, Some("2026-05-01")), ts(NOW)).unwrap();
         assert_eq!(w.to, ts("2026-05-02T00:00:00Z"));
         assert_eq!(w.from, ts("2026-05-01T00:00:00Z"));
     }
@@ -289,17 +303,12 @@ mod tests {
     #[test]
     fn contradictions_are_refused() {
         let now = ts(NOW);
-        assert!(resolve(&args(Some("7d"), Some("2026-01-01"), None), now, DAY).is_err());
-        let err = resolve(&args(None, Some("2026-06-05"), None), now, DAY).unwrap_err();
+        assert!(window(&args(Some("7d"), Some("2026-01-01"), None), now).is_err());
+        let err = window(&args(None, Some("2026-06-05"), None), now).unwrap_err();
         assert!(err.contains("future"), "{err}");
-        let err = resolve(
-            &args(None, Some("2026-06-02"), Some("2026-06-01")),
-            now,
-            DAY,
-        )
-        .unwrap_err();
+        let err = window(&args(None, Some("2026-06-02"), Some("2026-06-01")), now).unwrap_err();
         assert!(err.contains("not before"), "{err}");
-        let err = resolve(&args(None, Some("June 1st"), None), now, DAY).unwrap_err();
+        let err = window(&args(None, Some("June 1st"), None), now).unwrap_err();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
 
@@ -310,9 +319,23 @@ mod tests {
         assert_eq!(q.to, ts("2026-10-01T00:00:00Z"));
         assert_eq!(quarter("2025q4").unwrap().to, ts("2026-01-01T00:00:00Z"));
         assert_eq!(quarter_name(&quarter("2026-Q1").unwrap()), "2026Q1");
-        for bad in ["2026Q5", "2026", "Q3", "26Q0", "2026Qx"] {
+        for bad in ["2026Q5", "2026", "Q3", "26Q0", "26Q1", "2026Qx", "02026Q1"] {
             assert!(quarter(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn windows_before_teleport_are_clamped_or_refused() {
+        let (w, notice) = resolve(&args(None, Some("0001-01-01"), None), ts(NOW)).unwrap();
+        assert_eq!(w.from, ts("2015-01-01T00:00:00Z"));
+        assert!(notice.unwrap().contains("before Teleport existed"));
+        let (w, notice) = resolve(&args(Some("10000w"), None, None), ts(NOW)).unwrap();
+        assert_eq!(w.from, ts("2015-01-01T00:00:00Z"));
+        assert!(notice.is_some());
+        let err = window(&args(None, Some("2001-01-01"), Some("2001-12-31")), ts(NOW)).unwrap_err();
+        assert!(err.contains("before 2015"), "{err}");
+        let (_, notice) = resolve(&args(None, Some("2015-01-01"), None), ts(NOW)).unwrap();
+        assert_eq!(notice, None);
     }
 
     #[test]

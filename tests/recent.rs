@@ -28,7 +28,7 @@ fn piped_output_is_tsv_of_the_last_day_with_the_argv_tctl_expects() {
             "ls",
             "--format=json",
             "--from-utc=2026-06-02",
-            "--limit=50"
+            "--limit=10000"
         ]]
     );
     let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split('\t').collect()).collect();
@@ -212,7 +212,7 @@ fn to_is_inclusive_and_becomes_tctls_exclusive_midnight() {
             "--format=json",
             "--from-utc=2026-05-29",
             "--to-utc=2026-06-01",
-            "--limit=50"
+            "--limit=10000"
         ]]
     );
     let ids: Vec<&str> = out.lines().map(|l| &l[..8]).collect();
@@ -266,19 +266,111 @@ fn empty_results_are_success_for_null_and_empty_arrays() {
 }
 
 #[test]
-fn hitting_the_limit_warns_that_results_may_be_partial() {
+fn limit_caps_the_rows_shown_of_a_complete_listing() {
+    let w = World::new();
+    let out = stdout_of(&w, &["recent"]);
+    assert_eq!(out.lines().count(), 8);
+    let w = World::new();
+    let assert = w.cmd().args(["recent", "--limit", "3"]).assert().success();
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let ids: Vec<&str> = out.lines().map(|l| &l[..8]).collect();
+    assert_eq!(
+        ids,
+        ["3f2a9c1e", "8c1d2e3f", "b7e4c2a1"],
+        "the newest three"
+    );
+    assert!(
+        String::from_utf8_lossy(&assert.get_output().stderr)
+            .contains("showing 3 of 8 sessions (--limit 3)")
+    );
+    // The cap is ours, not tctl's: tctl is asked for a whole page.
+    assert_eq!(w.tctl_calls()[0][4], "--limit=10000");
+}
+
+#[test]
+fn a_listing_longer_than_a_page_continues_with_older_days_and_is_complete() {
+    let w = World::new();
+    let full = stdout_of(&w, &["recent", "--since", "14d"]);
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["recent", "--since", "14d"])
+        .env("TSH_REVIEW_PAGE", "12")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), full);
+    // 21 rows in the window, 11 of them on June 3rd: two calls of 12.
+    let calls = w.tctl_calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls.iter().all(|c| c.contains(&"--limit=12".to_owned())));
+    // Each continuation ends the day after the oldest row so far: the window shrinks.
+    assert!(
+        calls[1].iter().any(|a| a.starts_with("--to-utc=")),
+        "{calls:?}"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("incomplete"), "{err}");
+    // A page smaller than June 3rd's rows cannot list that day whole: it says so.
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["recent", "--since", "14d"])
+        .env("TSH_REVIEW_PAGE", "4")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("(2026-06-03): those days are listed incompletely"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_tctl_that_ignores_the_limit_is_held_to_it() {
+    let w = World::new();
+    let full = stdout_of(&w, &["recent", "--since", "14d"]);
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["recent", "--since", "14d"])
+        .env("TSH_REVIEW_PAGE", "12")
+        .env("FAKE_IGNORE_LIMIT", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), full);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("rows for a call that asked for 12: the first 12 were kept"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_window_before_teleport_existed_is_clamped_and_said() {
     let w = World::new();
     w.cmd()
-        .args(["recent", "--limit", "3"])
+        .args(["recent", "--from", "0001-01-01"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("results may be partial"));
-    assert_eq!(w.tctl_calls()[0][4], "--limit=3");
+        .stderr(predicate::str::contains(
+            "the window started before Teleport existed: listing from 2015-01-01 instead",
+        ));
+    // 2015-01-01 to 2026-06-03, 365 days a call.
+    let calls = w.tctl_calls();
+    assert_eq!(calls.len(), 12, "{calls:?}");
+    assert!(
+        calls
+            .last()
+            .unwrap()
+            .contains(&"--from-utc=2015-01-01".to_owned())
+    );
     w.cmd()
-        .args(["recent", "--limit", "30"])
+        .args(["recent", "--from", "2001-01-01", "--to", "2001-12-31"])
         .assert()
-        .success()
-        .stderr(predicate::str::contains("partial").not());
+        .code(2)
+        .stderr(predicate::str::contains("before 2015"));
 }
 
 #[test]

@@ -146,7 +146,7 @@ fn triage_is_flag_only_riskiest_first_with_unscored_counted() {
             "search",
             "--format=json",
             "--from=2026-05-27",
-            "--limit=200"
+            "--limit=500"
         ]]
     );
     assert_eq!(
@@ -221,6 +221,61 @@ fn every_search_unavailable_error_falls_back_to_ls_with_one_explanation() {
             "{scenario}: the ls answer: {stdout}"
         );
     }
+}
+
+#[test]
+fn without_search_one_line_above_the_table_says_what_the_list_is() {
+    let w = World::new();
+    for args in [
+        vec!["triage"],
+        vec!["pivot", "--user", "alice", "--host", "web-01"],
+        vec!["hunt", "privesc"],
+    ] {
+        let out = w
+            .cmd()
+            .args(&args)
+            .args(["--format", "table"])
+            .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let first = stdout.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("search is unavailable"),
+            "{args:?}: {stdout}"
+        );
+        assert_eq!(
+            stdout.matches("search is unavailable").count(),
+            1,
+            "{args:?}"
+        );
+        // Every other line is the listing or a short note: no six-line explanation below.
+        assert!(
+            !stdout.lines().skip(1).any(|l| l.contains("Access Graph")),
+            "{stdout}"
+        );
+        // A hunt without search has no matches to report: the whole window is not a result.
+        let expected = if args[0] == "hunt" { 5 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected), "{args:?}");
+        assert!(
+            out.stderr.is_empty() || args[0] != "hunt",
+            "{:?}",
+            out.stderr
+        );
+    }
+    // Machine formats keep stdout for the data: the line goes to stderr, first.
+    let out = w
+        .cmd()
+        .args(["triage", "--format", "tsv"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("tsh-review: search is unavailable"),
+        "{err}"
+    );
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("search"));
 }
 
 #[test]
@@ -299,21 +354,77 @@ fn request_groups_by_user_with_the_jit_caveat() {
 }
 
 #[test]
+fn request_ids_are_uuids_or_a_unique_prefix_seen_before() {
+    let w = World::new();
+    for bad in ["nope", "a9c97e9f 1dc3", "../../etc"] {
+        w.cmd()
+            .args(["request", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not an access request id"));
+    }
+    w.cmd()
+        .args(["request", "0196f3c4"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no access request seen in a listing starts with 0196f3c4",
+        ));
+    assert!(w.tctl_calls().is_empty(), "refused before any call");
+    // Once a listing has seen it, its prefix is enough.
+    w.cmd()
+        .args(["recent", "--since", "14d"])
+        .assert()
+        .success();
+    let id = "0196f3c4-2b3c-7d4e-9f0a-b1c2d3e4f5a6";
+    w.cmd().args(["request", "0196F3C4"]).assert().success();
+    assert!(
+        searches(&w)
+            .last()
+            .unwrap()
+            .contains(&format!("--access-request={id}"))
+    );
+}
+
+#[test]
+fn compliance_quarters_need_a_four_digit_year() {
+    let w = World::new();
+    for bad in ["26Q1", "226Q1", "2026Q5"] {
+        w.cmd()
+            .args(["compliance", "--quarter", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("use YYYYQn"));
+    }
+    w.cmd()
+        .args(["compliance", "--quarter", "2001Q1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("before 2015"));
+    assert!(w.tctl_calls().is_empty());
+}
+
+#[test]
+fn kinds_take_teleports_own_word_and_comma_lists() {
+    let w = World::new();
+    run(&w, &["triage", "--kind", "kube,db"]);
+    let call = &searches(&w)[0];
+    assert!(call.contains(&"--kind=k8s".to_owned()), "{call:?}");
+    assert!(call.contains(&"--kind=db".to_owned()), "{call:?}");
+}
+
+#[test]
 fn compliance_is_complete_past_the_limit_and_an_auditable_artefact() {
     let w = World::new();
-    // 13 production sessions, 6 of them on June 3rd: a limit of 7 needs splitting down to days.
-    let (out, _) = run(
-        &w,
-        &[
-            "compliance",
-            "--quarter",
-            "2026Q2",
-            "--limit",
-            "7",
-            "--format",
-            "markdown",
-        ],
-    );
+    // 13 production sessions, 6 of them on June 3rd: a page of 7 needs splitting down to days.
+    let out = w
+        .cmd()
+        .args(["compliance", "--quarter", "2026Q2", "--format", "markdown"])
+        .env("TSH_REVIEW_PAGE", "7")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
     let calls = searches(&w);
     assert!(calls.len() > 4, "the quarter was split: {calls:?}");
     assert!(
@@ -348,20 +459,16 @@ fn compliance_is_complete_past_the_limit_and_an_auditable_artefact() {
 #[test]
 fn compliance_says_when_even_a_single_day_is_over_the_limit() {
     let w = World::new();
-    let (out, _) = run(
-        &w,
-        &[
-            "compliance",
-            "--quarter",
-            "2026Q2",
-            "--limit",
-            "3",
-            "--format",
-            "markdown",
-        ],
-    );
+    let out = w
+        .cmd()
+        .args(["compliance", "--quarter", "2026Q2", "--format", "markdown"])
+        .env("TSH_REVIEW_PAGE", "3")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
     assert!(out.contains("**Complete**: no"), "{out}");
-    assert!(out.contains("those days are incomplete"), "{out}");
+    assert!(out.contains("those days are listed incompletely"), "{out}");
 }
 
 #[test]
@@ -442,7 +549,7 @@ fn a_cached_config_js_verdict_explains_an_unavailable_search() {
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("config.js says: licensed, but enable session summarization"),
+        err.contains("config.js: licensed, but enable session summarization"),
         "{err}"
     );
 }

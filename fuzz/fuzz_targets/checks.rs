@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use tsh_review::render::sanitize::{self, display_width, escape_bytes, is_dangerous, truncate};
 use tsh_review::render::{self, Format, Style};
 use tsh_review::review::Listing;
@@ -18,7 +18,7 @@ use tsh_review::window::{self, Window, WindowArgs};
 pub fn ls(data: &[u8]) {
     let mut normalizer = Normalizer::default();
     // A parse error after some elements still leaves a partial answer to render.
-    let _ = parse_events(data, &mut |ev| {
+    let _ = parse_events(data, usize::MAX, &mut |ev| {
         normalizer.push(ev);
     });
     render_everywhere(normalizer.finish().sessions);
@@ -27,7 +27,7 @@ pub fn ls(data: &[u8]) {
 /// `recordings search` output: parse, turn into sessions, render.
 pub fn search(data: &[u8]) {
     let mut sessions = Vec::new();
-    let _ = parse_summaries(data, &mut |s| {
+    let _ = parse_summaries(data, usize::MAX, &mut |s| {
         if let Ok(s) = session(s) {
             sessions.push(s);
         }
@@ -77,8 +77,9 @@ pub fn window(data: &[u8]) {
         to: pick(parts.next()),
     };
     let now = Timestamp::from_second(1_780_000_000).unwrap();
-    if let Ok(w) = window::resolve(&args, now, SignedDuration::from_hours(24 * 7)) {
+    if let Ok((w, _)) = window::resolve(&args, now) {
         assert!(w.from < w.to && w.to <= now, "{args:?} gave {w:?}");
+        assert!(w.from >= window::earliest(), "{args:?} gave {w:?}");
         let _ = window::format_instant(w.from);
     }
 }

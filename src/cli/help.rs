@@ -22,7 +22,11 @@ pub fn overview() -> String {
         let _ = writeln!(out, "  {name:pad$}  {}", c.summary);
     }
     out.push_str("\nGlobal options:\n");
-    options(&mut out, FLAGS.iter().filter(|f| f.scope == Scope::Global));
+    options(
+        &mut out,
+        "",
+        FLAGS.iter().filter(|f| f.scope == Scope::Global),
+    );
     exit_statuses(&mut out);
     out.push_str(
         "\nRun `tsh-review help COMMAND` for a command's options and examples.\n\
@@ -67,10 +71,14 @@ pub fn command(c: &CommandSpec) -> String {
     }
     if !own.is_empty() {
         out.push_str("\nOptions:\n");
-        options(&mut out, own.into_iter());
+        options(&mut out, c.name, own.into_iter());
     }
     out.push_str("\nGlobal options:\n");
-    options(&mut out, FLAGS.iter().filter(|f| f.scope == Scope::Global));
+    options(
+        &mut out,
+        c.name,
+        FLAGS.iter().filter(|f| f.scope == Scope::Global),
+    );
     out.push_str("\nExamples:\n");
     for (line, what) in c.examples {
         let _ = writeln!(out, "  {line}\n      {what}");
@@ -94,14 +102,15 @@ fn flag_label(f: &FlagSpec) -> String {
     }
 }
 
-fn options<'a>(out: &mut String, flags: impl Iterator<Item = &'a FlagSpec>) {
+/// The flags with their defaults for `command` ("" for the overview: global defaults only).
+fn options<'a>(out: &mut String, command: &str, flags: impl Iterator<Item = &'a FlagSpec>) {
     const PAD: usize = 24;
     for f in flags {
         let mut help = f.help.to_owned();
         if !f.choices.is_empty() {
             let _ = write!(help, " [{}]", f.choices.join("|"));
         }
-        if let Some(d) = f.default {
+        if let Some(d) = f.default_for(command) {
             let _ = write!(help, " [default: {d}]");
         }
         if let Some(e) = f.env {

@@ -70,8 +70,9 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ("COLUMNS", "The width tables are fitted to."),
     ("XDG_CACHE_HOME, HOME", "Where the cache lives (see FILES)."),
     (
-        "SSL_CERT_FILE",
-        "Extra CA certificates for the HTTPS probe of the proxy's /web/config.js.",
+        "SSL_CERT_FILE, SSL_CERT_DIR",
+        "A CA bundle used instead of the system's, and an extra certificate directory, for the \
+         HTTPS probe of the proxy's /web/config.js (read as OpenSSL and tsh read them).",
     ),
     (
         "HTTPS_PROXY, NO_PROXY",
@@ -84,6 +85,11 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "TSH_REVIEW_TTY",
         "Testing aid: `1` or `0` forces terminal mode on or off.",
+    ),
+    (
+        "TSH_REVIEW_PAGE",
+        "Testing aid: a smaller page for each tctl call (10000 rows for `recordings ls`, 500 \
+         for a complete search), to exercise how listings are completed.",
     ),
 ];
 
@@ -111,7 +117,7 @@ pub fn page() -> String {
          after an option is used when the option is not given.",
     );
     for f in FLAGS.iter().filter(|f| f.scope == Scope::Global) {
-        flag(&mut m, f);
+        flag(&mut m, "", f);
     }
 
     m.line(".SH EXIT STATUS");
@@ -232,7 +238,7 @@ fn commands(m: &mut Roff) {
             m.prose(o.help);
         }
         for f in own_flags(c) {
-            flag(m, f);
+            flag(m, c.name, f);
         }
     }
 }
@@ -243,7 +249,7 @@ fn own_flags(c: &CommandSpec) -> impl Iterator<Item = &'static FlagSpec> {
         .filter(move |f| matches!(f.scope, Scope::Commands(names) if names.contains(&c.name)))
 }
 
-fn flag(m: &mut Roff, f: &FlagSpec) {
+fn flag(m: &mut Roff, command: &str, f: &FlagSpec) {
     m.line(".TP");
     let mut tag = String::new();
     if let Some(s) = f.short {
@@ -258,7 +264,7 @@ fn flag(m: &mut Roff, f: &FlagSpec) {
     if !f.choices.is_empty() {
         let _ = write!(body, " [possible: {}]", lit(&f.choices.join("|")));
     }
-    if let Some(d) = f.default {
+    if let Some(d) = f.default_for(command) {
         let _ = write!(body, " [default: {}]", lit(d));
     }
     if let Some(e) = f.env {

@@ -262,9 +262,21 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Matches, Error> {
                 flag.long
             )));
         }
+        if flag.repeatable && !flag.choices.is_empty() {
+            // `--kind k8s,db` means `--kind k8s --kind db`.
+            for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                let word = canonical_choice(flag, word);
+                check_choice(flag, word)?;
+                values.push(word.to_owned());
+            }
+            continue;
+        }
         // --format's choices depend on the command (play has its own): checked once it is known.
         if !flag.choices.is_empty() && flag.long != "format" {
-            check_choice(flag, &value)?;
+            let word = canonical_choice(flag, &value);
+            check_choice(flag, word)?;
+            values.push(word.to_owned());
+            continue;
         }
         values.push(value);
     }
@@ -325,6 +337,14 @@ fn unexpected_operand(word: &str, command: &CommandSpec) -> Error {
     ))
 }
 
+/// The choice a word means, through the table's aliases (`kube` is `k8s`).
+fn canonical_choice<'a>(flag: &FlagSpec, word: &'a str) -> &'a str {
+    super::table::CHOICE_ALIASES
+        .iter()
+        .find(|(f, alias, _)| *f == flag.long && *alias == word)
+        .map_or(word, |&(_, _, choice)| choice)
+}
+
 fn check_choice(flag: &FlagSpec, value: &str) -> Result<(), Error> {
     if flag.choices.contains(&value) {
         return Ok(());
@@ -357,18 +377,18 @@ fn check_scopes(m: &Matches, command: &CommandSpec) -> Result<(), Error> {
 }
 
 fn globals(m: &Matches) -> Result<Globals, Error> {
-    let timeout = match m.one("timeout") {
+    let timeout = match value(m, "timeout") {
         Some(text) => parse_duration(text).map_err(|e| Error::usage(format!("--timeout: {e}")))?,
-        None => jiff::SignedDuration::from_mins(2),
+        None => jiff::SignedDuration::ZERO,
     };
     Ok(Globals {
         tsh: m.one("tsh").map(PathBuf::from),
         tctl: m.one("tctl").map(PathBuf::from),
         // None for play's own formats, which are not renderers.
         format: m.one("format").and_then(Format::parse),
-        color: m.one("color").map_or(ColorChoice::Auto, |c| {
-            ColorChoice::parse(c).expect("choices checked")
-        }),
+        color: value(m, "color")
+            .and_then(ColorChoice::parse)
+            .unwrap_or(ColorChoice::Auto),
         timeout: timeout.unsigned_abs(),
         demo: m.has("demo"),
     })
@@ -386,29 +406,48 @@ fn help_topic(m: &Matches) -> Result<Option<&'static CommandSpec>, Error> {
     }
 }
 
+/// The value given for `--long`, else the table's default for the command being parsed: the
+/// one place a default is applied, so help shows what runs.
+fn value<'a>(m: &'a Matches, long: &str) -> Option<&'a str> {
+    m.one(long).or_else(|| {
+        let command = m.command.map_or("", |c| c.name);
+        flag_by_long(long)?.default_for(command)
+    })
+}
+
 fn window(m: &Matches) -> WindowArgs {
+    let from = m.one("from").map(String::from);
     WindowArgs {
-        since: m.one("since").map(String::from),
-        from: m.one("from").map(String::from),
+        // The default span applies unless the window has a start of its own.
+        since: if from.is_none() {
+            value(m, "since").map(String::from)
+        } else {
+            m.one("since").map(String::from)
+        },
+        from,
         to: m.one("to").map(String::from),
     }
 }
 
-fn limit(m: &Matches, default: u32) -> Result<u32, Error> {
-    match m.one("limit") {
-        None => Ok(default),
-        Some(text) => {
+fn limit(m: &Matches) -> Result<Option<u32>, Error> {
+    value(m, "limit")
+        .map(|text| {
             text.parse::<u32>().ok().filter(|&n| n > 0).ok_or_else(|| {
                 Error::usage(format!("--limit {text:?} is not a whole number above 0"))
             })
-        }
-    }
+        })
+        .transpose()
+}
+
+/// For commands that keep the best matches: the table gives them a default.
+fn best(m: &Matches) -> Result<u32, Error> {
+    Ok(limit(m)?.unwrap_or(crate::review::fetch::SEARCH_PAGE))
 }
 
 fn recent(m: &Matches) -> Result<RecentArgs, Error> {
     Ok(RecentArgs {
         window: window(m),
-        limit: limit(m, 50)?,
+        limit: limit(m)?,
         kinds: m
             .all("kind")
             .iter()
@@ -434,7 +473,7 @@ fn kinds(m: &Matches, searchable: bool) -> Result<Vec<Kind>, Error> {
 }
 
 fn severity(m: &Matches) -> Option<Severity> {
-    m.one("min-severity").map(|v| {
+    value(m, "min-severity").map(|v| {
         [
             Severity::Low,
             Severity::Medium,
@@ -467,7 +506,7 @@ fn search(m: &Matches) -> Result<SearchArgs, Error> {
         pod_name: owned(m, "pod-name"),
         database_name: owned(m, "database-name"),
         search_mode: owned(m, "search-mode"),
-        limit: limit(m, 50)?,
+        limit: best(m)?,
         ..SearchQuery::default()
     };
     query.check().map_err(Error::usage)?;
@@ -482,8 +521,8 @@ fn search(m: &Matches) -> Result<SearchArgs, Error> {
 fn triage(m: &Matches) -> Result<TriageArgs, Error> {
     Ok(TriageArgs {
         window: window(m),
-        limit: limit(m, 200)?,
-        min_severity: severity(m).unwrap_or(Severity::Medium),
+        limit: limit(m)?,
+        min_severity: severity(m).unwrap_or(Severity::Low),
         kinds: kinds(m, true)?,
         unscored: m.has("unscored"),
         no_fallback: m.has("no-fallback"),
@@ -494,9 +533,9 @@ fn compliance(m: &Matches) -> Result<ComplianceArgs, Error> {
     Ok(ComplianceArgs {
         quarter: owned(m, "quarter"),
         window: window(m),
-        labels: owned(m, "label").unwrap_or_else(|| "env=prod".to_owned()),
+        labels: value(m, "label").unwrap_or_default().to_owned(),
         kinds: kinds(m, true)?,
-        limit: limit(m, 500)?,
+        limit: limit(m)?,
         no_fallback: m.has("no-fallback"),
     })
 }
@@ -548,7 +587,7 @@ fn hunt(m: &Matches) -> Result<Action, Error> {
         window: window(m),
         sweep,
         kinds: kinds(m, true)?,
-        limit: limit(m, 50)?,
+        limit: best(m)?,
         no_fallback: m.has("no-fallback"),
     }))
 }
@@ -611,7 +650,7 @@ fn pivot(m: &Matches) -> Result<PivotArgs, Error> {
         window: window(m),
         user: required(m, "user", "pivot")?,
         host: required(m, "host", "pivot")?,
-        limit: limit(m, 200)?,
+        limit: limit(m)?,
         no_fallback: m.has("no-fallback"),
     })
 }
@@ -628,7 +667,7 @@ fn request(m: &Matches) -> Result<RequestArgs, Error> {
     Ok(RequestArgs {
         window: window(m),
         id: id.clone(),
-        limit: limit(m, 500)?,
+        limit: limit(m)?,
         no_fallback: m.has("no-fallback"),
     })
 }
@@ -662,9 +701,19 @@ mod tests {
     #[test]
     fn alias_and_equals_forms() {
         let r = recent_args("ls --limit=5 --kind=ssh --kind db --user alice");
-        assert_eq!(r.limit, 5);
+        assert_eq!(r.limit, Some(5));
         assert_eq!(r.kinds, [Kind::Ssh, Kind::Db]);
         assert_eq!(r.user.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn kinds_take_teleports_word_and_comma_lists() {
+        assert_eq!(recent_args("recent --kind kube").kinds, [Kind::K8s]);
+        assert_eq!(
+            recent_args("recent --kind k8s,db --kind ssh").kinds,
+            [Kind::K8s, Kind::Db, Kind::Ssh]
+        );
+        assert!(usage_error("recent --kind k8s,vm").contains("\"vm\" is not one of"));
     }
 
     #[test]
@@ -697,11 +746,11 @@ mod tests {
         let Action::Triage(t) = parse_words("triage").unwrap().action else {
             panic!()
         };
-        assert_eq!((t.limit, t.min_severity), (200, Severity::Medium));
+        assert_eq!((t.limit, t.min_severity), (None, Severity::Medium));
         let Action::Compliance(c) = parse_words("compliance").unwrap().action else {
             panic!()
         };
-        assert_eq!((c.limit, c.labels.as_str()), (500, "env=prod"));
+        assert_eq!((c.limit, c.labels.as_str()), (None, "env=prod"));
         let Action::Hunt(h) = parse_words("hunt exfil").unwrap().action else {
             panic!()
         };
@@ -723,7 +772,7 @@ mod tests {
         let Action::Request(r) = parse_words("request abc").unwrap().action else {
             panic!()
         };
-        assert_eq!((r.id.as_str(), r.limit), ("abc", 500));
+        assert_eq!((r.id.as_str(), r.limit), ("abc", None));
     }
 
     #[test]
@@ -735,7 +784,7 @@ mod tests {
         let Action::Recent(r) = a.action else {
             panic!()
         };
-        assert_eq!(r.limit, 50);
+        assert_eq!(r.limit, None, "complete unless capped");
         assert!(r.kinds.is_empty());
     }
 
@@ -758,6 +807,74 @@ mod tests {
         };
         assert!(misused);
         assert!(matches!(parse_words("-V").unwrap().action, Action::Version));
+    }
+
+    /// The smallest valid command line of each command that has flags with defaults.
+    fn minimal(command: &str) -> String {
+        match command {
+            "hunt" => "hunt privesc".into(),
+            "pivot" => "pivot --user alice --host web-01".into(),
+            "request" => "request a9c97e9f-1dc3-44b2-9a1e-a4e169614065".into(),
+            "show" | "play" | "download" | "link" => {
+                format!("{command} 3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f")
+            }
+            "completions" | "init" => format!("{command} bash"),
+            other => other.into(),
+        }
+    }
+
+    #[test]
+    fn every_default_shown_is_the_default_that_runs() {
+        use super::super::table::{COMMANDS, FLAGS};
+        let mut checked = 0;
+        for c in COMMANDS.iter().filter(|c| !c.hidden && c.name != "help") {
+            let line = minimal(c.name);
+            let implicit = format!("{:?}", parse_words(&line).expect(&line));
+            let help = super::super::help::command(c);
+            for f in FLAGS.iter().filter(|f| f.applies_to(c.name)) {
+                let Some(d) = f.default_for(c.name) else {
+                    continue;
+                };
+                let explicit = format!("{line} --{} {d}", f.long);
+                assert_eq!(
+                    format!("{:?}", parse_words(&explicit).expect(&explicit)),
+                    implicit,
+                    "`{line}` must run as `{explicit}`"
+                );
+                assert!(
+                    help.contains(&format!("[default: {d}]")),
+                    "help {} shows --{} [default: {d}]",
+                    c.name,
+                    f.long
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "{checked}");
+    }
+
+    #[test]
+    fn help_shows_each_command_its_own_window_and_cap() {
+        let help = |name| super::super::help::command(super::super::table::command(name).unwrap());
+        for (name, since) in [
+            ("recent", "24h"),
+            ("search", "7d"),
+            ("triage", "7d"),
+            ("hunt", "7d"),
+            ("pivot", "7d"),
+            ("request", "30d"),
+        ] {
+            let text = help(name);
+            let line = text.lines().find(|l| l.contains("--since")).unwrap();
+            assert!(
+                line.contains(&format!("[default: {since}]"))
+                    || text.contains(&format!("[default: {since}]")),
+                "{name}: {line}"
+            );
+        }
+        assert!(!help("pivot").contains("[default: 50]"));
+        assert!(!help("request").contains("[default: 50]"));
+        assert!(help("search").contains("[default: 50]"));
     }
 
     fn usage_error(words: &str) -> String {

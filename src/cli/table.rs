@@ -19,6 +19,16 @@ pub enum Complete {
     Host,
 }
 
+/// A flag's default, as a user would type it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Default {
+    None,
+    /// The same wherever the flag applies.
+    Always(&'static str),
+    /// Per command; a command not listed has none.
+    Per(&'static [(&'static str, &'static str)]),
+}
+
 /// Which commands a flag applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -34,8 +44,9 @@ pub struct FlagSpec {
     pub value: Option<&'static str>,
     pub help: &'static str,
     pub choices: &'static [&'static str],
-    /// The default as a user would type it, shown in help and the man page.
-    pub default: Option<&'static str>,
+    /// The default as a user would type it: the parser applies it, and help, the man page
+    /// and completions show it, so what is shown is what runs.
+    pub default: Default,
     pub env: Option<&'static str>,
     pub scope: Scope,
     pub complete: Complete,
@@ -80,6 +91,15 @@ impl FlagSpec {
         self.value.is_some()
     }
 
+    /// The default `command` runs with when the flag is not given.
+    pub fn default_for(&self, command: &str) -> Option<&'static str> {
+        match self.default {
+            Default::None => None,
+            Default::Always(d) => Some(d),
+            Default::Per(list) => list.iter().find(|(c, _)| *c == command).map(|&(_, d)| d),
+        }
+    }
+
     /// Plumbing for the completion scripts: a flag only of hidden commands is left out of
     /// help, the man page and the scripts, as those commands are.
     pub fn hidden(&self) -> bool {
@@ -108,12 +128,16 @@ pub const EXIT_STATUSES: &[(i32, &str)] = &[
     ),
     (
         5,
-        "search unavailable on this cluster, with --no-fallback (see `doctor`)",
+        "search unavailable (--no-fallback; `hunt` then lists the window unfiltered)",
     ),
 ];
 
 pub const FORMATS: &[&str] = &["table", "tsv", "markdown", "csv", "json"];
 pub const KINDS: &[&str] = &["ssh", "k8s", "db", "desktop", "app"];
+
+/// Other words accepted for a choice: (flag, word, the choice it means). `kube` is Teleport's
+/// own name for Kubernetes sessions (`proto: "kube"`).
+pub const CHOICE_ALIASES: &[(&str, &str, &str)] = &[("kind", "kube", "k8s")];
 
 /// Commands that take --since/--from/--to.
 const WINDOWED: &[&str] = &["recent", "search", "triage", "hunt", "pivot", "request"];
@@ -561,7 +585,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("PATH"),
         help: "Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: Some("TSH"),
         scope: Scope::Global,
         complete: Complete::Executable,
@@ -573,7 +597,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("PATH"),
         help: "Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: Some("TCTL"),
         scope: Scope::Global,
         complete: Complete::Executable,
@@ -585,7 +609,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("FORMAT"),
         help: "Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)",
         choices: FORMATS,
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Global,
         complete: Complete::Choices,
@@ -597,7 +621,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("WHEN"),
         help: "Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)",
         choices: &["auto", "always", "never"],
-        default: Some("auto"),
+        default: Default::Always("auto"),
         env: None,
         scope: Scope::Global,
         complete: Complete::Choices,
@@ -609,7 +633,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("DURATION"),
         help: "Limit for each tsh/tctl call; on expiry the call is killed",
         choices: &[],
-        default: Some("2m"),
+        default: Default::Always("2m"),
         env: None,
         scope: Scope::Global,
         complete: Complete::Nothing,
@@ -621,7 +645,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Use the built-in sample cluster instead of tctl (no Teleport needed)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Global,
         complete: Complete::Nothing,
@@ -631,9 +655,16 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "since",
         short: None,
         value: Some("DURATION"),
-        help: "Window ending now: 90m, 24h, 7d, 2w (recent 24h; triage, hunt, pivot 7d; request 30d)",
+        help: "How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w",
         choices: &[],
-        default: Some("24h"),
+        default: Default::Per(&[
+            ("recent", "24h"),
+            ("search", "7d"),
+            ("triage", "7d"),
+            ("hunt", "7d"),
+            ("pivot", "7d"),
+            ("request", "30d"),
+        ]),
         env: None,
         scope: Scope::Commands(WINDOWED),
         complete: Complete::Nothing,
@@ -645,7 +676,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("DATE"),
         help: "Window start: YYYY-MM-DD (UTC midnight) or RFC3339",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(DATED),
         complete: Complete::Nothing,
@@ -657,7 +688,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("DATE"),
         help: "Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(DATED),
         complete: Complete::Nothing,
@@ -667,9 +698,9 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "limit",
         short: None,
         value: Some("N"),
-        help: "Most sessions to ask tctl for, per call (triage 200, compliance 500)",
+        help: "Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)",
         choices: &[],
-        default: Some("50"),
+        default: Default::Per(&[("search", "50"), ("hunt", "50")]),
         env: None,
         scope: Scope::Commands(DATED),
         complete: Complete::Nothing,
@@ -679,9 +710,9 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "kind",
         short: None,
         value: Some("KIND"),
-        help: "Only sessions of this kind (search has no app sessions)",
+        help: "Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)",
         choices: KINDS,
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(KINDED),
         complete: Complete::Choices,
@@ -693,7 +724,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("USER"),
         help: "Only sessions of this Teleport user",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["recent", "pivot"]),
         complete: Complete::User,
@@ -705,7 +736,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("HOST"),
         help: "The host (resource name) the user worked on",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["pivot"]),
         complete: Complete::Host,
@@ -717,7 +748,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("USER"),
         help: "Sessions of this Teleport user",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::User,
@@ -729,7 +760,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("ROLE"),
         help: "Sessions of users holding this role",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Nothing,
@@ -741,7 +772,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("KIND"),
         help: "Kind of resource",
         choices: &["node", "kube_cluster", "db"],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Choices,
@@ -753,7 +784,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("NAME"),
         help: "Name of the resource (host, cluster, database)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Host,
@@ -763,9 +794,9 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "label",
         short: None,
         value: Some("K=V,..."),
-        help: "Resource labels, all required (compliance: default env=prod)",
+        help: "Resource labels, all required (an empty value: no label filter)",
         choices: &[],
-        default: None,
+        default: Default::Per(&[("compliance", "env=prod")]),
         env: None,
         scope: Scope::Commands(&["search", "compliance"]),
         complete: Complete::Nothing,
@@ -777,7 +808,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("ID"),
         help: "Sessions under this access request",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Nothing,
@@ -789,7 +820,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("HOST"),
         help: "SSH sessions on this host name",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Host,
@@ -801,7 +832,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("ADDR"),
         help: "SSH sessions on this server address",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Nothing,
@@ -813,7 +844,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("NS"),
         help: "Kubernetes sessions in this namespace",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Nothing,
@@ -825,7 +856,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("POD"),
         help: "Kubernetes sessions in this pod",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Nothing,
@@ -837,7 +868,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("DB"),
         help: "Database sessions on this database",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Nothing,
@@ -847,9 +878,9 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "search-mode",
         short: None,
         value: Some("MODE"),
-        help: "How the query matches",
+        help: "How the query matches (tctl's default: hybrid)",
         choices: &["hybrid", "keyword", "embeddings"],
-        default: Some("hybrid"),
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCH),
         complete: Complete::Choices,
@@ -859,9 +890,9 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "min-severity",
         short: None,
         value: Some("LEVEL"),
-        help: "Keep sessions of this severity or higher, filtered here (triage default medium)",
+        help: "Keep sessions of this severity or higher, filtered here",
         choices: SEVERITIES,
-        default: None,
+        default: Default::Per(&[("triage", "medium")]),
         env: None,
         scope: Scope::Commands(&["search", "triage"]),
         complete: Complete::Choices,
@@ -873,7 +904,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "List the sessions without a severity instead",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["triage"]),
         complete: Complete::Nothing,
@@ -885,7 +916,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Fail (exit 5) instead of listing with recordings ls when search is unavailable",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(SEARCHING),
         complete: Complete::Nothing,
@@ -897,7 +928,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("YYYYQN"),
         help: "The calendar quarter to review, e.g. 2026Q3 (default: the last full one)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["compliance"]),
         complete: Complete::Nothing,
@@ -909,7 +940,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "List the built-in techniques and their queries",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["hunt"]),
         complete: Complete::Nothing,
@@ -921,7 +952,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("TEXT"),
         help: "Hunt with your own query instead of a technique",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["hunt"]),
         complete: Complete::Nothing,
@@ -933,7 +964,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("TOKEN"),
         help: "Hunt for an exact token (keyword search mode)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["hunt"]),
         complete: Complete::Nothing,
@@ -945,7 +976,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Do not verify the proxy's TLS certificate when probing config.js (like tsh --insecure)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["doctor"]),
         complete: Complete::Nothing,
@@ -955,9 +986,9 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "speed",
         short: None,
         value: Some("SPEED"),
-        help: "Playback speed",
+        help: "Playback speed (tsh's default: 1x)",
         choices: &["0.5x", "1x", "2x", "4x", "8x"],
-        default: Some("1x"),
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["play"]),
         complete: Complete::Choices,
@@ -969,7 +1000,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("DIR"),
         help: "Directory to download into (default ./tsh-review-recordings/<SID>/)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["download"]),
         complete: Complete::Directory,
@@ -981,7 +1012,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Download without asking (needed when there is no terminal)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["download"]),
         complete: Complete::Nothing,
@@ -993,7 +1024,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Replace a recording that was already downloaded",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&["download"]),
         complete: Complete::Nothing,
@@ -1005,7 +1036,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Only sessions `tsh play` can play: no desktop or app sessions, none unrecorded",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&[COMPLETE_IDS]),
         complete: Complete::Nothing,
@@ -1017,7 +1048,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: Some("FIELD"),
         help: "Print the cached users or targets starting with PREFIX instead of ids",
         choices: &["user", "host"],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Commands(&[COMPLETE_IDS]),
         complete: Complete::Choices,
@@ -1029,7 +1060,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Show help (also: tsh-review help COMMAND)",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Global,
         complete: Complete::Nothing,
@@ -1041,7 +1072,7 @@ pub static FLAGS: &[FlagSpec] = &[
         value: None,
         help: "Show the version",
         choices: &[],
-        default: None,
+        default: Default::None,
         env: None,
         scope: Scope::Global,
         complete: Complete::Nothing,
@@ -1110,14 +1141,26 @@ mod tests {
     #[test]
     fn choices_and_defaults_agree() {
         for f in FLAGS {
+            let defaults: Vec<(&str, &str)> = COMMANDS
+                .iter()
+                .filter(|c| f.applies_to(c.name))
+                .filter_map(|c| f.default_for(c.name).map(|d| (c.name, d)))
+                .collect();
+            if let Default::Per(list) = f.default {
+                for (c, _) in list {
+                    assert!(f.applies_to(c), "--{} has a default for {c}", f.long);
+                }
+            }
+            for (c, d) in &defaults {
+                if !f.choices.is_empty() {
+                    assert!(f.choices.contains(d), "--{} default {d} for {c}", f.long);
+                }
+            }
             if !f.choices.is_empty() {
                 assert!(f.takes_value(), "--{} has choices but no value", f.long);
                 assert_eq!(f.complete, Complete::Choices, "--{}", f.long);
-                if let Some(d) = f.default {
-                    assert!(f.choices.contains(&d), "--{} default {d}", f.long);
-                }
             }
-            if f.default.is_some() || f.repeatable {
+            if !defaults.is_empty() || f.repeatable {
                 assert!(f.takes_value(), "--{} is a switch", f.long);
             }
         }

@@ -68,7 +68,7 @@ impl Cluster for Demo {
     fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
         let (from, to) = self.range(Some(q.from), q.to);
         let mut events = Vec::new();
-        parse_events(LS.as_bytes(), &mut |mut e| {
+        parse_events(LS.as_bytes(), usize::MAX, &mut |mut e| {
             e.time = self.moved(e.time);
             e.session_start = self.moved(e.session_start);
             e.session_stop = self.moved(e.session_stop);
@@ -88,7 +88,7 @@ impl Cluster for Demo {
         let (from, to) = self.range(q.from, q.to);
         let query = rank::Query::new(&q.words);
         let mut found = Vec::new();
-        parse_summaries(SEARCH.as_bytes(), &mut |mut s| {
+        parse_summaries(SEARCH.as_bytes(), usize::MAX, &mut |mut s| {
             s.shift(self.shift);
             if !s.start().is_some_and(|t| from <= t && t < to) || !filters_hold(q, &s) {
                 return;

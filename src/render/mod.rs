@@ -57,6 +57,14 @@ pub fn listing(
     format: Format,
     style: &Style,
 ) -> io::Result<()> {
+    if let Some(headline) = notes::headline(l) {
+        if format.is_human() {
+            let prefix = if format == Format::Markdown { "> " } else { "" };
+            writeln!(out, "{prefix}{headline}\n")?;
+        } else {
+            writeln!(err, "tsh-review: {headline}")?;
+        }
+    }
     preamble(out, l, format, style)?;
     match format {
         Format::Table => table::write(out, l, style)?,

@@ -15,42 +15,65 @@ pub fn summary(l: &Listing) -> String {
     let verb = l.verb;
     match l.sessions.len() {
         0 => format!(
-            "no {} {verb} {window}; widen the window with --since (e.g. --since 30d) or --from",
+            "no {} {verb} {window}; widen the window with --since (e.g. --since {}) or --from",
             if verb == "ended" {
                 "recordings"
             } else {
                 "sessions"
-            }
+            },
+            wider(l)
         ),
         1 => format!("1 session {verb} {window}"),
         n => format!("{n} sessions {verb} {window}"),
     }
 }
 
-/// What the reader must know to interpret the listing, one sentence each.
+/// A window worth trying when this one was empty: four times as long, at least a week, in
+/// days.
+fn wider(l: &Listing) -> String {
+    let days = (l.window.to.as_second() - l.window.from.as_second()) / 86_400;
+    format!("{}d", (days * 4).max(7))
+}
+
+/// What the reader must know before reading the listing at all, in one line: that it is not
+/// what the command set out to find (search is unavailable, so every recording is listed).
+pub fn headline(l: &Listing) -> Option<String> {
+    l.notes.iter().find_map(|n| match n {
+        Note::SearchUnavailable { said, probe } => {
+            let probe = probe
+                .as_deref()
+                .map(|p| format!("; config.js: {}", escape(p)))
+                .unwrap_or_default();
+            Some(format!(
+                "search is unavailable on this cluster (tctl: {}{probe}): {SEARCH_NEEDS}. Listed every recording of the window instead (no severity, no query); `tsh-review doctor` says what is missing.",
+                escape(said)
+            ))
+        }
+        _ => None,
+    })
+}
+
+/// What the reader must know to interpret the listing, one sentence each (the headline apart).
 pub fn lines(l: &Listing) -> Vec<String> {
-    l.notes.iter().map(line).collect()
+    l.notes
+        .iter()
+        .filter(|n| !matches!(n, Note::SearchUnavailable { .. }))
+        .map(line)
+        .collect()
 }
 
 const CAVEAT: &str = "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player (tsh-review link); for high-stakes review, corroborate with the recording (tsh-review play).";
 
 fn line(note: &Note) -> String {
     match note {
-        Note::Partial { limit, calls } => {
-            let days: Vec<String> = calls
-                .iter()
-                .map(|c| match c.to {
-                    Some(to) => format!("{}..{to}", c.from),
-                    None => format!("{}..now", c.from),
-                })
-                .collect();
-            format!(
-                "results may be partial: tctl returned exactly --limit {limit} for {}; raise --limit or narrow the window",
-                days.join(", ")
-            )
-        }
         Note::SearchPartial { limit } => format!(
-            "results may be partial: search returned exactly --limit {limit}; raise --limit or narrow the window"
+            "these are the {limit} best matches (--limit {limit}); more sessions may match: raise --limit to see them"
+        ),
+        Note::Capped { limit, total } => format!(
+            "showing {limit} of {total} sessions (--limit {limit}); drop --limit to see them all"
+        ),
+        Note::Overflow { asked, printed } => format!(
+            "tctl printed {printed} rows for a call that asked for {asked}: the first {asked} were kept and the rest of the window was listed by further calls"
         ),
         Note::UnknownEvents(types) => {
             let listed: Vec<String> = types
@@ -68,17 +91,8 @@ fn line(note: &Note) -> String {
         Note::Suspicious(n) => format!(
             "{n} session(s) flagged suspicious-text: a name or label reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on. Review those sessions with care."
         ),
-        Note::SearchUnavailable { said, probe } => {
-            let probe = probe
-                .as_deref()
-                .map(|p| format!(" The proxy's config.js says: {}.", escape(p)))
-                .unwrap_or_default();
-            format!(
-                "search is unavailable on this cluster (tctl said: {}). {}.{probe} Listed the same window with `tctl recordings ls` instead (every edition; no severity). `tsh-review doctor` checks each prerequisite.",
-                escape(said),
-                capitalized(SEARCH_NEEDS)
-            )
-        }
+        // Said once, above the listing: see `headline`.
+        Note::SearchUnavailable { .. } => String::new(),
         Note::IgnoredByFallback(what) => format!(
             "recordings ls cannot apply {}: ignored, so the list is wider than the search would be",
             what.join(", ")
@@ -93,15 +107,8 @@ fn line(note: &Note) -> String {
         Note::SeverityCaveat => CAVEAT.to_owned(),
         Note::JitCaveat => "Attacks can be split across several just-in-time sessions: review this set together, not one session at a time.".to_owned(),
         Note::Incomplete { days } => format!(
-            "still at --limit after splitting down to single days ({}): those days are incomplete; raise --limit",
+            "more sessions than one call returns within a single day ({}): those days are listed incompletely; `tctl recordings ls --from-utc DAY --to-utc NEXTDAY` shows them",
             days.join(", ")
         ),
     }
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

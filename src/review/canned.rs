@@ -87,11 +87,14 @@ impl Cluster for Canned {
         if let Some(said) = &self.unavailable {
             return Ok(Searched::Unavailable(said.clone()));
         }
+        // As tctl: the dates select by start (`--to` exclusive), then `--limit` caps.
+        let (from, to) = (q.from.map(midnight), q.to.map(midnight));
         let mut n = 0;
-        for s in self.summaries.iter().take(q.limit as usize) {
-            let from = q.from.map(midnight);
+        for s in &self.summaries {
             let start = s.start();
-            if from.is_none_or(|f| start.is_none_or(|t| t >= f)) {
+            let inside =
+                start.is_none_or(|t| from.is_none_or(|f| t >= f) && to.is_none_or(|e| t < e));
+            if inside && n < q.limit as usize {
                 sink(s.clone());
                 n += 1;
             }

@@ -2,19 +2,16 @@
 //! window is split and merged until every call is under the limit), grouped by user and
 //! target, with follow-ups and unscored sessions marked, as an auditable artefact.
 
-use std::collections::HashMap;
-
 use jiff::Timestamp;
 
-use super::fetch::{self, Found};
-use super::search::search_or_list;
+use super::search::{Reach, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
-use crate::session::{Flag, Kind, Session, Severity};
+use crate::session::{Flag, Kind, Severity};
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{
-    Window, WindowArgs, format_instant, last_full_quarter, midnight, quarter, quarter_name,
+    Window, WindowArgs, earliest, format_instant, last_full_quarter, quarter, quarter_name,
     resolve, utc_date,
 };
 
@@ -25,7 +22,8 @@ pub struct ComplianceArgs {
     pub window: WindowArgs,
     pub labels: String,
     pub kinds: Vec<Kind>,
-    pub limit: u32,
+    /// Show at most this many sessions (the review itself is complete).
+    pub limit: Option<u32>,
     pub no_fallback: bool,
 }
 
@@ -43,6 +41,11 @@ impl ComplianceArgs {
             if w.from >= now {
                 return Err(Error::usage(format!("--quarter {q} has not started yet")));
             }
+            if w.to <= earliest() {
+                return Err(Error::usage(format!(
+                    "--quarter {q} is before 2015, when Teleport did not exist yet: nothing can have been recorded"
+                )));
+            }
             let w = Window {
                 from: w.from,
                 to: w.to.min(now),
@@ -58,7 +61,7 @@ impl ComplianceArgs {
                 "compliance needs --from with --to (or --quarter)",
             ));
         }
-        let w = resolve(&self.window, now, jiff::SignedDuration::ZERO).map_err(Error::usage)?;
+        let (w, _) = resolve(&self.window, now).map_err(Error::usage)?;
         let last = utc_date(
             w.to.checked_sub(jiff::SignedDuration::from_nanos(1))
                 .unwrap_or(w.to),
@@ -77,20 +80,10 @@ pub fn compliance(
     let query = SearchQuery {
         labels: Some(args.labels.clone()).filter(|l| !l.is_empty()),
         kinds: args.kinds.clone(),
-        limit: args.limit,
         ..SearchQuery::default()
     };
-    let mut found = HashMap::new();
-    let mut incomplete = Vec::new();
-    let (mut sessions, mut notes, searched) =
-        match sweep(cluster, &query, window, now, &mut found, &mut incomplete)? {
-            None => (found.into_values().collect::<Vec<_>>(), Vec::new(), true),
-            Some(_) => {
-                // Unavailable: the shared fallback explains it and lists with ls.
-                let f = search_or_list(cluster, &query, window, now, args.no_fallback)?;
-                (f.sessions, f.notes, false)
-            }
-        };
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
+    let (mut sessions, notes, searched) = (found.sessions, found.notes, found.searched);
     for s in &mut sessions {
         match s.severity {
             Some(v) if v >= Severity::Medium => s.flag(Flag::FollowUp),
@@ -105,13 +98,7 @@ pub fn compliance(
             b.start.or(b.end),
         ))
     });
-    if !incomplete.is_empty() {
-        notes.push(Note::Incomplete {
-            days: incomplete.clone(),
-        });
-    }
-    let partial_ls = notes.iter().any(|n| matches!(n, Note::Partial { .. }));
-    let complete = incomplete.is_empty() && !partial_ls;
+    let complete = !notes.iter().any(|n| matches!(n, Note::Incomplete { .. }));
     let count = |flag: Flag| sessions.iter().filter(|s| s.flags.contains(&flag)).count();
     let last_day = utc_date(
         window
@@ -195,77 +182,6 @@ pub fn compliance(
     Ok(listing)
 }
 
-/// Search `window`; when a call hits the limit, split the window (by month, then in halves)
-/// and search the parts. Returns what tctl said if search is unavailable.
-fn sweep(
-    cluster: &dyn Cluster,
-    query: &SearchQuery,
-    window: Window,
-    now: Timestamp,
-    out: &mut HashMap<String, Session>,
-    incomplete: &mut Vec<String>,
-) -> Result<Option<String>, Error> {
-    let (sessions, rows) = match fetch::search(cluster, query, window, now)? {
-        Found::Unavailable(said) => return Ok(Some(said)),
-        Found::Sessions { sessions, rows, .. } => (sessions, rows),
-    };
-    if rows < query.limit as usize {
-        out.extend(sessions.into_iter().map(|s| (s.id.clone(), s)));
-        return Ok(None);
-    }
-    match split(window) {
-        Some(parts) => {
-            for part in parts {
-                if let Some(said) = sweep(cluster, query, part, now, out, incomplete)? {
-                    return Ok(Some(said));
-                }
-            }
-        }
-        None => {
-            incomplete.push(utc_date(window.from).to_string());
-            out.extend(sessions.into_iter().map(|s| (s.id.clone(), s)));
-        }
-    }
-    Ok(None)
-}
-
-/// Smaller windows covering `w` exactly, cut at UTC midnights: at month starts when `w` spans
-/// months, else in two halves; `None` for a single day.
-fn split(w: Window) -> Option<Vec<Window>> {
-    let first = utc_date(w.from);
-    let mut cuts: Vec<Timestamp> = Vec::new();
-    let mut month = first.first_of_month();
-    while let Ok(next) = month.checked_add(jiff::Span::new().months(1)) {
-        let at = midnight(next);
-        if at >= w.to {
-            break;
-        }
-        if at > w.from {
-            cuts.push(at);
-        }
-        month = next;
-    }
-    if cuts.is_empty() {
-        let days = (w.to.as_second() - midnight(first).as_second() + 86_399) / 86_400;
-        if days <= 1 {
-            return None;
-        }
-        let mid = midnight(first.checked_add(jiff::Span::new().days(days / 2)).ok()?);
-        if mid <= w.from || mid >= w.to {
-            return None;
-        }
-        cuts.push(mid);
-    }
-    let mut parts = Vec::new();
-    let mut from = w.from;
-    for cut in cuts {
-        parts.push(Window { from, to: cut });
-        from = cut;
-    }
-    parts.push(Window { from, to: w.to });
-    Some(parts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,30 +192,13 @@ mod tests {
         s.parse().unwrap()
     }
 
-    #[test]
-    fn quarters_split_into_months_and_months_into_halves() {
-        let q = quarter("2026Q1").unwrap();
-        let parts = split(q).unwrap();
-        assert_eq!(parts.len(), 3);
-        assert_eq!(parts[1].from, ts("2026-02-01T00:00:00Z"));
-        let jan = split(parts[0]).unwrap();
-        assert_eq!(jan.len(), 2);
-        assert_eq!(jan[0].to, jan[1].from);
-        assert_eq!(jan[1].to, ts("2026-02-01T00:00:00Z"));
-        let day = Window {
-            from: ts("2026-01-05T00:00:00Z"),
-            to: ts("2026-01-06T00:00:00Z"),
-        };
-        assert_eq!(split(day), None);
-    }
-
     fn args() -> ComplianceArgs {
         ComplianceArgs {
             quarter: Some("2026Q2".into()),
             window: WindowArgs::default(),
             labels: "env=prod".into(),
             kinds: vec![],
-            limit: 2,
+            limit: None,
             no_fallback: false,
         }
     }
@@ -323,9 +222,7 @@ mod tests {
     }
 
     #[test]
-    fn results_past_the_limit_are_completed_by_splitting() {
-        // Five sessions in the quarter with a limit of 2: the canned cluster returns at most
-        // two per call, filtered by start, so only splitting finds them all.
+    fn the_review_is_an_artefact_with_follow_ups_marked() {
         let days = [
             "2026-04-03",
             "2026-04-20",
@@ -345,17 +242,11 @@ mod tests {
                 )
             })
             .collect();
-        let c = WindowedCanned(Canned::with_summaries(summaries));
+        let c = Canned::with_summaries(summaries);
         let l = compliance(&c, &args(), ts("2026-07-05T00:00:00Z"), Some("alice")).unwrap();
-        assert_eq!(
-            l.sessions.len(),
-            5,
-            "{:?}",
-            l.sessions.iter().map(|s| &s.id).collect::<Vec<_>>()
-        );
-        assert!(c.0.searches.borrow().len() > 1);
+        assert_eq!(l.sessions.len(), 5);
         assert!(
-            c.0.searches
+            c.searches
                 .borrow()
                 .iter()
                 .all(|q| q.labels.as_deref() == Some("env=prod"))
@@ -373,37 +264,5 @@ mod tests {
             .filter(|s| s.flags.contains(&Flag::FollowUp))
             .count();
         assert_eq!(follow, 3, "severities 2, 3, 4");
-    }
-
-    /// The canned cluster with tctl's date window applied to search.
-    struct WindowedCanned(Canned);
-
-    impl Cluster for WindowedCanned {
-        fn ls(
-            &self,
-            q: &crate::teleport::ls::LsQuery,
-            sink: &mut dyn FnMut(crate::teleport::ls::LsEvent),
-        ) -> Result<usize, Error> {
-            self.0.ls(q, sink)
-        }
-
-        fn search(
-            &self,
-            q: &SearchQuery,
-            sink: &mut dyn FnMut(crate::teleport::search::Summary),
-        ) -> Result<crate::teleport::Searched, Error> {
-            self.0.searches.borrow_mut().push(q.clone());
-            let from = q.from.map(midnight);
-            let to = q.to.map(midnight);
-            let mut n = 0;
-            for s in &self.0.summaries {
-                let t = s.start().unwrap();
-                if from.is_none_or(|f| t >= f) && to.is_none_or(|e| t < e) && n < q.limit as usize {
-                    sink(s.clone());
-                    n += 1;
-                }
-            }
-            Ok(crate::teleport::Searched::Done(n))
-        }
     }
 }

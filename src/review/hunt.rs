@@ -1,18 +1,16 @@
 //! `hunt TECHNIQUE`: sweeps for known attacker techniques with built-in queries (or a custom
 //! `--query`, or exact `--keyword` tokens), results triaged by severity.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::Listing;
 use super::fetch::riskiest_first;
-use super::search::{only_summarized, search_or_list};
+use super::search::{Reach, only_summarized, search_or_list};
 use crate::error::Error;
 use crate::session::Kind;
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
-
-pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24 * 7);
 
 pub struct Technique {
     pub name: &'static str,
@@ -84,6 +82,7 @@ pub struct HuntArgs {
     pub window: WindowArgs,
     pub sweep: Sweep,
     pub kinds: Vec<Kind>,
+    /// The best matches to keep.
     pub limit: u32,
     pub no_fallback: bool,
 }
@@ -96,7 +95,6 @@ pub fn hunt(
 ) -> Result<Listing, Error> {
     let mut query = SearchQuery {
         kinds: args.kinds.clone(),
-        limit: args.limit,
         ..SearchQuery::default()
     };
     let title = match &args.sweep {
@@ -118,7 +116,8 @@ pub fn hunt(
             "Hunt: exact keywords".to_owned()
         }
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback)?;
+    let reach = Reach::Best(args.limit);
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback, reach)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
     riskiest_first(&mut sessions);
@@ -130,13 +129,11 @@ pub fn hunt(
     } else {
         format!("{title} (no search on this cluster: recordings to review by hand)")
     };
-    Ok(Listing::of_search(
-        window,
-        found.searched,
-        sessions,
-        notes,
-        title,
-    ))
+    let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);
+    // Every recording of the window is not a hunt result: a script that reads the exit
+    // status must not take it for matches.
+    listing.stand_in = !found.searched;
+    Ok(listing)
 }
 
 /// `hunt --list`: every built-in technique with its query and kinds.

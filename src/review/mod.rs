@@ -18,7 +18,6 @@ pub mod canned;
 use std::collections::BTreeMap;
 
 use crate::session::{Flag, Session};
-use crate::teleport::ls::LsQuery;
 use crate::window::Window;
 
 /// What a workflow found, ready for any renderer.
@@ -34,6 +33,9 @@ pub struct Listing {
     /// Facts that make a listing an auditable artefact (period, filters, reviewer...).
     pub report: Vec<(&'static str, String)>,
     pub notes: Vec<Note>,
+    /// The listing stands in for an answer the command could not give (a hunt on a cluster
+    /// without search lists every recording): shown, but the exit status says so.
+    pub stand_in: bool,
 }
 
 impl Listing {
@@ -46,6 +48,7 @@ impl Listing {
             grouping: Grouping::None,
             report: Vec::new(),
             notes: Vec::new(),
+            stand_in: false,
         }
     }
 
@@ -66,6 +69,17 @@ impl Listing {
             l.notes.push(Note::SeverityCaveat);
         }
         l
+    }
+
+    /// Keep the first `limit` sessions (the listing is in reading order by now), and say how
+    /// many were left out.
+    pub fn cap(&mut self, limit: Option<u32>) {
+        let Some(limit) = limit else { return };
+        let total = self.sessions.len();
+        if total > limit as usize {
+            self.sessions.truncate(limit as usize);
+            self.notes.push(Note::Capped { limit, total });
+        }
     }
 
     /// Adds the suspicious-text note when a row carries the flag.
@@ -104,10 +118,13 @@ impl Grouping {
 /// Things the reader must know to interpret a listing correctly.
 #[derive(Debug, PartialEq)]
 pub enum Note {
-    /// A call returned exactly its limit: more sessions may exist.
-    Partial { limit: u32, calls: Vec<LsQuery> },
-    /// A search returned exactly its limit.
+    /// A search returned exactly the best `limit` matches it was asked for: more may match.
     SearchPartial { limit: u32 },
+    /// `--limit` left sessions of a complete listing out.
+    Capped { limit: u32, total: usize },
+    /// tctl printed more rows than asked for; only those asked for were kept (the rest of the
+    /// window was continued in other calls).
+    Overflow { asked: u32, printed: usize },
     /// Events of types this tool does not know were skipped.
     UnknownEvents(BTreeMap<String, usize>),
     /// Events or summaries without a session id, or of an unknown kind, were skipped.
@@ -127,6 +144,6 @@ pub enum Note {
     SeverityCaveat,
     /// Access-request sessions must be reviewed as a set.
     JitCaveat,
-    /// Splitting the window could not get under the limit: results are incomplete.
+    /// Days that held more than one call can return, even alone: listed incompletely.
     Incomplete { days: Vec<String> },
 }

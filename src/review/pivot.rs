@@ -1,24 +1,23 @@
 //! `pivot`: what one user did on one host in a window. Search by user and resource; when the
 //! cluster cannot search, the same question is answered from `recordings ls`.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::Listing;
 use super::fetch::newest_first;
-use super::search::search_or_list;
+use super::search::{Reach, search_or_list};
 use crate::error::Error;
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
-
-pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24 * 7);
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PivotArgs {
     pub window: WindowArgs,
     pub user: String,
     pub host: String,
-    pub limit: u32,
+    /// Show at most this many sessions (the search itself is complete).
+    pub limit: Option<u32>,
     pub no_fallback: bool,
 }
 
@@ -31,22 +30,17 @@ pub fn pivot(
     let query = SearchQuery {
         username: Some(args.user.clone()),
         resource_name: Some(args.host.clone()),
-        limit: args.limit,
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback)?;
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
     // In time order: an incident reads as a story.
     newest_first(&mut sessions);
     sessions.reverse();
     let title = format!("What {} did on {}, oldest first", args.user, args.host);
-    Ok(Listing::of_search(
-        window,
-        found.searched,
-        sessions,
-        found.notes,
-        title,
-    ))
+    let mut listing = Listing::of_search(window, found.searched, sessions, found.notes, title);
+    listing.cap(args.limit);
+    Ok(listing)
 }
 
 #[cfg(test)]
@@ -69,7 +63,7 @@ mod tests {
             window: WindowArgs::default(),
             user: "alice".into(),
             host: "web-01".into(),
-            limit: 200,
+            limit: None,
             no_fallback: false,
         };
         let w = Window {

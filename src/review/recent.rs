@@ -1,7 +1,7 @@
 //! `recent`: the recordings that ended in a window, from `tctl recordings ls`. Works on every
 //! edition.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::Listing;
 use super::fetch::{newest_first, recordings};
@@ -13,12 +13,11 @@ use crate::window::{Window, WindowArgs};
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecentArgs {
     pub window: WindowArgs,
-    pub limit: u32,
+    /// Show at most this many sessions (the listing itself is complete).
+    pub limit: Option<u32>,
     pub kinds: Vec<Kind>,
     pub user: Option<String>,
 }
-
-pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24);
 
 pub fn recent(
     cluster: &dyn Cluster,
@@ -26,12 +25,13 @@ pub fn recent(
     window: Window,
     now: Timestamp,
 ) -> Result<Listing, Error> {
-    let (mut sessions, notes) = recordings(cluster, window, now, args.limit)?;
+    let (mut sessions, notes) = recordings(cluster, window, now)?;
     sessions.retain(|s| args.kinds.is_empty() || args.kinds.contains(&s.kind));
     sessions.retain(|s| args.user.as_ref().is_none_or(|u| &s.user == u));
     newest_first(&mut sessions);
     let mut listing = Listing::new(window, "ended", sessions);
     listing.notes = notes;
+    listing.cap(args.limit);
     listing.note_suspicious();
     Ok(listing)
 }
@@ -66,7 +66,7 @@ mod tests {
                 since: Some(since.into()),
                 ..WindowArgs::default()
             },
-            limit: 50,
+            limit: None,
             kinds: vec![],
             user: None,
         }
@@ -74,7 +74,7 @@ mod tests {
 
     fn run(c: &Canned, a: &RecentArgs) -> Listing {
         let now = NOW.parse().unwrap();
-        let window = resolve(&a.window, now, DEFAULT_SINCE).unwrap();
+        let (window, _) = resolve(&a.window, now).unwrap();
         recent(c, a, window, now).unwrap()
     }
 
@@ -100,14 +100,13 @@ mod tests {
     }
 
     #[test]
-    fn hitting_the_limit_says_results_may_be_partial() {
+    fn limit_caps_the_rows_shown_and_says_so() {
         let c = canned();
         let mut a = args("24h");
-        a.limit = 2;
-        assert!(matches!(
-            run(&c, &a).notes[0],
-            Note::Partial { limit: 2, .. }
-        ));
+        a.limit = Some(2);
+        let l = run(&c, &a);
+        assert_eq!(ids(&l), ["a", "b"], "the newest two");
+        assert!(l.notes.contains(&Note::Capped { limit: 2, total: 4 }));
         assert!(run(&c, &args("24h")).notes.is_empty());
     }
 }

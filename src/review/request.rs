@@ -1,23 +1,56 @@
 //! `request ID`: everything done under one access request, grouped by user and in time order.
 //! Attacks can be split across several just-in-time sessions, so the set is reviewed together.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
-use super::search::search_or_list;
+use super::search::{Reach, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
+use crate::render::sanitize::escape;
+use crate::session::is_canonical_id;
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
-
-pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24 * 30);
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestArgs {
     pub window: WindowArgs,
     pub id: String,
-    pub limit: u32,
+    /// Show at most this many sessions (the search itself is complete).
+    pub limit: Option<u32>,
     pub no_fallback: bool,
+}
+
+/// The access request id for what the user typed: a UUID (any case), or a unique prefix of one
+/// that a listing has seen (`known` gives the cached ids starting with a prefix). Anything else
+/// is refused before a call is made: tctl would search for it and find nothing, and a wider
+/// window would not help.
+pub fn resolve_id(input: &str, known: impl Fn(&str) -> Vec<String>) -> Result<String, Error> {
+    let typed = input.trim().to_ascii_lowercase();
+    if is_canonical_id(&typed) {
+        return Ok(typed);
+    }
+    if typed.is_empty() || !typed.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return Err(Error::usage(format!(
+            "{} is not an access request id: they are UUIDs such as a9c97e9f-1dc3-44b2-9a1e-a4e169614065",
+            escape(input)
+        ))
+        .hint("`tsh request ls` lists your cluster's requests"));
+    }
+    match known(&typed).as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::usage(format!(
+            "no access request seen in a listing starts with {typed}"
+        ))
+        .because("prefixes are completed from the sessions tsh-review has listed on this machine")
+        .hint("give the full id (`tsh request ls` lists them), or list the sessions first")),
+        many => Err(Error::usage(format!(
+            "{typed} starts {} access request ids: {}",
+            many.len(),
+            many.join(", ")
+        ))
+        .hint("type more of the id")),
+    }
 }
 
 pub fn request(
@@ -28,10 +61,9 @@ pub fn request(
 ) -> Result<Listing, Error> {
     let query = SearchQuery {
         access_requests: vec![args.id.clone()],
-        limit: args.limit,
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback)?;
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
     sessions.sort_by(|a, b| {
         a.user
@@ -43,6 +75,7 @@ pub fn request(
     let title = format!("Sessions under access request {}", args.id);
     let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);
     listing.grouping = Grouping::User;
+    listing.cap(args.limit);
     Ok(listing)
 }
 
@@ -64,7 +97,7 @@ mod tests {
         let args = RequestArgs {
             window: WindowArgs::default(),
             id: "req-1".into(),
-            limit: 500,
+            limit: None,
             no_fallback: false,
         };
         let w = Window {

@@ -21,6 +21,15 @@ pub struct SearchArgs {
     pub no_fallback: bool,
 }
 
+/// How much of a search a workflow needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// The `n` best matches of a query (search ranks them): one call.
+    Best(u32),
+    /// Every session of the window (a flag-only search): as many calls as that takes.
+    All,
+}
+
 /// Sessions from search, or from `recordings ls` when the cluster cannot search.
 pub struct Sessions {
     pub sessions: Vec<Session>,
@@ -31,55 +40,90 @@ pub struct Sessions {
     pub capped: bool,
 }
 
-/// Run one search over `window`; when search is unavailable, list the window with ls and apply
-/// the filters ls data can answer (unless `no_fallback`).
+/// Search over `window` as far as `reach` says; when search is unavailable, list the window
+/// with ls and apply the filters ls data can answer (unless `no_fallback`).
 pub fn search_or_list(
     cluster: &dyn Cluster,
     query: &SearchQuery,
     window: Window,
     now: Timestamp,
     no_fallback: bool,
+    reach: Reach,
 ) -> Result<Sessions, Error> {
-    match fetch::search(cluster, query, window, now)? {
-        Found::Sessions {
-            sessions,
-            rows,
-            skipped,
-        } => {
-            let mut notes = Vec::new();
-            let capped = rows >= query.limit as usize;
-            if capped {
-                notes.push(Note::SearchPartial { limit: query.limit });
+    let unavailable = match reach {
+        Reach::Best(limit) => {
+            let query = SearchQuery {
+                limit,
+                ..query.clone()
+            };
+            match fetch::search(cluster, &query, window, now)? {
+                Found::Sessions {
+                    sessions,
+                    rows,
+                    skipped,
+                } => {
+                    let mut notes = Vec::new();
+                    let capped = rows >= limit as usize;
+                    if capped {
+                        notes.push(Note::SearchPartial { limit });
+                    }
+                    if skipped > 0 {
+                        notes.push(Note::Skipped(skipped));
+                    }
+                    return Ok(Sessions {
+                        sessions,
+                        notes,
+                        searched: true,
+                        capped,
+                    });
+                }
+                Found::Unavailable(said) => said,
             }
-            if skipped > 0 {
-                notes.push(Note::Skipped(skipped));
-            }
-            Ok(Sessions {
-                sessions,
-                notes,
-                searched: true,
-                capped,
-            })
         }
-        Found::Unavailable(said) if no_fallback => Err(search_unavailable(&said)),
-        Found::Unavailable(said) => {
-            let (filter, ignored) = fallback_filter(query);
-            let (mut sessions, ls_notes) =
-                fetch::recordings(cluster, window, now, query.limit.max(50))?;
-            sessions.retain(|s| filter(s));
-            let mut notes = vec![Note::SearchUnavailable { said, probe: None }];
-            if !ignored.is_empty() {
-                notes.push(Note::IgnoredByFallback(ignored));
+        Reach::All => {
+            let swept = fetch::search_all(cluster, query, window, now)?;
+            match swept.unavailable {
+                None => {
+                    let mut notes = Vec::new();
+                    if !swept.incomplete.is_empty() {
+                        notes.push(Note::Incomplete {
+                            days: swept.incomplete,
+                        });
+                    }
+                    if swept.skipped > 0 {
+                        notes.push(Note::Skipped(swept.skipped));
+                    }
+                    return Ok(Sessions {
+                        sessions: swept.sessions,
+                        notes,
+                        searched: true,
+                        capped: false,
+                    });
+                }
+                Some(said) => said,
             }
-            notes.extend(ls_notes);
-            Ok(Sessions {
-                sessions,
-                notes,
-                searched: false,
-                capped: false,
-            })
         }
+    };
+    if no_fallback {
+        return Err(search_unavailable(&unavailable));
     }
+    let (filter, ignored) = fallback_filter(query);
+    let (mut sessions, ls_notes) = fetch::recordings(cluster, window, now)?;
+    sessions.retain(|s| filter(s));
+    let mut notes = vec![Note::SearchUnavailable {
+        said: unavailable,
+        probe: None,
+    }];
+    if !ignored.is_empty() {
+        notes.push(Note::IgnoredByFallback(ignored));
+    }
+    notes.extend(ls_notes);
+    Ok(Sessions {
+        sessions,
+        notes,
+        searched: false,
+        capped: false,
+    })
 }
 
 /// The search filters that `recordings ls` data can answer, as a predicate, and the names of
@@ -148,7 +192,8 @@ pub fn search(
     window: Window,
     now: Timestamp,
 ) -> Result<Listing, Error> {
-    let found = search_or_list(cluster, &args.query, window, now, args.no_fallback)?;
+    let reach = Reach::Best(args.query.limit);
+    let found = search_or_list(cluster, &args.query, window, now, args.no_fallback, reach)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
     if found.searched {
@@ -187,11 +232,8 @@ pub fn only_summarized(
     now: Timestamp,
 ) -> Result<Note, Error> {
     const LOOK: u32 = 1000;
-    let (sessions, notes) = fetch::recordings(cluster, window, now, LOOK)?;
-    Ok(Note::OnlySummarized {
-        recordings: sessions.len(),
-        capped: notes.iter().any(|n| matches!(n, Note::Partial { .. })),
-    })
+    let (recordings, capped) = fetch::count_recordings(cluster, window, now, LOOK)?;
+    Ok(Note::OnlySummarized { recordings, capped })
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! sample is unbiased), severity kept client-side, highest first. Unscored sessions are counted
 //! with the command that lists them.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use super::fetch::{newest_first, riskiest_first};
-use super::search::{at_least, only_summarized, search_or_list};
+use super::search::{Reach, at_least, only_summarized, search_or_list};
 use super::{Listing, Note};
 use crate::error::Error;
 use crate::session::{Kind, Severity};
@@ -13,12 +13,11 @@ use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
 
-pub const DEFAULT_SINCE: SignedDuration = SignedDuration::from_hours(24 * 7);
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct TriageArgs {
     pub window: WindowArgs,
-    pub limit: u32,
+    /// Show at most this many sessions (the search itself is complete).
+    pub limit: Option<u32>,
     pub min_severity: Severity,
     pub kinds: Vec<Kind>,
     /// List the unscored sessions instead.
@@ -34,10 +33,9 @@ pub fn triage(
 ) -> Result<Listing, Error> {
     let query = SearchQuery {
         kinds: args.kinds.clone(),
-        limit: args.limit,
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback)?;
+    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
     let title;
@@ -65,13 +63,9 @@ pub fn triage(
     if found.searched && sessions.is_empty() && !found.capped {
         notes.push(only_summarized(cluster, window, now)?);
     }
-    Ok(Listing::of_search(
-        window,
-        found.searched,
-        sessions,
-        notes,
-        title,
-    ))
+    let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);
+    listing.cap(args.limit);
+    Ok(listing)
 }
 
 /// The window options as the user typed them, to repeat them in a suggested command.
@@ -96,7 +90,7 @@ mod tests {
                 since: Some("7d".into()),
                 ..WindowArgs::default()
             },
-            limit: 200,
+            limit: None,
             min_severity: Severity::Medium,
             kinds: vec![],
             unscored: false,
@@ -134,7 +128,11 @@ mod tests {
         assert!(l.notes.contains(&Note::SeverityCaveat));
         let q = &c.searches.borrow()[0];
         assert!(q.words.is_empty(), "flag-only search");
-        assert_eq!(q.limit, 200);
+        assert_eq!(
+            q.limit,
+            crate::review::fetch::SEARCH_PAGE,
+            "complete, page by page"
+        );
     }
 
     #[test]

@@ -182,9 +182,10 @@ pub struct LsEvent {
 /// Parse `recordings ls` output as it streams; returns the number of elements.
 pub fn parse_events<R: Read>(
     reader: R,
+    max: usize,
     sink: &mut dyn FnMut(LsEvent),
 ) -> Result<usize, serde_json::Error> {
-    super::stream::each(reader, "audit events", sink)
+    super::stream::each(reader, "audit events", max, sink)
 }
 
 /// The outcome of normalizing a stream of events.
@@ -380,7 +381,7 @@ mod tests {
 
     fn normalize(json: &str) -> Normalized {
         let mut n = Normalizer::default();
-        parse_events(json.as_bytes(), &mut |e| {
+        parse_events(json.as_bytes(), usize::MAX, &mut |e| {
             n.push(e);
         })
         .unwrap();
@@ -494,7 +495,10 @@ mod tests {
     #[test]
     fn null_and_empty_arrays_are_empty_listings() {
         for json in ["null", "[]", "  null\n", "[\n]\n"] {
-            assert_eq!(parse_events(json.as_bytes(), &mut |_| {}).unwrap(), 0);
+            assert_eq!(
+                parse_events(json.as_bytes(), usize::MAX, &mut |_| {}).unwrap(),
+                0
+            );
         }
     }
 
@@ -509,7 +513,7 @@ mod tests {
             "[1,]",
         ] {
             assert!(
-                parse_events(json.as_bytes(), &mut |_| {}).is_err(),
+                parse_events(json.as_bytes(), usize::MAX, &mut |_| {}).is_err(),
                 "{json:?} parsed"
             );
         }

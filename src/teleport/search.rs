@@ -208,9 +208,10 @@ fn severity(v: &Value) -> Option<Severity> {
 /// Parse `recordings search` output as it streams; returns the number of elements.
 pub fn parse_summaries<R: Read>(
     reader: R,
+    max: usize,
     sink: &mut dyn FnMut(Summary),
 ) -> Result<usize, serde_json::Error> {
-    super::stream::each(reader, "session summaries", sink)
+    super::stream::each(reader, "session summaries", max, sink)
 }
 
 /// The session kind of a `--resource-kind` value.
@@ -291,7 +292,7 @@ mod tests {
 
     fn sessions(json: &str) -> Vec<Result<Session, &'static str>> {
         let mut out = Vec::new();
-        parse_summaries(json.as_bytes(), &mut |s| out.push(session(s))).unwrap();
+        parse_summaries(json.as_bytes(), usize::MAX, &mut |s| out.push(session(s))).unwrap();
         out
     }
 

@@ -7,11 +7,14 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
-/// Hands each element to `sink` as soon as it is read; returns how many there were. `what`
-/// names the elements in errors ("audit events").
+/// Hands each of the first `max` elements to `sink` as soon as it is read; returns how many
+/// elements there were in all. Elements past `max` are checked and counted but not kept: a
+/// tctl that ignores `--limit` must not make us hold what was not asked for. `what` names the
+/// elements in errors ("audit events").
 pub fn each<T: DeserializeOwned, R: Read>(
     reader: R,
     what: &'static str,
+    max: usize,
     sink: &mut dyn FnMut(T),
 ) -> Result<usize, serde_json::Error> {
     // serde_json pulls one byte per `read` call: a concrete buffer in front of the (often
@@ -19,6 +22,7 @@ pub fn each<T: DeserializeOwned, R: Read>(
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(64 * 1024, reader));
     let count = Elements {
         what,
+        max,
         sink,
         element: PhantomData,
     }
@@ -29,6 +33,7 @@ pub fn each<T: DeserializeOwned, R: Read>(
 
 struct Elements<'a, T> {
     what: &'static str,
+    max: usize,
     sink: &'a mut dyn FnMut(T),
     element: PhantomData<T>,
 }
@@ -54,9 +59,17 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Elements<'_, T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
         let mut count = 0;
-        while let Some(element) = seq.next_element::<T>()? {
+        while count < self.max {
+            match seq.next_element::<T>()? {
+                Some(element) => {
+                    count += 1;
+                    (self.sink)(element);
+                }
+                None => return Ok(count),
+            }
+        }
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
             count += 1;
-            (self.sink)(element);
         }
         Ok(count)
     }
@@ -95,7 +108,7 @@ mod tests {
 
     fn error_of(json: &str) -> String {
         let mut sink = |_: std::collections::BTreeMap<String, String>| {};
-        describe(&each(json.as_bytes(), "things", &mut sink).unwrap_err())
+        describe(&each(json.as_bytes(), "things", usize::MAX, &mut sink).unwrap_err())
     }
 
     #[test]
@@ -116,6 +129,22 @@ mod tests {
     }
 
     #[test]
+    fn elements_past_the_maximum_are_counted_not_kept() {
+        let mut kept = Vec::new();
+        let n = each(
+            &b"[1, 2, 3, {\"x\": [4]}, 5]"[..],
+            "numbers",
+            2,
+            &mut |v: u32| kept.push(v),
+        )
+        .unwrap();
+        assert_eq!((n, kept), (5, vec![1, 2]));
+        // The rest must still be JSON: a listing cut short is an error, not a quiet cap.
+        let mut sink = |_: u32| {};
+        assert!(each(&b"[1, 2, 3"[..], "numbers", 2, &mut sink).is_err());
+    }
+
+    #[test]
     fn a_field_given_twice_is_refused_not_resolved() {
         #[derive(serde::Deserialize)]
         struct User {
@@ -126,6 +155,7 @@ mod tests {
         let e = each(
             &br#"[{"user": "alice", "user": "root"}]"#[..],
             "events",
+            usize::MAX,
             &mut sink,
         )
         .unwrap_err();

@@ -53,7 +53,8 @@ impl Cluster for Tctl {
     fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
         self.program()
             .call("tctl recordings ls", &query.args(), |out| {
-                parse_events(out, sink).map_err(|e| super::stream::describe(&e))
+                parse_events(out, query.limit as usize, sink)
+                    .map_err(|e| super::stream::describe(&e))
             })
     }
 
@@ -65,7 +66,8 @@ impl Cluster for Tctl {
         let what = "tctl recordings search";
         let program = self.program();
         match program.try_call(what, &query.args(), |out| {
-            parse_summaries(out, sink).map_err(|e| super::stream::describe(&e))
+            parse_summaries(out, query.limit as usize, sink)
+                .map_err(|e| super::stream::describe(&e))
         })? {
             Ok(n) => Ok(Searched::Done(n)),
             Err(r) if r.failure == Failure::SearchUnavailable => Ok(Searched::Unavailable(r.said)),

@@ -660,7 +660,7 @@ def tctl_ls(p, scenario):
         selected.append((ns, idx, ev))
     selected.sort(key=lambda t: (-t[0], t[1]))
     limit = p.values.get("limit", 50)
-    if limit > 0:
+    if limit > 0 and env("FAKE_IGNORE_LIMIT") != "1":
         selected = selected[:limit]
     events = [ev for _, _, ev in selected]
     fmt = p.values.get("format", "text")
