@@ -185,7 +185,9 @@ fn bash(text: String) -> String {
         .expect("clap_complete's bash ends by registering the function");
     let (head, tail) = text.split_at(register);
     let tail = tail.replace("complete -F _tsh__review ", "complete -F _tsh_review_ids ");
-    format!("{head}{wrapper}\n{tail}")
+    // clap_complete fills COMPREPLY with `( $(compgen ...) )`, the usual completion idiom: the
+    // words are option names and values without spaces.
+    format!("# shellcheck disable=SC2207\n{head}{wrapper}\n{tail}")
 }
 
 const BASH_IDS: &str = r#"# Hand-written (appended by build.rs): the SID of @SID_COMMANDS@, and the users and hosts

@@ -1,3 +1,4 @@
+# shellcheck disable=SC2207
 _tsh__review() {
     local i cur prev opts cmd
     COMPREPLY=()
