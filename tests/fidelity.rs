@@ -1,6 +1,5 @@
-//! What real tsh and tctl print, read as they print it (SPEC 4.2, 4.5): each `tsh play` mode's
-//! own not-found text, desktop search summaries, review reasons, protojson risk levels, and
-//! kinds this version does not know, read back from the cache.
+//! What real tsh and tctl print, read as they print it (SPEC 4.5): each `tsh play` mode's own
+//! not-found text; and kinds this version does not know, read back from the cache.
 
 mod common;
 
@@ -64,4 +63,83 @@ fn download_explains_a_missing_recording_too() {
         )))
         .stderr(predicate::str::contains(HINT));
     assert!(!dir.join(format!("{EXEC}.tar")).exists());
+}
+
+const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+
+/// What a newer tsh-review may leave in the shared cache: a kind this version does not know.
+const MCP: &str = "9f9f9f9f-0000-4000-8000-000000000001";
+
+fn cache_with_an_unknown_kind() -> World {
+    let w = World::new();
+    w.cmd().args(["recent", "--since", "7d"]).assert().success();
+    let path = w.cache_dir().join("tsh-review/sessions.jsonl");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "{{\"id\":\"{MCP}\",\"kind\":\"mcp\",\"user\":\"zoe\",\"target\":\"mcp-01\",\"start_ms\":1780500000000,\"end_ms\":1780500600000}}\n"
+    ));
+    // In place: the file keeps its private mode, or the cache would not be trusted.
+    std::fs::write(&path, text).unwrap();
+    std::fs::remove_file(w.argv_log()).unwrap();
+    w
+}
+
+fn cached_line(w: &World, id: &str) -> String {
+    std::fs::read_to_string(w.cache_dir().join("tsh-review/sessions.jsonl"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(id))
+        .unwrap_or_else(|| panic!("{id} not cached"))
+        .to_owned()
+}
+
+#[test]
+fn an_unknown_kind_read_back_from_the_cache_keeps_its_name() {
+    let w = cache_with_an_unknown_kind();
+    let shown = w.cmd().args(["show", "9f9f9f9f"]).assert().success();
+    let text = String::from_utf8(shown.get_output().stdout.clone()).unwrap();
+    let kind = text.lines().find(|l| l.starts_with("kind ")).unwrap();
+    assert_eq!(kind.split_whitespace().nth(1), Some("mcp"), "{text}");
+
+    // No guessed recording type: ssh's would be wrong.
+    let link = w.cmd().args(["link", MCP]).assert().success();
+    let url = String::from_utf8(link.get_output().stdout.clone()).unwrap();
+    assert!(
+        url.trim_end().ends_with(&format!("/session/{MCP}")),
+        "{url}"
+    );
+
+    // A later listing rewrites the cache; the entry keeps its kind.
+    w.cmd().args(["recent", "--since", "7d"]).assert().success();
+    assert!(cached_line(&w, MCP).contains("\"kind\":\"mcp\""));
+    let described = w
+        .cmd()
+        .args(["--format", "tsv", "__complete-ids", "9f9f"])
+        .assert()
+        .success();
+    let line = String::from_utf8(described.get_output().stdout.clone()).unwrap();
+    assert!(line.contains("mcp"), "{line}");
+}
+
+#[test]
+fn an_unknown_kind_is_not_offered_to_tsh_play_and_only_its_id_reaches_tsh() {
+    let w = cache_with_an_unknown_kind();
+    let offered = w
+        .cmd()
+        .args(["__complete-ids", "--playable", ""])
+        .assert()
+        .success();
+    let ids = String::from_utf8(offered.get_output().stdout.clone()).unwrap();
+    assert!(!ids.contains(MCP), "{ids}");
+    assert!(ids.contains(SSH), "{ids}");
+
+    let err = stderr_of(&w, &["play", "9f9f9f9f"]);
+    assert!(err.contains("does not know mcp sessions"), "{err}");
+    let plays: Vec<Vec<String>> = w
+        .calls()
+        .into_iter()
+        .filter(|(p, _)| p == "tsh")
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(plays, [["play", MCP]]);
 }

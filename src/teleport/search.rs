@@ -266,7 +266,7 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
             None
         }
         Kind::Db => prop("Database", "database_name"),
-        Kind::Desktop | Kind::App => None,
+        Kind::Desktop | Kind::App | Kind::Other(_) => None,
     };
     if kind == Kind::Db {
         add("database", prop("Database", "database_name"));
