@@ -172,6 +172,10 @@ pub struct Session {
     pub interactive: Option<bool>,
     pub recorded: Option<bool>,
     pub severity: Option<Severity>,
+    /// Why session search asks a human to look (`needs_further_review_reasons`): Teleport's
+    /// reason numbers in the order sent. Their names are not confirmed, so the numbers are
+    /// kept as they are; any reason means "needs review". None when not from search.
+    pub review_reasons: Option<Box<[i64]>>,
     pub roles: Vec<String>,
     pub participants: Vec<String>,
     pub labels: Labels,
@@ -197,6 +201,7 @@ impl Session {
             interactive: None,
             recorded: None,
             severity: None,
+            review_reasons: None,
             roles: Vec::new(),
             participants: Vec::new(),
             labels: Labels::default(),

@@ -1,5 +1,6 @@
-//! What real tsh and tctl print, read as they print it (SPEC 4.5): each `tsh play` mode's own
-//! not-found text; and kinds this version does not know, read back from the cache.
+//! What real tsh and tctl print, read as they print it (SPEC 4.2, 4.5): each `tsh play` mode's
+//! own not-found text, desktop search summaries, review reasons, protojson risk levels, and
+//! kinds this version does not know, read back from the cache.
 
 mod common;
 
@@ -65,7 +66,77 @@ fn download_explains_a_missing_recording_too() {
     assert!(!dir.join(format!("{EXEC}.tar")).exists());
 }
 
+const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+const DB: &str = "b7e4c2a1-9d3f-4b6e-a8c5-2f1e0d9c8b7a";
+const HOSTILE: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
 const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+/// In the fixture its severity is the string `RISK_LEVEL_HIGH`.
+const HIGH_BY_NAME: &str = "6b7c8d9e-0f1a-4b2c-a3d4-5f6a7b8c9d0e";
+
+fn records(w: &World, args: &[&str]) -> Vec<serde_json::Value> {
+    let out = w
+        .cmd()
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn by_id<'a>(records: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+    records
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not listed"))
+}
+
+#[test]
+fn a_desktop_summary_names_the_desktop_the_login_and_the_domain() {
+    let w = World::new();
+    let found = records(&w, &["search", "--kind", "desktop", "--since", "14d"]);
+    let r = by_id(&found, DESKTOP);
+    assert_eq!(r["source"], "search");
+    assert_eq!(r["target"], "WIN-DC01");
+    assert_eq!(r["login"], "Administrator");
+    assert_eq!(r["details"]["windows domain"], "corp.example.com");
+    assert_eq!(r["details"]["address"], "10.0.4.10:3389");
+    // The same session as `recordings ls` describes it reads the same.
+    let listed = records(&w, &["recent", "--kind", "desktop"]);
+    let l = by_id(&listed, DESKTOP);
+    for key in ["target", "login"] {
+        assert_eq!(l[key], r[key], "{key}");
+    }
+    assert_eq!(
+        l["details"]["windows domain"],
+        r["details"]["windows domain"]
+    );
+}
+
+#[test]
+fn review_reasons_reach_the_json_of_search_listings() {
+    let w = World::new();
+    let found = records(&w, &["search", "--since", "14d"]);
+    let reasons = |id| by_id(&found, id)["needs_further_review_reasons"].clone();
+    assert_eq!(reasons(DB), serde_json::json!([1]));
+    assert_eq!(reasons(HOSTILE), serde_json::json!([6, 5]), "order kept");
+    assert_eq!(reasons(SSH), serde_json::json!([]), "none given");
+    // ls knows nothing of review: not "none", unknown.
+    let listed = records(&w, &["recent"]);
+    assert!(by_id(&listed, DB)["needs_further_review_reasons"].is_null());
+}
+
+#[test]
+fn a_risk_level_name_is_a_severity() {
+    let w = World::new();
+    let found = records(&w, &["search", "--since", "14d"]);
+    let r = by_id(&found, HIGH_BY_NAME);
+    assert_eq!(r["severity"], "high");
+    assert_eq!(r["severity_level"], 3);
+    let high = records(&w, &["search", "--since", "14d", "--min-severity", "high"]);
+    assert!(high.iter().any(|r| r["id"] == HIGH_BY_NAME));
+}
 
 /// What a newer tsh-review may leave in the shared cache: a kind this version does not know.
 const MCP: &str = "9f9f9f9f-0000-4000-8000-000000000001";

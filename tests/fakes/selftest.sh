@@ -160,6 +160,10 @@ run tctl recordings search --format=json --from 2024-01-01 --to 2026-06-03
 check "search: no 365-day cap" eval 'expect_rc 0 && pyjson "len(d)==9"'
 run tctl recordings search --format=json --kind windows
 check "search: kind enum" ok_err "enum value must be one of ssh,db,k8s,desktop, got 'windows'"
+run tctl recordings search --format=json --kind desktop
+check "search: a desktop summary with Type.Desktop" eval 'pyjson "d[0][\"resource_properties\"][\"Type\"][\"Desktop\"][\"login\"]==\"Administrator\""'
+run tctl recordings search --format=json
+check "search: review reasons and a RISK_LEVEL_HIGH severity" eval 'pyjson "sorted(x[\"needs_further_review_reasons\"] for x in d if \"needs_further_review_reasons\" in x)==[[1],[6,5]] and [x[\"severity\"] for x in d if isinstance(x.get(\"severity\"), str)]==[\"RISK_LEVEL_HIGH\"]"'
 export FAKE_PIDFILE="$TMP/tui.pid"
 run timeout 2 tctl recordings search sudo
 check "search: text format hangs (TUI)" eval 'expect_rc 124 && [ -s "$TMP/tui.pid" ]'
