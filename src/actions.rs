@@ -2,6 +2,7 @@
 //! canonical session id (typed by the user, or a unique prefix of one from the cache) ever
 //! reaches a command line; nothing is written to disk without the human's confirmation.
 
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -116,8 +117,8 @@ fn severity(cluster: &dyn Cluster, s: &Session, scope: Scope, now: Timestamp) ->
 }
 
 fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Option<Severity> {
-    // Session search has no app sessions.
-    if s.kind == Kind::App {
+    // Session search has no app sessions, and no kind this version does not know.
+    if matches!(s.kind, Kind::App | Kind::Other(_)) {
         return None;
     }
     let margin = SignedDuration::from_mins(1);
@@ -144,7 +145,7 @@ fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Opti
 }
 
 pub fn from_cache(e: Entry) -> Session {
-    let kind = Kind::parse(&e.kind).unwrap_or(Kind::Ssh);
+    let kind = Kind::from_name(&e.kind);
     let mut s = Session::new(e.id, kind, Origin::Ls);
     s.user = e.user;
     s.target = e.target;
@@ -215,11 +216,18 @@ pub fn show(s: &Session, scope: Scope) -> String {
 }
 
 /// Why playback will probably fail, said before trying.
-pub fn playback_warning(s: &Session) -> Option<&'static str> {
+pub fn playback_warning(s: &Session) -> Option<Cow<'static, str>> {
     if s.recorded == Some(false) {
-        Some("Teleport says this session was not recorded: there is probably nothing to play")
+        Some(
+            "Teleport says this session was not recorded: there is probably nothing to play".into(),
+        )
     } else if s.interactive == Some(false) {
-        Some("this was a non-interactive (exec) session: those are often not recorded")
+        Some("this was a non-interactive (exec) session: those are often not recorded".into())
+    } else if let Kind::Other(kind) = s.kind {
+        Some(
+            format!("tsh-review does not know {kind} sessions: tsh may not be able to play them")
+                .into(),
+        )
     } else {
         None
     }

@@ -1,6 +1,9 @@
 //! The one normalized session record every listing shares, whichever tctl command or JSON shape
 //! it came from. Strings stay raw here (attacker-influenced); renderers escape them.
 
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
+
 use jiff::Timestamp;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -11,6 +14,10 @@ pub enum Kind {
     Db,
     Desktop,
     App,
+    /// A kind this version does not know, by its name: a cache that a newer version wrote can
+    /// name one. Always a plain word (renderers print kinds unescaped), interned so that `Kind`
+    /// stays `Copy`.
+    Other(&'static str),
 }
 
 impl Kind {
@@ -23,12 +30,54 @@ impl Kind {
             Kind::Db => "db",
             Kind::Desktop => "desktop",
             Kind::App => "app",
+            Kind::Other(name) => name,
         }
     }
 
+    /// One of the known kinds: what a user may ask for.
     pub fn parse(text: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == text)
     }
+
+    /// The kind a stored record names, known or not, so that reading it back never turns an
+    /// unknown kind into a known one (it used to become ssh, and then ssh's player and links).
+    pub fn from_name(name: &str) -> Kind {
+        Kind::parse(name).unwrap_or_else(|| Kind::Other(other_kind(name)))
+    }
+
+    /// Whether `tsh play` replays this kind in a terminal (SPEC 4.5): desktop recordings play
+    /// only in the web UI, app sessions have no replay, and nothing is promised for a kind
+    /// this version does not know.
+    pub fn plays_in_tsh(self) -> bool {
+        matches!(self, Kind::Ssh | Kind::K8s | Kind::Db)
+    }
+}
+
+/// The interned name of an unknown kind. Names that are not a short plain word (junk, or an
+/// attempt to smuggle escapes into a column printed as is) read as `unknown`; so do new names
+/// past a small cap, which bounds what is kept for the whole run.
+fn other_kind(name: &str) -> &'static str {
+    const UNREADABLE: &str = "unknown";
+    const MAX_NAMES: usize = 64;
+    let plain = (1..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if !plain {
+        return UNREADABLE;
+    }
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    if names.len() >= MAX_NAMES {
+        return UNREADABLE;
+    }
+    let kept: &'static str = Box::leak(name.into());
+    names.insert(kept);
+    kept
 }
 
 /// AI-assigned risk of a summarized session (Enterprise search only).
@@ -123,6 +172,10 @@ pub struct Session {
     pub interactive: Option<bool>,
     pub recorded: Option<bool>,
     pub severity: Option<Severity>,
+    /// Why session search asks a human to look (`needs_further_review_reasons`): Teleport's
+    /// reason numbers in the order sent. Their names are not confirmed, so the numbers are
+    /// kept as they are; any reason means "needs review". None when not from search.
+    pub review_reasons: Option<Box<[i64]>>,
     pub roles: Vec<String>,
     pub participants: Vec<String>,
     pub labels: Labels,
@@ -148,6 +201,7 @@ impl Session {
             interactive: None,
             recorded: None,
             severity: None,
+            review_reasons: None,
             roles: Vec::new(),
             participants: Vec::new(),
             labels: Labels::default(),
@@ -291,6 +345,41 @@ mod tests {
         assert!(!is_canonical_id("0b3f1c2e 9d4a-4c1e-8f00-123456789abc"));
         assert!(!is_canonical_id("--help"));
         assert!(!is_canonical_id("0b3f1c2e-9d4a-4c1e-8f00-123456789abc\n"));
+    }
+
+    #[test]
+    fn unknown_kinds_keep_their_name_and_are_not_played() {
+        let mcp = Kind::from_name("mcp");
+        assert_eq!(mcp, Kind::Other("mcp"));
+        assert_eq!(mcp.as_str(), "mcp");
+        assert!(
+            std::ptr::eq(mcp.as_str(), Kind::from_name("mcp").as_str()),
+            "interned once"
+        );
+        assert!(!mcp.plays_in_tsh());
+        assert_eq!(
+            Kind::parse("mcp"),
+            None,
+            "users still pick known kinds only"
+        );
+        for known in Kind::ALL {
+            assert_eq!(Kind::from_name(known.as_str()), known);
+        }
+        let playable: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.plays_in_tsh()).collect();
+        assert_eq!(playable, [Kind::Ssh, Kind::K8s, Kind::Db]);
+        for junk in [
+            "",
+            "Web",
+            "-x",
+            "a b",
+            "x\x1b[2J",
+            "k|d",
+            "=1+1",
+            "\u{202e}x",
+            &"a".repeat(33),
+        ] {
+            assert_eq!(Kind::from_name(junk), Kind::Other("unknown"), "{junk:?}");
+        }
     }
 
     #[test]

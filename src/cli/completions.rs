@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use crate::cache::{self, Entry, Scope};
 use crate::render::sanitize::escape;
+use crate::session::Kind;
 
 const BASH: &str = include_str!(concat!(env!("OUT_DIR"), "/tsh-review.bash"));
 const ZSH: &str = include_str!(concat!(env!("OUT_DIR"), "/_tsh-review"));
@@ -93,11 +94,10 @@ pub fn answer(
     text
 }
 
-/// `tsh play` replays ssh, Kubernetes and database recordings. Desktop recordings play only in
-/// the web UI, app sessions have no recording, and an unrecorded session has nothing to play:
-/// offering them on `tsh play <TAB>` only leads to an error.
+/// Offering a session that tsh cannot play (a desktop, an app, a kind this version does not
+/// know, an unrecorded session) on `tsh play <TAB>` only leads to an error.
 fn tsh_can_play(e: &Entry) -> bool {
-    !matches!(e.kind.as_str(), "desktop" | "app") && e.recorded != Some(false)
+    Kind::parse(&e.kind).is_some_and(Kind::plays_in_tsh) && e.recorded != Some(false)
 }
 
 /// Whether a shell takes `name` as one plain word. Users and hosts come from the cluster, and

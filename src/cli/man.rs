@@ -35,6 +35,11 @@ const JSON_KEYS: &[(&str, &str)] = &[
         "severity, severity_level",
         "`low` 1 \u{2026} `critical` 4 (session search only), or `null`",
     ),
+    (
+        "needs_further_review_reasons",
+        "Teleport's reason numbers when session search asks a human to look (`[]`: none), or \
+         `null` when not from search",
+    ),
     ("roles, participants, access_requests", "lists of strings"),
     (
         "labels",

@@ -135,6 +135,10 @@ impl Program<'_> {
                 .because("the command needs a newer Teleport release")
                 .hint(format!("install a {tool} matching your cluster's version (`tsh version` shows it)")),
             Failure::SearchUnavailable => search_unavailable(&quoted),
+            Failure::RecordingNotFound => Error::failure(format!("{tool} found no recording for this session"))
+                .quoting(tool, quoted)
+                .because("exec (non-interactive) sessions, desktops and sessions with recording off are often not recorded, and the recording may have expired")
+                .hint("check `tsh-review show` for the session; desktop recordings play in the web UI (`tsh-review link`)"),
             Failure::Other => Error::failure(format!("`{what}` failed"))
                 .quoting(tool, quoted)
                 .hint("run `tsh status` to check the login and cluster; --timeout and --tctl may help"),

@@ -15,8 +15,47 @@ pub enum Failure {
     /// The cluster cannot search recordings (not Enterprise, Identity Security, Access Graph or
     /// its PostgreSQL extensions missing).
     SearchUnavailable,
+    /// There is no recording for the session: never recorded, expired, or not a recorded kind.
+    RecordingNotFound,
     Other,
 }
+
+/// A Teleport message with the session id between two fixed parts.
+#[derive(Clone, Copy, Debug)]
+pub struct AroundId {
+    pub before: &'static str,
+    pub after: &'static str,
+}
+
+impl AroundId {
+    /// The message as Teleport prints it for `sid`.
+    pub fn with(self, sid: &str) -> String {
+        format!("{}{sid}{}", self.before, self.after)
+    }
+
+    /// Whether a lowercased, escape-free message says this (any id, any final period).
+    fn found_in(self, matching: &str) -> bool {
+        let before = self.before.to_lowercase();
+        let after = self.after.trim_end_matches('.').to_lowercase();
+        matching
+            .find(&before)
+            .is_some_and(|at| matching[at + before.len()..].contains(&after))
+    }
+}
+
+/// `tsh play` in its default pty mode turns the server's not-found error into its own words
+/// (tool/tsh/common/play.go). Matching only the server's text missed every real replay.
+pub const PLAY_PTY_NOT_FOUND: AroundId = AroundId {
+    before: "Recording for session ",
+    after: " not found.",
+};
+
+/// The server's not-found error, as `tsh play --format json|yaml|text` and
+/// `tctl recordings download` pass it on.
+pub const RECORDING_NOT_FOUND: AroundId = AroundId {
+    before: "a recording for session ",
+    after: " was not found",
+};
 
 /// The message without the `ERROR:` prefix and the colour codes around it. Anything else is
 /// kept as it was (it is escaped when shown; invalid UTF-8 bytes read `\xNN`), so tampering
@@ -111,6 +150,11 @@ pub fn classify(message: &str) -> Failure {
         Failure::Window
     } else if has("expected command but got") || has("unknown command") {
         Failure::UnknownCommand
+    } else if [PLAY_PTY_NOT_FOUND, RECORDING_NOT_FOUND]
+        .iter()
+        .any(|text| text.found_in(&m))
+    {
+        Failure::RecordingNotFound
     } else {
         Failure::Other
     }
@@ -200,6 +244,37 @@ mod tests {
             classify("\x1b]0;access denied to perform action\x07"),
             Failure::Other
         );
+    }
+
+    #[test]
+    fn recording_not_found_in_every_wording() {
+        let sid = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+        assert_eq!(
+            PLAY_PTY_NOT_FOUND.with(sid),
+            format!("Recording for session {sid} not found.")
+        );
+        assert_eq!(
+            RECORDING_NOT_FOUND.with(sid),
+            format!("a recording for session {sid} was not found")
+        );
+        for said in [
+            message(
+                format!("\x1b[31mERROR:\x1b[0m Recording for session {sid} not found.\n")
+                    .as_bytes(),
+            ),
+            format!("streaming session: A recording for session {sid} was not found"),
+            format!("Recording for session {sid} not found"),
+        ] {
+            assert_eq!(classify(&said), Failure::RecordingNotFound, "{said}");
+        }
+        for said in [
+            "failed to get session summary: no summary found for session x",
+            "not found",
+            "Recording for session",
+            "not found: recording for session x",
+        ] {
+            assert_eq!(classify(said), Failure::Other, "{said}");
+        }
     }
 
     #[test]

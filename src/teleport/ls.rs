@@ -335,6 +335,8 @@ fn session(id: String, kind: Kind, ev: LsEvent) -> Session {
             s.end = ev.time;
             (ev.app_name, None, ev.app_labels)
         }
+        // `push` skips the event types it does not know: ls makes no other kind.
+        Kind::Other(_) => (None, None, Default::default()),
     };
     details.add("session recording", ev.session_recording);
     details.add("remote address", ev.remote_addr);

@@ -8,8 +8,23 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::lenient::{opt, or_empty, shallow};
+use serde::de::SeqAccess;
+
+use super::lenient::{Lenient, Pick, opt, or_empty, shallow};
 use crate::session::{Kind, Labels, Origin, Session, Severity};
+
+/// The names of Teleport's `RiskLevel` enum, as protojson prints them (SPEC 4.2b), for the
+/// severities 1 to 4.
+pub const RISK_LEVELS: [(&str, Severity); 4] = [
+    ("RISK_LEVEL_LOW", Severity::Low),
+    ("RISK_LEVEL_MEDIUM", Severity::Medium),
+    ("RISK_LEVEL_HIGH", Severity::High),
+    ("RISK_LEVEL_CRITICAL", Severity::Critical),
+];
+
+/// No summary has more than a handful of review reasons (six are known); past this the list
+/// is junk, and holding it would let one field grow a record without bound.
+const MAX_REVIEW_REASONS: usize = 16;
 
 /// The filters of `tctl recordings search`, under tctl's own names.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -143,6 +158,9 @@ pub struct Summary {
     pub severity: Value,
     #[serde(deserialize_with = "opt")]
     pub host_id: Option<String>,
+    /// Go omits an empty list: absent means the server gave no reason.
+    #[serde(deserialize_with = "or_empty")]
+    pub needs_further_review_reasons: ReviewReasons,
     /// Not printed by tctl: the prose summary, present only in the demo data.
     #[serde(rename = "_summary", deserialize_with = "opt")]
     pub prose: Option<String>,
@@ -185,23 +203,46 @@ fn epoch(v: &Value) -> Option<Timestamp> {
     Timestamp::new(seconds, i32::try_from(nanos).ok()?).ok()
 }
 
+/// tctl's JSON has the number; protojson (4.2b) writes the enum's name, and int64 as a string.
 fn severity(v: &Value) -> Option<Severity> {
     match v {
         Value::Number(n) => n.as_i64().and_then(Severity::from_level),
-        Value::String(s) => {
-            let s = s.to_ascii_lowercase();
-            let s = s.trim_start_matches("severity_");
-            [
-                Severity::Low,
-                Severity::Medium,
-                Severity::High,
-                Severity::Critical,
-            ]
-            .into_iter()
-            .find(|sev| sev.as_str() == s)
-            .or_else(|| s.parse().ok().and_then(Severity::from_level))
-        }
+        Value::String(s) => RISK_LEVELS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+            .map(|&(_, severity)| severity)
+            .or_else(|| s.parse().ok().and_then(Severity::from_level)),
         _ => None,
+    }
+}
+
+/// `needs_further_review_reasons` as sent, read leniently like every field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReviewReasons(pub Vec<i64>);
+
+impl Pick for ReviewReasons {
+    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Lenient(reason)) = seq.next_element::<Lenient<Reason>>()? {
+            if let Some(Reason(n)) = reason.filter(|_| out.len() < MAX_REVIEW_REASONS) {
+                out.push(n);
+            }
+        }
+        Ok(Some(ReviewReasons(out)))
+    }
+}
+
+/// One reason: a number, or a number in a string. A name (protojson's form of an enum) is
+/// kept as 0, the unspecified reason: its number is not known here, but it still asks for a
+/// review.
+struct Reason(i64);
+
+impl Pick for Reason {
+    fn from_int(n: i64) -> Option<Self> {
+        Some(Reason(n))
+    }
+    fn from_str(s: &str) -> Option<Self> {
+        Some(Reason(s.trim().parse().unwrap_or(0)))
     }
 }
 
@@ -243,12 +284,14 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
     out.start = epoch(&s.session_start);
     out.end = epoch(&s.session_end);
     out.severity = severity(&s.severity);
+    out.review_reasons = Some(std::mem::take(&mut s.needs_further_review_reasons.0).into());
     out.user = s.username.take().unwrap_or_default();
     out.roles = std::mem::take(&mut s.user_roles);
     out.participants = std::mem::take(&mut s.participants);
     out.access_requests = std::mem::take(&mut s.access_request_ids);
     out.labels = std::mem::take(&mut s.resource_labels);
 
+    let resource_name = s.resource_name.take().filter(|n| !n.is_empty());
     let prop = |group: &str, field: &str| s.property(group, field).map(str::to_owned);
     let mut details: Vec<(&'static str, String)> = Vec::new();
     let mut add = |name: &'static str, value: Option<String>| {
@@ -256,33 +299,44 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
             details.push((name, v));
         }
     };
-    let fallback = match kind {
+    let target = match kind {
         Kind::Ssh => {
             add("address", prop("Ssh", "server_addr"));
-            prop("Ssh", "server_hostname")
+            resource_name.or_else(|| prop("Ssh", "server_hostname"))
         }
         Kind::K8s => {
             add("namespace", prop("Kubernetes", "pod_namespace"));
             add("pod", prop("Kubernetes", "pod_name"));
-            None
+            resource_name
         }
-        Kind::Db => prop("Database", "database_name"),
-        Kind::Desktop | Kind::App => None,
+        Kind::Db => {
+            let database = prop("Database", "database_name");
+            add("database", database.clone());
+            resource_name.or(database)
+        }
+        Kind::Desktop => {
+            // The same facts under the same names as `recordings ls` gives them (desktop_name
+            // the target, the Windows user the login), so a desktop reads alike in both.
+            add("address", prop("Desktop", "desktop_addr"));
+            add("windows domain", prop("Desktop", "windows_domain"));
+            add("desktop type", prop("Desktop", "type"));
+            out.login = prop("Desktop", "login").filter(|l| !l.is_empty());
+            match prop("Desktop", "desktop_name").filter(|n| !n.is_empty()) {
+                Some(name) => {
+                    add("resource name", resource_name.filter(|r| *r != name));
+                    Some(name)
+                }
+                None => resource_name,
+            }
+        }
+        Kind::App | Kind::Other(_) => resource_name,
     };
-    if kind == Kind::Db {
-        add("database", prop("Database", "database_name"));
-    }
     add("resource kind", s.resource_kind.take());
     add("resource id", s.resource_id.take());
     add("host id", s.host_id.take());
     out.details = details;
     out.details.shrink_to_fit();
-    out.target = s
-        .resource_name
-        .take()
-        .filter(|n| !n.is_empty())
-        .or(fallback)
-        .unwrap_or_default();
+    out.target = target.unwrap_or_default();
     Ok(out)
 }
 
@@ -365,7 +419,7 @@ mod tests {
              "resource_labels":{"env":"prod"},"access_request_ids":["r1"]},
             {"session_id":"b","kind":"db","session_start":{"seconds":"1780517159"},
              "resource_properties":{"Type":{"Database":{"database_name":"orders"}}}},
-            {"session_id":"c","kind":"k8s","resource_name":"prod-eks","severity":"SEVERITY_CRITICAL",
+            {"session_id":"c","kind":"k8s","resource_name":"prod-eks","severity":"RISK_LEVEL_CRITICAL",
              "resource_properties":{"Type":{"Kubernetes":{"pod_namespace":"ns","pod_name":"p"}}}},
             {"session_id":"d","kind":"vm"},
             {"kind":"ssh"}
@@ -392,6 +446,95 @@ mod tests {
         assert!(c.details.contains(&("pod", "p".into())));
         assert_eq!(out[3].as_ref().unwrap_err(), &"unknown kind");
         assert_eq!(out[4].as_ref().unwrap_err(), &"no session id");
+    }
+
+    #[test]
+    fn risk_levels_are_read_by_name_and_number_and_nothing_else() {
+        let read = |v: serde_json::Value| severity(&v);
+        for (name, want) in RISK_LEVELS {
+            assert_eq!(read(name.into()), Some(want), "{name}");
+            assert_eq!(read(name.to_lowercase().into()), Some(want), "{name}");
+            assert_eq!(read(want.level().into()), Some(want));
+            assert_eq!(read(want.level().to_string().into()), Some(want));
+        }
+        for not in [
+            "RISK_LEVEL_UNSPECIFIED",
+            "SEVERITY_HIGH",
+            "severity_high",
+            "high",
+            "RISK_LEVEL_",
+            "5",
+            "",
+        ] {
+            assert_eq!(read(not.into()), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn desktop_summaries_name_the_desktop_and_the_windows_login() {
+        let out = sessions(
+            r#"[
+            {"session_id":"w","kind":"desktop","resource_kind":"windows_desktop",
+             "resource_name":"win-dc01-corp","resource_properties":{"Type":{"Desktop":{
+               "desktop_name":"WIN-DC01","desktop_addr":"10.0.4.10:3389","login":"Administrator",
+               "windows_domain":"corp.example.com","type":"ad"}}}},
+            {"session_id":"v","kind":"desktop",
+             "resource_properties":{"Type":{"Desktop":{"desktop_name":"WIN-APP07","login":""}}}},
+            {"session_id":"u","kind":"desktop","resource_name":"WIN-X",
+             "resource_properties":{"Type":{"Desktop":{"desktop_name":7}}}}
+        ]"#,
+        );
+        let w = out[0].as_ref().unwrap();
+        assert_eq!(w.kind, Kind::Desktop);
+        assert_eq!(w.target, "WIN-DC01");
+        assert_eq!(w.login.as_deref(), Some("Administrator"));
+        for detail in [
+            ("address", "10.0.4.10:3389"),
+            ("windows domain", "corp.example.com"),
+            ("desktop type", "ad"),
+            ("resource name", "win-dc01-corp"),
+        ] {
+            assert!(
+                w.details.contains(&(detail.0, detail.1.into())),
+                "{detail:?} in {:?}",
+                w.details
+            );
+        }
+        assert!(w.texts().any(|t| t == "corp.example.com"), "scanned too");
+        let v = out[1].as_ref().unwrap();
+        assert_eq!((v.target.as_str(), v.login.as_deref()), ("WIN-APP07", None));
+        assert!(!v.details.iter().any(|(k, _)| *k == "resource name"));
+        let u = out[2].as_ref().unwrap();
+        assert_eq!(
+            u.target, "WIN-X",
+            "a desktop_name of the wrong type is absent"
+        );
+    }
+
+    #[test]
+    fn review_reasons_are_kept_as_numbers_in_order() {
+        let out = sessions(
+            r#"[
+            {"session_id":"a","kind":"ssh","needs_further_review_reasons":[5,1,5]},
+            {"session_id":"b","kind":"ssh"},
+            {"session_id":"c","kind":"ssh","needs_further_review_reasons":[]},
+            {"session_id":"d","kind":"ssh","needs_further_review_reasons":
+               ["3","TOO_LARGE",null,true,1.5,[2],{"x":1},-1]},
+            {"session_id":"e","kind":"ssh","needs_further_review_reasons":"too_large"},
+            {"session_id":"f","kind":"ssh","needs_further_review_reasons":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}
+        ]"#,
+        );
+        let reasons = |i: usize| out[i].as_ref().unwrap().review_reasons.clone().unwrap();
+        assert_eq!(*reasons(0), [5, 1, 5]);
+        assert!(reasons(1).is_empty(), "Go omits an empty list");
+        assert!(reasons(2).is_empty());
+        assert_eq!(
+            *reasons(3),
+            [3, 0, -1],
+            "a name still asks for review (as 0, unspecified); other shapes are skipped"
+        );
+        assert!(reasons(4).is_empty());
+        assert_eq!(reasons(5).len(), MAX_REVIEW_REASONS);
     }
 
     #[test]

@@ -352,15 +352,9 @@ impl Tsh {
         let said = super::errors::message(&stderr);
         let refusal = super::command::Refusal {
             failure: super::errors::classify(&said),
-            said: said.clone(),
+            said,
             code: status.code(),
         };
-        if said.contains("was not found") {
-            return Err(Error::failure("tsh found no recording for this session")
-                .quoting("tsh", said)
-                .because("exec (non-interactive) sessions, desktops and sessions with recording off are often not recorded, and the recording may have expired")
-                .hint("check `tsh-review show` for the session; desktop recordings play in the web UI (`tsh-review link`)"));
-        }
         Err(self.program().refused("tsh play", &refusal))
     }
 

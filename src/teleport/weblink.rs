@@ -60,11 +60,14 @@ impl NoLink {
 /// The player link. `proxy` is host[:port] as in the tsh profile.
 pub fn player_url(proxy: &str, cluster: &str, s: &Session) -> Result<String, NoLink> {
     let kind = match s.kind {
-        Kind::Ssh => "ssh",
-        Kind::K8s => "k8s",
-        Kind::Desktop => "desktop",
-        Kind::Db => "database",
+        Kind::Ssh => Some("ssh"),
+        Kind::K8s => Some("k8s"),
+        Kind::Desktop => Some("desktop"),
+        Kind::Db => Some("database"),
         Kind::App => return Err(NoLink::App),
+        // The web UI's name for a kind this version does not know is unknown too, and the
+        // base path plays without it (SPEC 4.5).
+        Kind::Other(_) => None,
     };
     if !is_canonical_id(&s.id) {
         return Err(NoLink::NotCanonical(s.id.clone()));
@@ -85,9 +88,9 @@ pub fn player_url(proxy: &str, cluster: &str, s: &Session) -> Result<String, NoL
         segment(cluster),
         s.id
     );
-    Ok(match s.duration_ms() {
-        Some(ms) => format!("{base}?recordingType={kind}&durationMs={ms}"),
-        None => base,
+    Ok(match (kind, s.duration_ms()) {
+        (Some(kind), Some(ms)) => format!("{base}?recordingType={kind}&durationMs={ms}"),
+        _ => base,
     })
 }
 
@@ -141,6 +144,12 @@ mod tests {
             player_url("p", "c", &s)
                 .unwrap()
                 .ends_with("/session/0b3f1c2e-9d4a-4c1e-8f00-123456789abc")
+        );
+        assert!(
+            player_url("p", "c", &session(Kind::from_name("mcp")))
+                .unwrap()
+                .ends_with("/session/0b3f1c2e-9d4a-4c1e-8f00-123456789abc"),
+            "no recording type is guessed for a kind this version does not know"
         );
     }
 

@@ -163,6 +163,10 @@ run tctl recordings search --format=json --from 2024-01-01 --to 2026-06-03
 check "search: no 365-day cap" eval 'expect_rc 0 && pyjson "len(d)==9"'
 run tctl recordings search --format=json --kind windows
 check "search: kind enum" ok_err "enum value must be one of ssh,db,k8s,desktop, got 'windows'"
+run tctl recordings search --format=json --kind desktop
+check "search: a desktop summary with Type.Desktop" eval 'pyjson "d[0][\"resource_properties\"][\"Type\"][\"Desktop\"][\"login\"]==\"Administrator\""'
+run tctl recordings search --format=json
+check "search: review reasons and a RISK_LEVEL_HIGH severity" eval 'pyjson "sorted(x[\"needs_further_review_reasons\"] for x in d if \"needs_further_review_reasons\" in x)==[[1],[6,5]] and [x[\"severity\"] for x in d if isinstance(x.get(\"severity\"), str)]==[\"RISK_LEVEL_HIGH\"]"'
 export FAKE_PIDFILE="$TMP/tui.pid"
 run timeout 2 tctl recordings search sudo
 check "search: text format hangs (TUI)" eval 'expect_rc 124 && [ -s "$TMP/tui.pid" ]'
@@ -227,10 +231,28 @@ run tsh play --speed 2x --format=json "$A1"
 check "tsh play --format=json timeline" eval 'expect_rc 0 && pyjson "d[0][\"event\"]==\"session.start\""'
 run tsh play "$TMP/dl/a/$A1.tar"
 check "tsh play PATH" eval 'expect_rc 0'
+run tsh play "$TMP/dl/missing/$A1.tar"
+check "tsh play PATH: missing file" ok_err "open $TMP/dl/missing/$A1.tar: no such file or directory"
+FAKE_TSH_SCENARIO=not-logged-in run tsh play "$TMP/dl/a/$A1.tar"
+check "tsh play PATH needs no login" eval 'expect_rc 0'
 run tsh play 11111111-2222-4333-8444-555555555555
-check "tsh play: not found" ok_err "a recording for session 11111111-2222-4333-8444-555555555555 was not found"
+check "tsh play: not found (pty mode's own text)" ok_err "Recording for session 11111111-2222-4333-8444-555555555555 not found."
+run tsh play --format pty "$X1"
+check "tsh play --format pty: unrecorded session not found" ok_err "Recording for session $X1 not found."
+for f in json yaml text; do
+    run tsh play --format "$f" 11111111-2222-4333-8444-555555555555
+    check "tsh play --format $f: not found (the server's text)" ok_err "a recording for session 11111111-2222-4333-8444-555555555555 was not found"
+done
+run tsh play nope
+check "tsh play: pty mode, not a UUID" ok_err "nope is not a valid UUID"
+run tsh play --format text nope
+check "tsh play --format text: not a UUID" ok_err "'nope' is not a valid session ID (must be GUID)"
 run tsh play "$W1"
-check "tsh play: desktop refused" ok_err "desktop sessions cannot be played with tsh play, open the recording in the web UI"
+check "tsh play: desktop refused in pty mode" ok_err "Desktop sessions cannot be played with tsh play. Export the recording to video with tsh recordings export or view the recording in your web browser."
+run tsh play --format json "$W1"
+check "tsh play --format json: desktop events" eval 'expect_rc 0 && pyjson "d[0][\"event\"]==\"windows.desktop.session.start\""'
+run tsh play --format text "$W1"
+check "tsh play --format text: a desktop has no print events" eval 'expect_rc 0 && [ -z "$OUT" ] && [ -z "$ERR" ]'
 run tsh play --speed 3x "$A1"
 check "tsh play: speed enum" ok_err "enum value must be one of 0.5x,1x,2x,4x,8x, got '3x'"
 

@@ -54,6 +54,15 @@ AUTH_ERRORS = {
     "expired-creds": "your credentials have expired, please login using `tsh login`",
 }
 
+# Not found: tsh play in pty mode (tool/tsh/common/play.go) rewrites the server's not-found error;
+# json, yaml and text pass the server's own text on (lib/events), as tctl's download does.
+PLAY_PTY_NOT_FOUND = "Recording for session {} not found."
+RECORDING_NOT_FOUND = "a recording for session {} was not found"
+# lib/client/api.go, playSession: only pty mode refuses a desktop.
+PLAY_PTY_DESKTOP = ("Desktop sessions cannot be played with tsh play. Export the recording to video "
+                    "with tsh recordings export or view the recording in your web browser.")
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
 SEARCH_UNAVAILABLE = {
     "search-no-access-graph":
         "session search requires Access Graph to be enabled with session recording support",
@@ -825,7 +834,7 @@ def tctl_download(p, scenario):
         return fail('access denied to perform action "read" on "session"')
     ev = find_ls_event(sid)
     if ev is None or unrecorded(ev):
-        return fail(f"a recording for session {sid} was not found")
+        return fail(RECORDING_NOT_FOUND.format(sid))
     target = os.path.normpath(os.path.join(outdir, f"{sid}.tar"))
     data = fake_recording_bytes(sid)
 
@@ -1012,32 +1021,55 @@ def tsh_version(p, scenario):
     return Result(out)
 
 
-def tsh_play(p, scenario):
-    if scenario in AUTH_ERRORS:
-        return fail(AUTH_ERRORS[scenario])
-    if scenario == "access-denied":
-        return fail('access denied to perform action "read" on "session"')
-    target = p.args[0]
-    ev = find_ls_event(target)
-    is_file = ev is None and os.path.isfile(target)
-    if ev is None and not is_file:
-        return fail(f"a recording for session {target} was not found")
-    if ev is not None:
-        if unrecorded(ev):
-            return fail(f"a recording for session {target} was not found")
-        if ev.get("event") == "windows.desktop.session.end":
-            return fail("desktop sessions cannot be played with tsh play, "
-                        "open the recording in the web UI")
-    sid = target if ev is not None else os.path.basename(target).removesuffix(".tar")
-    fmt = p.values.get("format", "pty")
-    if fmt in ("json", "yaml"):
-        timeline = [
-            {"ei": 0, "event": "session.start", "sid": sid, "time": "2026-06-03T20:12:03.1Z"},
-            {"bytes": 42, "ci": 0, "ei": 1, "event": "print", "ms": 120, "offset": 0},
-            {"bytes": 17, "ci": 1, "ei": 2, "event": "print", "ms": 980, "offset": 42},
-            {"ei": 3, "event": "session.end", "sid": sid, "time": "2026-06-03T20:38:49.6Z"},
+def play_timeline(sid, desktop):
+    if desktop:
+        return [
+            {"ei": 0, "event": "windows.desktop.session.start", "sid": sid, "time": "2026-06-03T13:20:00.3Z"},
+            {"ei": 1, "event": "desktop.recording", "ms": 40, "message": "AQID"},
+            {"ei": 2, "event": "desktop.recording", "ms": 910, "message": "BAUG"},
+            {"ei": 3, "event": "windows.desktop.session.end", "sid": sid, "time": "2026-06-03T14:02:00.4Z"},
         ]
+    return [
+        {"ei": 0, "event": "session.start", "sid": sid, "time": "2026-06-03T20:12:03.1Z"},
+        {"bytes": 42, "ci": 0, "ei": 1, "event": "print", "ms": 120, "offset": 0},
+        {"bytes": 17, "ci": 1, "ei": 2, "event": "print", "ms": 980, "offset": 42},
+        {"ei": 3, "event": "session.end", "sid": sid, "time": "2026-06-03T20:38:49.6Z"},
+    ]
+
+
+def tsh_play(p, scenario):
+    target = p.args[0]
+    fmt = p.values.get("format", "pty")
+    pty = fmt == "pty"
+    desktop = False
+    if target.endswith(".tar"):
+        # tsh reads a downloaded file (path.Ext == ".tar") itself: no login, no cluster.
+        if not os.path.isfile(target):
+            return fail(f"open {target}: no such file or directory")
+        sid = os.path.basename(target).removesuffix(".tar")
+    else:
+        # Outside pty mode the id is checked before the client is made; in pty mode after.
+        if not pty and not UUID_RE.fullmatch(target):
+            return fail(f"'{target}' is not a valid session ID (must be GUID)")
+        if scenario in AUTH_ERRORS:
+            return fail(AUTH_ERRORS[scenario])
+        if scenario == "access-denied":
+            return fail('access denied to perform action "read" on "session"')
+        if not UUID_RE.fullmatch(target):
+            return fail(f"{target} is not a valid UUID")
+        ev = find_ls_event(target)
+        if ev is None or unrecorded(ev):
+            return fail((PLAY_PTY_NOT_FOUND if pty else RECORDING_NOT_FOUND).format(target))
+        desktop = ev.get("event") == "windows.desktop.session.end"
+        sid = target
+    if desktop and pty:
+        return fail(PLAY_PTY_DESKTOP)
+    if fmt in ("json", "yaml"):
+        timeline = play_timeline(sid, desktop)
         return Result(go_json(timeline) if fmt == "json" else simple_yaml(timeline))
+    if desktop:
+        # text writes the data of print events only, and a desktop recording has none.
+        return Result("")
     lines = [
         "Last login: Wed Jun  3 20:11:58 2026 from 10.0.0.7",
         "$ \x1b[1mwhoami\x1b[0m",
