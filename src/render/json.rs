@@ -92,6 +92,16 @@ mod tests {
     use crate::session::{Kind, Origin, Severity};
     use crate::window::Window;
 
+    /// A column of the model is a JSON key of the same name: one name per fact.
+    #[test]
+    fn every_column_is_a_json_key() {
+        let s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        let v = serde_json::to_value(Record::new(&s)).unwrap();
+        for col in &crate::render::columns::SESSION {
+            assert!(v.get(col.key).is_some(), "{} is not a JSON key", col.key);
+        }
+    }
+
     #[test]
     fn records_have_the_documented_keys_and_safe_strings() {
         let mut s = Session::new(

@@ -2,6 +2,7 @@
 //! escaped here, on its way out, and nowhere else.
 
 mod checks;
+mod columns;
 mod delimited;
 pub mod format;
 mod json;
@@ -13,6 +14,7 @@ mod table;
 use std::io::{self, Write};
 
 use crate::review::Listing;
+use columns::SESSION;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -43,7 +45,6 @@ impl Format {
 }
 
 pub use checks::write as checks;
-
 pub struct Style {
     pub color: bool,
     /// Terminal columns for a table.
@@ -58,11 +59,12 @@ pub fn listing(
     style: &Style,
 ) -> io::Result<()> {
     preamble(out, l, format, style)?;
+    let group = |s: &_| l.grouping.key(s);
     match format {
-        Format::Table => table::write(out, l, style)?,
-        Format::Tsv => delimited::write(out, l, delimited::Dialect::Tsv)?,
-        Format::Csv => delimited::write(out, l, delimited::Dialect::Csv)?,
-        Format::Markdown => markdown::write(out, l)?,
+        Format::Table => table::write(out, &SESSION, &l.sessions, style, &group)?,
+        Format::Tsv => delimited::write(out, &SESSION, &l.sessions, delimited::Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, &SESSION, &l.sessions, delimited::Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, &SESSION, &l.sessions, &group)?,
         Format::Json => json::write(out, l)?,
     }
     let mut lines = notes::lines(l);

@@ -1,0 +1,186 @@
+//! What a reviewer reads: the login in every format, tables that keep the columns that matter
+//! at any width, player links in the exports, `--format` honoured (or refused) by every
+//! command, and CSV that CSV readers read.
+
+mod common;
+
+use common::{World, raw_dangerous};
+
+const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
+/// The hostile row's target as every text format shows it.
+const TAMPERED: &str = "web-03\\u{202e}txt.exe";
+
+fn run(w: &World, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
+    let mut cmd = w.cmd();
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    (stdout, stderr)
+}
+
+/// `recent` (the last day: the hostile row M1 included) as a table `columns` wide.
+fn table(w: &World, columns: usize) -> String {
+    let columns = columns.to_string();
+    let (out, _) = run(
+        w,
+        &["recent", "--format", "table"],
+        &[("COLUMNS", &columns), ("NO_COLOR", "1")],
+    );
+    let table: Vec<&str> = out.lines().take_while(|l| !l.is_empty()).collect();
+    for line in &table {
+        assert!(
+            line.chars().count() <= columns.parse().unwrap(),
+            "wider than {columns}: {line:?}\n{out}"
+        );
+    }
+    assert_eq!(raw_dangerous(&out), Vec::<char>::new());
+    table.join("\n")
+}
+
+fn row<'a>(table: &'a str, id: &str) -> &'a str {
+    table
+        .lines()
+        .find(|l| l.starts_with(&id[..8]))
+        .unwrap_or_else(|| panic!("no {id} in\n{table}"))
+}
+
+fn header(table: &str) -> Vec<&str> {
+    table
+        .lines()
+        .next()
+        .unwrap()
+        .split("  ")
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
+// --- 15: the login ------------------------------------------------------------------------
+
+#[test]
+fn the_table_and_markdown_show_who_logged_in_as_whom() {
+    let w = World::new();
+    let t = table(&w, 160);
+    assert_eq!(
+        header(&t),
+        [
+            "ID",
+            "KIND",
+            "USER",
+            "LOGIN",
+            "TARGET",
+            "START (UTC)",
+            "DURATION",
+            "FLAGS"
+        ]
+    );
+    let cells: Vec<&str> = row(&t, M1).split_whitespace().collect();
+    assert_eq!(cells[2..4], ["mallory", "root"], "{t}");
+    assert_eq!(
+        row(&t, "b7e4c2a1").split_whitespace().nth(3),
+        Some("analyst"),
+        "a database user is a login too"
+    );
+
+    let (md, _) = run(&w, &["recent", "--format", "markdown"], &[]);
+    assert!(
+        md.starts_with("| ID | Kind | User | Login | Target |"),
+        "{md}"
+    );
+    let m1 = md.lines().find(|l| l.contains(M1)).unwrap();
+    assert!(m1.contains("| mallory | root |"), "{m1}");
+}
+
+// --- 16: fitting the terminal -------------------------------------------------------------
+
+#[test]
+fn at_160_columns_every_cell_is_whole() {
+    let w = World::new();
+    let t = table(&w, 160);
+    let m1 = row(&t, M1);
+    for whole in [TAMPERED, "suspicious-text", "2026-06-03 02:40", "35m31s"] {
+        assert!(m1.contains(whole), "{whole}: {m1}");
+    }
+    assert!(!t.contains('…'), "{t}");
+}
+
+#[test]
+fn when_narrow_the_date_shortens_before_anything_is_cut() {
+    let w = World::new();
+    let t = table(&w, 105);
+    let m1 = row(&t, M1);
+    for whole in [
+        TAMPERED,
+        "suspicious-text",
+        "root",
+        "35m31s",
+        " 06-03 02:40 ",
+    ] {
+        assert!(m1.contains(whole), "{whole}: {m1}");
+    }
+    assert!(!t.contains("2026-06-03"), "{t}");
+    assert!(!t.contains('…'), "{t}");
+}
+
+#[test]
+fn at_80_columns_dates_and_durations_give_way_to_targets_and_flags() {
+    let w = World::new();
+    let t = table(&w, 80);
+    assert_eq!(
+        header(&t),
+        ["ID", "KIND", "USER", "LOGIN", "TARGET", "FLAGS"],
+        "{t}"
+    );
+    let m1 = row(&t, M1);
+    for whole in ["mallory", "root", TAMPERED, "suspicious-text"] {
+        assert!(m1.contains(whole), "{whole}: {m1}");
+    }
+    assert!(row(&t, "0a1b2c3d").contains("non-interactive"), "{t}");
+    // What gives first is a long login: `Administrator`, the Windows one.
+    assert!(row(&t, "5e6f7a8b").contains("Administrat…"), "{t}");
+}
+
+#[test]
+fn at_60_columns_a_tampered_host_keeps_its_escape() {
+    let w = World::new();
+    let t = table(&w, 60);
+    let m1 = row(&t, M1);
+    assert!(
+        m1.contains("\\u{202e}"),
+        "the tampering must stay visible: {m1}"
+    );
+    assert!(m1.contains("mallory") && m1.contains("root"), "{m1}");
+    assert!(m1.contains("suspic"), "{m1}");
+}
+
+// --- 18: --format everywhere ----------------------------------------------------------------
+
+#[test]
+fn doctor_speaks_markdown_and_csv() {
+    let doctor = |format: &str| {
+        let w = World::new();
+        let out = w
+            .cmd()
+            .args(["doctor", "--format", format])
+            .env("FAKE_PROXY", "127.0.0.1:1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = doctor("markdown");
+    assert!(
+        md.starts_with("| Status | Check | Detail |\n|---|---|---|\n"),
+        "{md}"
+    );
+    assert!(md.contains("| ok | tctl |"), "{md}");
+    let csv = doctor("csv");
+    assert!(csv.starts_with("status,check,detail\r\nok,tsh,"), "{csv}");
+}
