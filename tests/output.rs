@@ -184,3 +184,59 @@ fn doctor_speaks_markdown_and_csv() {
     let csv = doctor("csv");
     assert!(csv.starts_with("status,check,detail\r\nok,tsh,"), "{csv}");
 }
+
+// --- 19: compliance CSV ---------------------------------------------------------------------
+
+#[test]
+fn compliance_csv_is_a_header_and_rows_that_python_reads() {
+    let w = World::new();
+    let (csv, err) = run(
+        &w,
+        &["compliance", "--quarter", "2026Q2", "--format", "csv"],
+        &[],
+    );
+    let python = r#"
+import csv, json, sys
+rows = list(csv.reader(sys.stdin, strict=True))
+print(json.dumps({"header": rows[0], "widths": sorted({len(r) for r in rows}), "rows": len(rows) - 1}))
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", python])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(csv.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        parsed["header"],
+        serde_json::json!([
+            "id",
+            "kind",
+            "user",
+            "login",
+            "target",
+            "start",
+            "end",
+            "duration_ms",
+            "severity",
+            "flags",
+            "web_url"
+        ]),
+        "{csv}"
+    );
+    assert_eq!(parsed["widths"], serde_json::json!([11]), "{csv}");
+    assert_eq!(parsed["rows"], 13, "{csv}");
+    // The report's facts are not lost: they go to stderr, as notes do for machine formats.
+    for fact in ["Period: 2026Q2", "Reviewer: alice", "Complete: yes"] {
+        assert!(err.contains(fact), "{fact}: {err}");
+    }
+}

@@ -81,6 +81,13 @@ pub fn listing(
         if l.sessions.is_empty() {
             lines.insert(0, notes::summary(l));
         }
+        // A machine format's stdout is data only (a CSV is a header and rows, RFC 4180): the
+        // report's facts go with the notes.
+        let facts = l
+            .report
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", sanitize::escape(v)));
+        lines.splice(0..0, facts);
         for line in &lines {
             writeln!(err, "tsh-review: {line}")?;
         }
@@ -88,8 +95,8 @@ pub fn listing(
     out.flush()
 }
 
-/// The title and the report facts that make a listing an artefact: a heading and a list in
-/// human formats, `#` comment lines ahead of CSV.
+/// The title and the report facts that make a listing an artefact, in human formats: a
+/// heading and a list. Machine formats say the facts on stderr.
 fn preamble(out: &mut dyn Write, l: &Listing, format: Format, style: &Style) -> io::Result<()> {
     match format {
         Format::Table => {
@@ -119,12 +126,7 @@ fn preamble(out: &mut dyn Write, l: &Listing, format: Format, style: &Style) -> 
                 writeln!(out)?;
             }
         }
-        Format::Csv => {
-            for (key, value) in &l.report {
-                write!(out, "# {key}: {}\r\n", sanitize::escape(value))?;
-            }
-        }
-        Format::Tsv | Format::Json => {}
+        Format::Tsv | Format::Csv | Format::Json => {}
     }
     Ok(())
 }
