@@ -1,6 +1,7 @@
 //! One run of the tool: pick the data source, run the workflow, render, remember.
 
 use std::io::{self, BufWriter, Write};
+use std::panic::resume_unwind;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -116,12 +117,8 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             // The reviewer and the player links come from the tsh login, when there is one.
             let profile = profile(g, now);
             let reviewer = profile.as_ref().map(|p| p.username.clone());
-            show(g, &term, w, |c, _, now| {
-                let mut l = compliance::compliance(c, a, now, reviewer.as_deref())?;
-                if let Some(p) = &profile {
-                    link(&mut l, p);
-                }
-                Ok(l)
+            show_linked(g, &term, w, Links::Known(profile), |c, _, now| {
+                compliance::compliance(c, a, now, reviewer.as_deref())
             })
         }
     }
@@ -157,11 +154,7 @@ fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
             now: now()?,
         })
     };
-    let format = g.format.unwrap_or(if term.stdout_tty {
-        Format::Table
-    } else {
-        Format::Tsv
-    });
+    let format = output_format(g, term, Format::Tsv);
     let stdout = io::stdout();
     finish(render::checks(
         &mut BufWriter::new(stdout.lock()),
@@ -296,6 +289,13 @@ fn window(args: &WindowArgs, default: SignedDuration) -> Result<Window, Error> {
     resolve(args, now()?, default).map_err(Error::usage)
 }
 
+/// The login the web player links are built from: known before the listing (or known to be
+/// missing), or to be asked of tsh when the format shows links.
+enum Links {
+    Known(Option<Profile>),
+    Ask,
+}
+
 /// Run a workflow against the cluster, then remember and render what it found.
 fn show(
     g: &Globals,
@@ -303,18 +303,52 @@ fn show(
     window: Window,
     workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
 ) -> Result<(), Error> {
+    show_linked(g, term, window, Links::Ask, workflow)
+}
+
+/// [`show`], with the login for the player links already known or to be asked.
+fn show_linked(
+    g: &Globals,
+    term: &Term,
+    window: Window,
+    links: Links,
+    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
+) -> Result<(), Error> {
     let now = now()?;
+    let format = output_format(g, term, Format::Tsv);
     let cluster = cluster(g, now)?;
-    let listing = {
+    let (listing, profile) = {
         let _spinner = Spinner::start(term.stderr_tty, "asking the cluster…");
-        workflow(cluster.as_ref(), window, now)?
+        std::thread::scope(|scope| {
+            // Asked while the cluster answers: the links cost one tsh status, not a wait.
+            let asked = (matches!(links, Links::Ask) && format.wants_links())
+                .then(|| scope.spawn(|| login(g, now)));
+            let listing = workflow(cluster.as_ref(), window, now);
+            let profile = match (asked, links) {
+                (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
+                (None, Links::Known(p)) => p.map(Ok),
+                (None, Links::Ask) => None,
+            };
+            (listing, profile)
+        })
     };
-    let mut listing = listing;
-    explain_unavailable_search(&mut listing, g, now);
+    let mut listing = listing?;
+    let profile = match profile {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            no_links(&e.what);
+            None
+        }
+        None => None,
+    };
+    if let Some(p) = &profile {
+        link(&mut listing, p);
+    }
+    explain_unavailable_search(&mut listing, g, now, profile.as_ref());
     // The cache is written while the listing is printed: neither waits for the other.
     let shown = std::thread::scope(|scope| {
         scope.spawn(|| remember(&listing, g.demo));
-        output(&listing, g, term)
+        output(&listing, format, g, term)
     });
     // The process ends right after: freeing a year's records one by one would cost a tenth
     // of the run for nothing.
@@ -324,7 +358,12 @@ fn show(
 
 /// When search failed, a cached config.js verdict says more precisely why. Only read from the
 /// cache (the failure path may ask tsh for the proxy; a working search never waits on this).
-fn explain_unavailable_search(listing: &mut Listing, g: &Globals, now: Timestamp) {
+fn explain_unavailable_search(
+    listing: &mut Listing,
+    g: &Globals,
+    now: Timestamp,
+    known: Option<&Profile>,
+) {
     use crate::review::Note;
     use crate::teleport::probe::{Verdict, cached};
     let Some(Note::SearchUnavailable { probe, .. }) = listing
@@ -337,10 +376,13 @@ fn explain_unavailable_search(listing: &mut Listing, g: &Globals, now: Timestamp
     if g.demo {
         return;
     }
-    let Some(p) = quiet_profile(g, now) else {
+    let Some(proxy) = known
+        .map(|p| p.proxy.clone())
+        .or_else(|| quiet_profile(g, now).map(|p| p.proxy))
+    else {
         return;
     };
-    *probe = match cached(&p.proxy, now) {
+    *probe = match cached(&proxy, now) {
         Some(Verdict::Impossible(why)) | Some(Verdict::Unknown(why)) => Some(why),
         Some(Verdict::NotEnabled(todo)) => Some(format!("licensed, but {}", todo.join(" and "))),
         _ => None,
@@ -416,10 +458,28 @@ fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
     }
 }
 
+/// Fill each session's player link. A profile no link can be built from (no proxy, an odd
+/// one, no cluster) is said once, not once a row.
 fn link(listing: &mut Listing, p: &Profile) {
+    use crate::teleport::weblink::NoLink;
     for s in &mut listing.sessions {
-        s.web_url = player_url(&p.proxy, &p.cluster, s).ok();
+        match player_url(&p.proxy, &p.cluster, s) {
+            Ok(url) => s.web_url = Some(url),
+            Err(e @ (NoLink::NoProxy | NoLink::BadProxy { .. } | NoLink::NoCluster)) => {
+                no_links(&e.into_error().what);
+                return;
+            }
+            // This session has no player (an app) or no usable id: the others may.
+            Err(NoLink::App | NoLink::NotCanonical(_)) => {}
+        }
     }
+}
+
+fn no_links(why: &str) {
+    eprintln!(
+        "tsh-review: warning: no web player links (web_url left empty): {}",
+        escape(why)
+    );
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
@@ -454,12 +514,13 @@ fn entry(s: &Session) -> cache::Entry {
     }
 }
 
-fn output(listing: &Listing, globals: &Globals, term: &Term) -> Result<(), Error> {
-    let format = globals.format.unwrap_or(if term.stdout_tty {
-        Format::Table
-    } else {
-        Format::Tsv
-    });
+/// The format of this run's output: what was asked, else a table on a terminal and `piped`
+/// otherwise.
+fn output_format(g: &Globals, term: &Term, piped: Format) -> Format {
+    Format::choose(g.format, term.stdout_tty, piped)
+}
+
+fn output(listing: &Listing, format: Format, globals: &Globals, term: &Term) -> Result<(), Error> {
     let style = Style {
         color: format == Format::Table
             && use_color(globals.color, term.stdout_tty, |k| std::env::var(k).ok()),

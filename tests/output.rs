@@ -7,6 +7,7 @@ mod common;
 use common::{World, raw_dangerous};
 
 const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
+const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
 /// The hostile row's target as every text format shows it.
 const TAMPERED: &str = "web-03\\u{202e}txt.exe";
 
@@ -60,6 +61,10 @@ fn header(table: &str) -> Vec<&str> {
         .map(str::trim)
         .filter(|h| !h.is_empty())
         .collect()
+}
+
+fn tsh_calls(w: &World) -> usize {
+    w.calls().iter().filter(|(p, _)| p == "tsh").count()
 }
 
 // --- 15: the login ------------------------------------------------------------------------
@@ -158,6 +163,67 @@ fn at_60_columns_a_tampered_host_keeps_its_escape() {
     );
     assert!(m1.contains("mallory") && m1.contains("root"), "{m1}");
     assert!(m1.contains("suspic"), "{m1}");
+}
+
+// --- 17: player links in the exports --------------------------------------------------------
+
+#[test]
+fn exports_carry_the_player_link_from_one_tsh_status() {
+    let link = format!(
+        "https://teleport.example.com:443/web/cluster/teleport.example.com/session/{SSH}?recordingType=ssh&durationMs=1606496"
+    );
+    for format in ["json", "csv", "markdown"] {
+        let w = World::new();
+        let (out, err) = run(&w, &["recent", "--format", format], &[]);
+        assert!(out.contains(&link), "{format}: {out}");
+        assert_eq!(tsh_calls(&w), 1, "{format}: {:?}", w.calls());
+        assert!(!err.contains("web_url"), "{format}: {err}");
+    }
+    let w = World::new();
+    let (out, _) = run(&w, &["recent", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let app = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "app")
+        .unwrap();
+    assert_eq!(
+        app["web_url"],
+        serde_json::Value::Null,
+        "apps have no player"
+    );
+}
+
+#[test]
+fn tables_and_tsv_never_start_tsh() {
+    for format in ["table", "tsv"] {
+        let w = World::new();
+        run(&w, &["recent", "--format", format], &[]);
+        assert_eq!(tsh_calls(&w), 0, "{format}: {:?}", w.calls());
+    }
+}
+
+#[test]
+fn without_a_login_the_listing_still_works_and_says_once_why_links_are_missing() {
+    let w = World::new();
+    let (out, err) = run(
+        &w,
+        &["recent", "--format", "json"],
+        &[("FAKE_TSH_SCENARIO", "not-logged-in")],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    assert!(rows.iter().all(|r| r["web_url"].is_null()));
+    assert_eq!(err.matches("web_url").count(), 1, "{err}");
+    assert!(err.contains("not logged in"), "{err}");
+
+    // A profile no link can be built from is said once too, as what it is.
+    let w = World::new();
+    let (_, err) = run(&w, &["recent", "--format", "csv"], &[("FAKE_CLUSTER", " ")]);
+    assert_eq!(err.matches("web_url").count(), 1, "{err}");
+    assert!(err.contains("names no cluster"), "{err}");
 }
 
 // --- 18: --format everywhere ----------------------------------------------------------------

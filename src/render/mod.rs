@@ -37,6 +37,19 @@ impl Format {
         }
     }
 
+    /// The one place where the terminal decides: the format asked for, else a table on a
+    /// terminal and `piped` when stdout is not one.
+    pub fn choose(asked: Option<Format>, stdout_tty: bool, piped: Format) -> Format {
+        asked.unwrap_or(if stdout_tty { Format::Table } else { piped })
+    }
+
+    /// Whether the format is worth a `tsh status` for the web player links. TSV is the
+    /// default in a pipe, where one tctl call should stay one process: its `web_url` column
+    /// is filled only when the login is known anyway (compliance, which names the reviewer).
+    pub fn wants_links(self) -> bool {
+        matches!(self, Format::Json | Format::Csv | Format::Markdown)
+    }
+
     /// Human formats carry their notes under the data; machine formats keep stdout clean and
     /// say them on stderr.
     fn is_human(self) -> bool {
