@@ -37,7 +37,11 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             ))
         }
         Action::Version => print(&format!("{}\n", help::version())),
-        Action::HuntList => print(&hunt::catalogue()),
+        // The catalogue is help text: it stays text in a pipe unless a format is asked for.
+        Action::HuntList => finish(render::techniques(
+            &mut BufWriter::new(io::stdout().lock()),
+            output_format(g, &term, Format::Table),
+        )),
         Action::Man => print(&crate::cli::man::page()),
         Action::Completions { shell } => print(
             crate::cli::completions::script(shell).expect("the parser checked the shell name"),
@@ -89,15 +93,7 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             show(g, &term, w, |c, w, now| request::request(c, a, w, now))
         }
         Action::Doctor { insecure } => doctor(g, &term, *insecure),
-        Action::Show { sid } => {
-            let now = now()?;
-            let id = actions::resolve(sid, scope(g))?;
-            let cluster = cluster(g, now)?;
-            print(&actions::show(
-                &actions::find(cluster.as_ref(), &id, scope(g), now)?,
-                scope(g),
-            ))
-        }
+        Action::Show { sid } => show_session(g, &term, sid),
         Action::Link { sid } => {
             let now = now()?;
             let id = actions::resolve(sid, scope(g))?;
@@ -169,6 +165,40 @@ fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
         )),
         Some(code) => Err(Error::new(code, "a check failed: see above")),
     }
+}
+
+/// `show`: one session in the format asked for. It is one record, not a table, so in a pipe
+/// it stays the detail view unless a format is asked for.
+fn show_session(g: &Globals, term: &Term, sid: &str) -> Result<(), Error> {
+    let now = now()?;
+    let id = actions::resolve(sid, scope(g))?;
+    let format = output_format(g, term, Format::Table);
+    let cluster = cluster(g, now)?;
+    let (found, profile) = std::thread::scope(|threads| {
+        // Asked while the cluster answers, and only for a format that shows the link.
+        let asked = format
+            .wants_links()
+            .then(|| threads.spawn(|| login(g, now)));
+        let found = actions::find(cluster.as_ref(), &id, scope(g), now);
+        (
+            found,
+            asked.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
+        )
+    });
+    let mut session = found?;
+    match profile {
+        Some(Ok(p)) => link(std::slice::from_mut(&mut session), &p),
+        Some(Err(e)) => no_links(&e.what),
+        None => {}
+    }
+    let next = actions::next_steps(&session.id, scope(g));
+    let stdout = io::stdout();
+    finish(render::session(
+        &mut BufWriter::new(stdout.lock()),
+        &session,
+        &next,
+        format,
+    ))
 }
 
 fn scope(g: &Globals) -> cache::Scope {
@@ -342,7 +372,7 @@ fn show_linked(
         None => None,
     };
     if let Some(p) = &profile {
-        link(&mut listing, p);
+        link(&mut listing.sessions, p);
     }
     explain_unavailable_search(&mut listing, g, now, profile.as_ref());
     // The cache is written while the listing is printed: neither waits for the other.
@@ -460,9 +490,9 @@ fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
 
 /// Fill each session's player link. A profile no link can be built from (no proxy, an odd
 /// one, no cluster) is said once, not once a row.
-fn link(listing: &mut Listing, p: &Profile) {
+fn link(sessions: &mut [Session], p: &Profile) {
     use crate::teleport::weblink::NoLink;
-    for s in &mut listing.sessions {
+    for s in sessions {
         match player_url(&p.proxy, &p.cluster, s) {
             Ok(url) => s.web_url = Some(url),
             Err(e @ (NoLink::NoProxy | NoLink::BadProxy { .. } | NoLink::NoCluster)) => {

@@ -5,6 +5,7 @@
 mod common;
 
 use common::{World, raw_dangerous};
+use predicates::prelude::*;
 
 const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
 const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
@@ -229,6 +230,91 @@ fn without_a_login_the_listing_still_works_and_says_once_why_links_are_missing()
 // --- 18: --format everywhere ----------------------------------------------------------------
 
 #[test]
+fn show_json_is_the_listing_record_plus_the_next_steps() {
+    let w = World::new();
+    let (listing, _) = run(&w, &["recent", "--format", "json"], &[]);
+    let listing: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    let listed = listing
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == M1)
+        .unwrap()
+        .as_object()
+        .unwrap();
+
+    let (out, _) = run(&w, &["show", M1, "--format", "json"], &[]);
+    let shown: serde_json::Value = serde_json::from_str(&out).expect("one JSON object");
+    let shown = shown.as_object().unwrap();
+    for (key, value) in listed {
+        assert!(shown.contains_key(key), "show lacks {key}");
+        if key != "severity" && key != "severity_level" {
+            assert_eq!(&shown[key], value, "{key}");
+        }
+    }
+    assert_eq!(shown["login"], "root");
+    assert_eq!(
+        shown["next"],
+        serde_json::json!([
+            format!("tsh-review play {M1}"),
+            format!("tsh-review download {M1}"),
+            format!("tsh-review link {M1}"),
+        ])
+    );
+    assert!(shown["web_url"].as_str().unwrap().starts_with("https://"));
+    assert_eq!(raw_dangerous(&out), Vec::<char>::new());
+}
+
+#[test]
+fn show_speaks_every_format() {
+    let w = World::new();
+    run(&w, &["recent"], &[]);
+    let (csv, _) = run(&w, &["show", "d1e2f3a4", "--format", "csv"], &[]);
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("id,kind,user,login,target,"), "{csv}");
+    assert!(
+        lines[1].starts_with(&format!("{M1},ssh,mallory,root,")),
+        "{csv}"
+    );
+    let (tsv, _) = run(&w, &["show", "d1e2f3a4", "--format", "tsv"], &[]);
+    assert!(
+        tsv.starts_with(&format!("{M1}\tssh\tmallory\troot\t")),
+        "{tsv}"
+    );
+    let (md, _) = run(&w, &["show", "d1e2f3a4", "--format", "markdown"], &[]);
+    assert!(md.contains("| login | root |"), "{md}");
+    assert!(md.contains("`tsh-review play "), "{md}");
+    // Piped without --format, show is still the detail view: it is one record, not a table.
+    let (text, _) = run(&w, &["show", "d1e2f3a4"], &[]);
+    assert!(text.contains("login              root"), "{text}");
+}
+
+#[test]
+fn hunt_list_speaks_every_format() {
+    let w = World::new();
+    let (json, _) = run(&w, &["hunt", "--list", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let privesc = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "privesc")
+        .expect("privesc");
+    assert!(privesc["query"].as_str().is_some_and(|q| !q.is_empty()));
+    assert!(privesc["kinds"].is_array());
+    let (csv, _) = run(&w, &["hunt", "--list", "--format", "csv"], &[]);
+    assert!(csv.starts_with("name,about,query,kinds\r\n"), "{csv}");
+    let (tsv, _) = run(&w, &["hunt", "--list", "--format", "tsv"], &[]);
+    assert!(tsv.lines().any(|l| l.starts_with("privesc\t")), "{tsv}");
+    let (md, _) = run(&w, &["hunt", "--list", "--format", "markdown"], &[]);
+    assert!(md.starts_with("| Technique |"), "{md}");
+    let (text, _) = run(&w, &["hunt", "--list"], &[]);
+    assert!(text.starts_with("Built-in hunts"), "{text}");
+    assert!(w.calls().is_empty(), "the catalogue needs no cluster");
+}
+
+#[test]
 fn doctor_speaks_markdown_and_csv() {
     let doctor = |format: &str| {
         let w = World::new();
@@ -249,6 +335,37 @@ fn doctor_speaks_markdown_and_csv() {
     assert!(md.contains("| ok | tctl |"), "{md}");
     let csv = doctor("csv");
     assert!(csv.starts_with("status,check,detail\r\nok,tsh,"), "{csv}");
+}
+
+#[test]
+fn format_is_refused_where_it_means_nothing() {
+    let w = World::new();
+    for args in [
+        vec!["link", SSH],
+        vec!["download", SSH],
+        vec!["man"],
+        vec!["completions", "bash"],
+        vec!["init", "zsh"],
+    ] {
+        let mut argv = args.clone();
+        argv.extend(["--format", "json"]);
+        w.cmd()
+            .args(&argv)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "--format does not apply to `{}`",
+                args[0]
+            )));
+    }
+    assert!(w.calls().is_empty(), "{:?}", w.calls());
+    // play keeps tsh's own formats.
+    w.cmd()
+        .args(["play", SSH, "--format", "csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pty, json, yaml, text"));
 }
 
 // --- 19: compliance CSV ---------------------------------------------------------------------

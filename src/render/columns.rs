@@ -14,6 +14,7 @@ use nu_ansi_term::{Color, Style as Paint};
 use super::format::{compact_time, human_duration, rfc3339, short_id, short_time, start_of};
 use super::sanitize::escape;
 use crate::doctor::Check;
+use crate::review::hunt::Technique;
 use crate::session::{Flag, Session, Severity};
 
 /// A cell of a record, escaped for a terminal (markdown and CSV quote it further).
@@ -227,4 +228,19 @@ pub static CHECKS: [Column<Check>; 3] = [
     plain("status", "Status", |c| c.status.as_str().into()),
     plain("check", "Check", |c| c.check.into()),
     plain("detail", "Detail", |c| escape(&c.detail)),
+];
+
+/// `hunt --list` (its table is the catalogue text: see review::hunt::catalogue).
+pub static TECHNIQUES: [Column<Technique>; 4] = [
+    plain("name", "Technique", |t| t.name.into()),
+    plain("about", "About", |t| t.about.into()),
+    plain("query", "Query", |t| t.query.into()),
+    plain("kinds", "Kinds", |t| {
+        t.kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+            .into()
+    }),
 ];

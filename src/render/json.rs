@@ -71,6 +71,23 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
     value(out, &Records(l))
 }
 
+/// `show`: the listing's record of the session, and the commands for the next step.
+pub fn session(out: &mut dyn Write, s: &Session, next: &[String]) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        record: Record<'a>,
+        next: &'a [String],
+    }
+    value(
+        out,
+        &Shown {
+            record: Record::new(s),
+            next,
+        },
+    )
+}
+
 struct Records<'a>(&'a Listing);
 
 impl Serialize for Records<'_> {

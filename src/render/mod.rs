@@ -2,8 +2,9 @@
 //! escaped here, on its way out, and nowhere else.
 
 mod checks;
-mod columns;
+pub(crate) mod columns;
 mod delimited;
+mod detail;
 pub mod format;
 mod json;
 mod markdown;
@@ -13,8 +14,11 @@ mod table;
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
 use crate::review::Listing;
-use columns::SESSION;
+use crate::review::hunt::{self, Technique};
+use columns::{SESSION, TECHNIQUES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -58,6 +62,44 @@ impl Format {
 }
 
 pub use checks::write as checks;
+pub use detail::write as session;
+
+/// `hunt --list`: the catalogue text in a table's place, its columns elsewhere.
+pub fn techniques(out: &mut dyn Write, format: Format) -> io::Result<()> {
+    let all = hunt::TECHNIQUES;
+    match format {
+        Format::Table => out.write_all(hunt::catalogue().as_bytes())?,
+        Format::Tsv => delimited::write(out, &TECHNIQUES, all, delimited::Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, &TECHNIQUES, all, delimited::Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, &TECHNIQUES, all, &|_| None)?,
+        Format::Json => json::value(
+            out,
+            &all.iter().map(TechniqueRecord::new).collect::<Vec<_>>(),
+        )?,
+    }
+    out.flush()
+}
+
+/// A technique in JSON: the keys of [`TECHNIQUES`], with the kinds as a list.
+#[derive(Serialize)]
+struct TechniqueRecord {
+    name: &'static str,
+    about: &'static str,
+    query: &'static str,
+    kinds: Vec<&'static str>,
+}
+
+impl TechniqueRecord {
+    fn new(t: &Technique) -> TechniqueRecord {
+        TechniqueRecord {
+            name: t.name,
+            about: t.about,
+            query: t.query,
+            kinds: t.kinds.iter().map(|k| k.as_str()).collect(),
+        }
+    }
+}
+
 pub struct Style {
     pub color: bool,
     /// Terminal columns for a table.
