@@ -53,8 +53,8 @@ const JSON_KEYS: &[(&str, &str)] = &[
     ),
     (
         "web_url",
-        "the web player link, from the `tsh status` login; `null` for app sessions, without \
-         a login, and in tsv outside `compliance` (tsv never starts tsh)",
+        "the web player link, from the `tsh status` login; `null` for app sessions and when \
+         no login is usable",
     ),
 ];
 
