@@ -335,6 +335,11 @@ fn doctor_speaks_markdown_and_csv() {
     assert!(md.contains("| ok | tctl |"), "{md}");
     let csv = doctor("csv");
     assert!(csv.starts_with("status,check,detail\r\nok,tsh,"), "{csv}");
+    // The demo has nothing to check: data formats still get valid (empty) data.
+    let w = World::new();
+    let (json, err) = run(&w, &["--demo", "doctor", "--format", "json"], &[]);
+    assert_eq!(json, "[]\n");
+    assert!(err.contains("DEMO"), "{err}");
 }
 
 #[test]
