@@ -287,6 +287,32 @@ mod tests {
     }
 
     #[test]
+    fn a_long_value_gives_way_before_the_times_and_the_times_before_short_values() {
+        let long = "a-pod-name-that-goes-on-and-on-and-on-forever";
+        let l = listing(vec![session("4c1c2f4e-5a8f", "alice", long)]);
+        let row = |width| {
+            let text = render(&l, width, false);
+            assert!(text.lines().all(|line| display_width(line) <= width));
+            text.lines().nth(1).unwrap().to_owned()
+        };
+        assert!(row(100).contains(&format!("{long}  2026-06-03 20:30  5m12s")));
+        let at_80 = row(80);
+        assert!(at_80.contains("…  06-03 20:30  5m12s"), "{at_80}");
+        let at_60 = row(60);
+        assert!(
+            at_60.contains("a-pod-name-that-goes-on…  06-03 20:30"),
+            "{at_60}"
+        );
+        assert!(!at_60.contains("5m12s"), "{at_60}");
+        let at_40 = row(40);
+        assert!(
+            at_40.starts_with("4c1c2f4e  ssh   alice  a-pod-name-that-…"),
+            "{at_40}"
+        );
+        assert!(!at_40.contains("20:30"), "{at_40}");
+    }
+
+    #[test]
     fn hostile_cells_are_escaped_and_cannot_break_the_layout() {
         let l = listing(vec![session(
             "4c1c2f4e-5a8f",
