@@ -125,6 +125,10 @@ fn flags(s: &Session) -> Cow<'_, str> {
     }
 }
 
+fn start(s: &Session) -> Cow<'_, str> {
+    start_of(s).map_or("-".into(), |t| short_time(t).into())
+}
+
 fn machine_time(t: Option<jiff::Timestamp>) -> Cow<'static, str> {
     t.map_or("".into(), |t| rfc3339(t).into())
 }
@@ -158,11 +162,10 @@ pub static SESSION: [Column<Session>; 11] = [
     },
     plain("target", "Target", |s| escape(&s.target)),
     Column {
-        human: |s| start_of(s).map_or("-".into(), |t| short_time(t).into()),
-        forms: &[
-            |s| start_of(s).map_or("-".into(), |t| short_time(t).into()),
-            |s| start_of(s).map_or("-".into(), |t| compact_time(t).into()),
-        ],
+        human: start,
+        forms: &[start, |s| {
+            start_of(s).map_or("-".into(), |t| compact_time(t).into())
+        }],
         fit: Fit::Drop(2),
         ..plain("start", "Start (UTC)", |s| machine_time(start_of(s)))
     },

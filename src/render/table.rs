@@ -136,7 +136,8 @@ impl<'c, 'r, R> Laid<'c, 'r, R> {
 
 /// Width for the columns that matter first: shorter forms (a date without its year), then
 /// long cut columns down to [`COMFORT`], then the `Drop` columns leave, and only then are the
-/// cut columns cut further, widest first, never below what keeps their first escape visible.
+/// cut columns cut further (see [`shrink`]), never below what keeps their first escape
+/// visible.
 fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) {
     let total = |l: &[Laid<R>]| {
         l.iter().map(|c| c.width).sum::<usize>() + GAP.len() * l.len().saturating_sub(1)
