@@ -10,11 +10,10 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cache::{self, Entry, Scope};
 use crate::error::Error;
-use crate::render::format::{human_duration, rfc3339};
 use crate::render::sanitize::escape;
 use crate::review::annotate::annotate;
 use crate::review::fetch::{self, Found, recordings};
-use crate::session::{Flag, Kind, Origin, Session, Severity, is_canonical_id};
+use crate::session::{Kind, Origin, Session, Severity, is_canonical_id};
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::Window;
@@ -163,56 +162,17 @@ pub fn from_cache(e: Entry) -> Session {
     s
 }
 
-/// Every known field, escaped, and the commands for the next step. In the demo those keep
-/// `--demo`: copied as they are, they would otherwise ask the real cluster for a demo id.
-pub fn show(s: &Session, scope: Scope) -> String {
-    let mut out = String::new();
-    let mut line = |k: &str, v: &str| out.push_str(&format!("{k:18} {}\n", escape(v)));
-    line("session", &s.id);
-    line("kind", s.kind.as_str());
-    line("user", &s.user);
-    if let Some(l) = &s.login {
-        line("login", l);
-    }
-    line("target", &s.target);
-    for (k, v) in &s.details {
-        line(k, v);
-    }
-    let time = |t: Option<Timestamp>| t.map_or("unknown".to_owned(), rfc3339);
-    line("start", &time(s.start));
-    line("end", &time(s.end));
-    line(
-        "duration",
-        &s.duration_ms().map_or("unknown".into(), human_duration),
-    );
-    let yes_no = |b: Option<bool>| b.map_or("unknown", |b| if b { "yes" } else { "no" });
-    line("interactive", yes_no(s.interactive));
-    line("recorded", yes_no(s.recorded));
-    line(
-        "severity",
-        s.severity
-            .map_or("unscored (or not from search)", |v| v.as_str()),
-    );
-    line("roles", &s.roles.join(", "));
-    line("participants", &s.participants.join(", "));
-    let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    line("labels", &labels.join(", "));
-    line("access requests", &s.access_requests.join(", "));
-    line("cluster", s.cluster.as_deref().unwrap_or("unknown"));
-    let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
-    line("flags", &flags.join(", "));
-    if s.flags.contains(&Flag::SuspiciousText) {
-        out.push_str("\nA name or label of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.\n");
-    }
+/// The commands for the next step on a session. In the demo they keep `--demo`: copied as
+/// they are, they would otherwise ask the real cluster for a demo id.
+pub fn next_steps(id: &str, scope: Scope) -> Vec<String> {
     let tool = match scope {
         Scope::Demo => "tsh-review --demo",
         Scope::Live => "tsh-review",
     };
-    out.push_str(&format!(
-        "\nNext:\n  {tool} play {id}\n  {tool} download {id}\n  {tool} link {id}\n",
-        id = s.id
-    ));
-    out
+    ["play", "download", "link"]
+        .iter()
+        .map(|verb| format!("{tool} {verb} {id}"))
+        .collect()
 }
 
 /// Why playback will probably fail, said before trying.

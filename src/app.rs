@@ -1,6 +1,7 @@
 //! One run of the tool: pick the data source, run the workflow, render, remember.
 
 use std::io::{self, BufWriter, Write};
+use std::panic::resume_unwind;
 
 use jiff::Timestamp;
 
@@ -36,7 +37,11 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             ))
         }
         Action::Version => print(&format!("{}\n", help::version())),
-        Action::HuntList => print(&hunt::catalogue()),
+        // The catalogue is help text: it stays text in a pipe unless a format is asked for.
+        Action::HuntList => finish(render::techniques(
+            &mut BufWriter::new(io::stdout().lock()),
+            output_format(g, &term, Format::Table),
+        )),
         Action::Man => print(&crate::cli::man::page()),
         Action::Completions { shell } => print(
             crate::cli::completions::script(shell).expect("the parser checked the shell name"),
@@ -90,15 +95,7 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             show(g, &term, w, |c, w, now| request::request(c, &a, w, now))
         }
         Action::Doctor { insecure } => doctor(g, &term, *insecure),
-        Action::Show { sid } => {
-            let now = now()?;
-            let id = actions::resolve(sid, scope(g))?;
-            let cluster = cluster(g, now)?;
-            print(&actions::show(
-                &actions::find(cluster.as_ref(), &id, scope(g), now)?,
-                scope(g),
-            ))
-        }
+        Action::Show { sid } => show_session(g, &term, sid),
         Action::Link { sid } => {
             let now = now()?;
             let id = actions::resolve(sid, scope(g))?;
@@ -118,12 +115,8 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             // The reviewer and the player links come from the tsh login, when there is one.
             let profile = profile(g, now);
             let reviewer = profile.as_ref().map(|p| p.username.clone());
-            show(g, &term, w, |c, _, now| {
-                let mut l = compliance::compliance(c, a, now, reviewer.as_deref())?;
-                if let Some(p) = &profile {
-                    link(&mut l, p);
-                }
-                Ok(l)
+            show_linked(g, &term, w, Links::Known(profile), |c, _, now| {
+                compliance::compliance(c, a, now, reviewer.as_deref())
             })
         }
     }
@@ -144,10 +137,15 @@ fn complete_ids(
 }
 
 fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
+    let format = output_format(g, term, Format::Tsv);
+    let demo = "DEMO: the built-in sample cluster needs no Teleport; run doctor without --demo to check yours.\n";
+    if g.demo && format == Format::Table {
+        return print(demo);
+    }
     if g.demo {
-        return print(
-            "DEMO: the built-in sample cluster needs no Teleport; run doctor without --demo to check yours.\n",
-        );
+        // Data formats get their empty result, so a script reads valid output.
+        eprint!("{demo}");
+        return finish(render::checks(&mut io::stdout().lock(), &[], format));
     }
     let checks = {
         let _spinner = Spinner::start(term.stderr_tty, "checking…");
@@ -159,11 +157,6 @@ fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
             now: now()?,
         })
     };
-    let format = g.format.unwrap_or(if term.stdout_tty {
-        Format::Table
-    } else {
-        Format::Tsv
-    });
     let stdout = io::stdout();
     finish(render::checks(
         &mut BufWriter::new(stdout.lock()),
@@ -178,6 +171,40 @@ fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
         )),
         Some(code) => Err(Error::new(code, "a check failed: see above")),
     }
+}
+
+/// `show`: one session in the format asked for. It is one record, not a table, so in a pipe
+/// it stays the detail view unless a format is asked for.
+fn show_session(g: &Globals, term: &Term, sid: &str) -> Result<(), Error> {
+    let now = now()?;
+    let id = actions::resolve(sid, scope(g))?;
+    let format = output_format(g, term, Format::Table);
+    let cluster = cluster(g, now)?;
+    let (found, profile) = std::thread::scope(|threads| {
+        // Asked while the cluster answers, and only for a format that shows the link.
+        let asked = format
+            .wants_links()
+            .then(|| threads.spawn(|| login(g, now)));
+        let found = actions::find(cluster.as_ref(), &id, scope(g), now);
+        (
+            found,
+            asked.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
+        )
+    });
+    let mut session = found?;
+    match profile {
+        Some(Ok(p)) => link(std::slice::from_mut(&mut session), &p),
+        Some(Err(e)) => no_links(&e.what),
+        None => {}
+    }
+    let next = actions::next_steps(&session.id, scope(g));
+    let stdout = io::stdout();
+    finish(render::session(
+        &mut BufWriter::new(stdout.lock()),
+        &session,
+        &next,
+        format,
+    ))
 }
 
 fn scope(g: &Globals) -> cache::Scope {
@@ -302,6 +329,13 @@ fn window(args: &WindowArgs) -> Result<Window, Error> {
     Ok(window)
 }
 
+/// The login the web player links are built from: known before the listing (or known to be
+/// missing), or to be asked of tsh when the format shows links.
+enum Links {
+    Known(Option<Profile>),
+    Ask,
+}
+
 /// Run a workflow against the cluster, then remember and render what it found.
 fn show(
     g: &Globals,
@@ -309,18 +343,52 @@ fn show(
     window: Window,
     workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
 ) -> Result<(), Error> {
+    show_linked(g, term, window, Links::Ask, workflow)
+}
+
+/// [`show`], with the login for the player links already known or to be asked.
+fn show_linked(
+    g: &Globals,
+    term: &Term,
+    window: Window,
+    links: Links,
+    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
+) -> Result<(), Error> {
     let now = now()?;
+    let format = output_format(g, term, Format::Tsv);
     let cluster = cluster(g, now)?;
-    let listing = {
+    let (listing, profile) = {
         let _spinner = Spinner::start(term.stderr_tty, "asking the cluster…");
-        workflow(cluster.as_ref(), window, now)?
+        std::thread::scope(|scope| {
+            // Asked while the cluster answers: the links cost one tsh status, not a wait.
+            let asked = (matches!(links, Links::Ask) && format.wants_links())
+                .then(|| scope.spawn(|| login(g, now)));
+            let listing = workflow(cluster.as_ref(), window, now);
+            let profile = match (asked, links) {
+                (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
+                (None, Links::Known(p)) => p.map(Ok),
+                (None, Links::Ask) => None,
+            };
+            (listing, profile)
+        })
     };
-    let mut listing = listing;
-    explain_unavailable_search(&mut listing, g, now);
+    let mut listing = listing?;
+    let profile = match profile {
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            no_links(&e.what);
+            None
+        }
+        None => None,
+    };
+    if let Some(p) = &profile {
+        link(&mut listing.sessions, p);
+    }
+    explain_unavailable_search(&mut listing, g, now, profile.as_ref());
     // The cache is written while the listing is printed: neither waits for the other.
     let shown = std::thread::scope(|scope| {
         scope.spawn(|| remember(&listing, g.demo));
-        output(&listing, g, term)
+        output(&listing, format, g, term)
     });
     let stand_in = listing.stand_in;
     // The process ends right after: freeing a year's records one by one would cost a tenth
@@ -336,7 +404,12 @@ fn show(
 
 /// When search failed, a cached config.js verdict says more precisely why. Only read from the
 /// cache (the failure path may ask tsh for the proxy; a working search never waits on this).
-fn explain_unavailable_search(listing: &mut Listing, g: &Globals, now: Timestamp) {
+fn explain_unavailable_search(
+    listing: &mut Listing,
+    g: &Globals,
+    now: Timestamp,
+    known: Option<&Profile>,
+) {
     use crate::review::Note;
     use crate::teleport::probe::{Verdict, cached};
     let Some(Note::SearchUnavailable { probe, .. }) = listing
@@ -349,10 +422,13 @@ fn explain_unavailable_search(listing: &mut Listing, g: &Globals, now: Timestamp
     if g.demo {
         return;
     }
-    let Some(p) = quiet_profile(g, now) else {
+    let Some(proxy) = known
+        .map(|p| p.proxy.clone())
+        .or_else(|| quiet_profile(g, now).map(|p| p.proxy))
+    else {
         return;
     };
-    *probe = match cached(&p.proxy, now) {
+    *probe = match cached(&proxy, now) {
         Some(Verdict::Impossible(why)) | Some(Verdict::Unknown(why)) => Some(why),
         Some(Verdict::NotEnabled(todo)) => Some(format!("licensed, but {}", todo.join(" and "))),
         _ => None,
@@ -428,10 +504,28 @@ fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
     }
 }
 
-fn link(listing: &mut Listing, p: &Profile) {
-    for s in &mut listing.sessions {
-        s.web_url = player_url(&p.proxy, &p.cluster, s).ok();
+/// Fill each session's player link. A profile no link can be built from (no proxy, an odd
+/// one, no cluster) is said once, not once a row.
+fn link(sessions: &mut [Session], p: &Profile) {
+    use crate::teleport::weblink::NoLink;
+    for s in sessions {
+        match player_url(&p.proxy, &p.cluster, s) {
+            Ok(url) => s.web_url = Some(url),
+            Err(e @ (NoLink::NoProxy | NoLink::BadProxy { .. } | NoLink::NoCluster)) => {
+                no_links(&e.into_error().what);
+                return;
+            }
+            // This session has no player (an app) or no usable id: the others may.
+            Err(NoLink::App | NoLink::NotCanonical(_)) => {}
+        }
     }
+}
+
+fn no_links(why: &str) {
+    eprintln!(
+        "tsh-review: warning: no web player links (web_url left empty): {}",
+        escape(why)
+    );
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
@@ -467,12 +561,13 @@ fn entry(s: &Session) -> cache::Entry {
     }
 }
 
-fn output(listing: &Listing, globals: &Globals, term: &Term) -> Result<(), Error> {
-    let format = globals.format.unwrap_or(if term.stdout_tty {
-        Format::Table
-    } else {
-        Format::Tsv
-    });
+/// The format of this run's output: what was asked, else a table on a terminal and `piped`
+/// otherwise.
+fn output_format(g: &Globals, term: &Term, piped: Format) -> Format {
+    Format::choose(g.format, term.stdout_tty, piped)
+}
+
+fn output(listing: &Listing, format: Format, globals: &Globals, term: &Term) -> Result<(), Error> {
     let style = Style {
         color: format == Format::Table
             && use_color(globals.color, term.stdout_tty, |k| std::env::var(k).ok()),

@@ -413,7 +413,7 @@ fn csv_and_markdown_have_headers() {
         )
     );
     let md = stdout_of(&w, &["recent", "--format", "markdown"]);
-    assert!(md.starts_with("| Session ID | Kind | User |"));
+    assert!(md.starts_with("| ID | Kind | User |"));
     assert!(md.contains("> 8 sessions ended between"));
 }
 

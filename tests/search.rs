@@ -472,18 +472,6 @@ fn compliance_says_when_even_a_single_day_is_over_the_limit() {
 }
 
 #[test]
-fn compliance_csv_carries_the_report_as_comment_lines() {
-    let w = World::new();
-    let (out, _) = run(
-        &w,
-        &["compliance", "--quarter", "2026Q2", "--format", "csv"],
-    );
-    let lines: Vec<&str> = out.split("\r\n").collect();
-    assert!(lines[0].starts_with("# Period: 2026Q2"));
-    assert!(lines.iter().any(|l| l.starts_with("id,kind,user")));
-}
-
-#[test]
 fn search_results_are_escaped_in_every_format() {
     let w = World::new();
     for format in ["table", "tsv", "markdown", "csv", "json"] {

@@ -123,6 +123,21 @@ pub fn escaping(data: &[u8]) {
                 };
                 assert!(whole, "half an escape in {cut:?} (max {max})");
             }
+            // The table's cut keeps the first escape whenever the budget allows it.
+            let kept = sanitize::cut(&escaped, max);
+            assert!(display_width(&kept) <= max, "{kept:?} is wider than {max}");
+            assert!(!kept.chars().any(is_dangerous));
+            if let Some(at) = escaped.find('\\')
+                && max >= sanitize::keep_width(&escaped)
+            {
+                let first = &escaped[at..];
+                let len = if first.starts_with("\\x") {
+                    4
+                } else {
+                    first.find('}').map_or(first.len(), |end| end + 1)
+                };
+                assert!(kept.contains(&first[..len]), "{kept:?} lost {first:?}");
+            }
         }
     }
 }

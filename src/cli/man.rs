@@ -58,9 +58,16 @@ const JSON_KEYS: &[(&str, &str)] = &[
     ),
     (
         "web_url",
-        "the web player link, when known (otherwise `null`)",
+        "the web player link, from the `tsh status` login; `null` for app sessions and when \
+         no login is usable",
     ),
 ];
+
+/// The key `show --format json` adds to a session record.
+const SHOW_KEY: (&str, &str) = (
+    "next",
+    "the commands for the next step (`play`, `download`, `link`), as strings",
+);
 
 const ENVIRONMENT: &[(&str, &str)] = &[
     (
@@ -151,6 +158,22 @@ pub fn page() -> String {
         m.text(&bold_list(keys));
         m.prose(what);
     }
+    m.line(".PP");
+    m.prose(
+        "`show SID --format json` prints the same record for one session, as an object, with \
+         one key more:",
+    );
+    m.line(".TP");
+    m.text(&bold_list(SHOW_KEY.0));
+    m.prose(SHOW_KEY.1);
+    m.line(".PP");
+    m.prose(
+        "`hunt --list --format json` prints the techniques as objects with the keys `name`, \
+         `about`, `query` and `kinds` (a list). `doctor --format json` prints its checks with \
+         the keys `check`, `status` (`ok`, `warn`, `fail` or `skip`) and `detail`. \
+         `--format csv` prints a header row and data rows, nothing else: the facts of a \
+         `compliance` report go to standard error there, as in tsv and json.",
+    );
 
     m.line(".SH EXAMPLES");
     for c in visible() {
@@ -474,5 +497,22 @@ impl Roff {
         }
         self.line(".fi");
         self.line(".RE");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every column of a listing is documented under its JSON key.
+    #[test]
+    fn json_keys_cover_the_column_model() {
+        let documented: Vec<&str> = JSON_KEYS
+            .iter()
+            .flat_map(|(keys, _)| keys.split(", "))
+            .collect();
+        for col in &crate::render::columns::SESSION {
+            assert!(documented.contains(&col.key), "{} is undocumented", col.key);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: one table of commands and flags drives parsing and help.
 
 pub mod completions;
+mod formats;
 pub mod help;
 pub mod kingpin;
 pub mod man;

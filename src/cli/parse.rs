@@ -175,6 +175,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
     {
         check_choice(flag_by_long("format").expect("in the table"), f)?;
     }
+    super::formats::check(command.name, m.one("format"))?;
     let action = match command.name {
         "help" => Action::Help {
             command: help_topic(&m)?,

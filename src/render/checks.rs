@@ -1,22 +1,26 @@
-//! `doctor`'s verdicts: aligned lines for a person, TSV or JSON. A detail may quote tsh, tctl
-//! or config.js, so it is escaped like every other string from the cluster.
+//! `doctor`'s verdicts: a checklist for a person (a detail is a sentence with a hint, never cut
+//! to a column), and the columns of [`CHECKS`] for tsv, csv and markdown. A detail may quote
+//! tsh, tctl or config.js, so it is escaped like every other string from the cluster.
 
 use std::io::{self, Write};
 
-use super::Format;
+use super::columns::CHECKS;
+use super::delimited::{self, Dialect};
 use super::sanitize::escape;
+use super::{Format, markdown};
 use crate::doctor::Check;
 
 pub fn write(out: &mut dyn Write, checks: &[Check], format: Format) -> io::Result<()> {
-    if format == Format::Json {
-        return super::json::value(out, &checks);
-    }
-    for c in checks {
-        let (status, detail) = (c.status.as_str(), escape(&c.detail));
-        if format == Format::Tsv {
-            writeln!(out, "{status}\t{}\t{detail}", c.check)?;
-        } else {
-            writeln!(out, "{status:5} {:16} {detail}", c.check)?;
+    match format {
+        Format::Json => super::json::value(out, &checks)?,
+        Format::Tsv => delimited::write(out, &CHECKS, checks, Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, &CHECKS, checks, Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, &CHECKS, checks, &|_| None)?,
+        Format::Table => {
+            for c in checks {
+                let (status, detail) = (c.status.as_str(), escape(&c.detail));
+                writeln!(out, "{status:5} {:16} {detail}", c.check)?;
+            }
         }
     }
     out.flush()
@@ -52,5 +56,13 @@ mod tests {
             "{json}"
         );
         assert!(!json.contains('\u{1b}'));
+        assert_eq!(
+            render(Format::Csv),
+            "status,check,detail\r\nFAIL,tctl,said \\x1b]0;owned\\x07 \\u{202e}\r\n"
+        );
+        assert_eq!(
+            render(Format::Markdown),
+            "| Status | Check | Detail |\n|---|---|---|\n| FAIL | tctl | said \\\\x1b\\]0;owned\\\\x07 \\\\u{202e} |\n"
+        );
     }
 }

@@ -1,13 +1,11 @@
-//! TSV (for pipes: no header, no colour, no truncation, full ids, RFC3339) and CSV (RFC 4180,
-//! with a header, for spreadsheets). Both have a fixed set of columns so scripts can rely on it.
+//! TSV (for pipes: no header, no colour, no truncation, full ids, RFC3339) and CSV (RFC 4180:
+//! a header and rows, nothing else, for spreadsheets and `csv` readers). Both print every
+//! column of the model, in order, so scripts can rely on the positions.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::format::{rfc3339, start_of};
-use super::sanitize::escape;
-use crate::review::Listing;
-use crate::session::Session;
+use super::columns::Column;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -15,62 +13,35 @@ pub enum Dialect {
     Csv,
 }
 
-pub const COLUMNS: [&str; 11] = [
-    "id",
-    "kind",
-    "user",
-    "login",
-    "target",
-    "start",
-    "end",
-    "duration_ms",
-    "severity",
-    "flags",
-    "web_url",
-];
-
-fn fields(s: &Session) -> [Cow<'_, str>; 11] {
-    let time = |t: Option<jiff::Timestamp>| t.map_or(Cow::Borrowed(""), |t| rfc3339(t).into());
-    [
-        escape(&s.id),
-        s.kind.as_str().into(),
-        escape(&s.user),
-        escape(s.login.as_deref().unwrap_or("")),
-        escape(&s.target),
-        time(start_of(s)),
-        time(s.end),
-        s.duration_ms()
-            .map_or("".into(), |ms| ms.to_string().into()),
-        s.severity.map_or("", |v| v.as_str()).into(),
-        s.flags
-            .iter()
-            .map(|f| f.as_str())
-            .collect::<Vec<_>>()
-            .join(",")
-            .into(),
-        escape(s.web_url.as_deref().unwrap_or("")),
-    ]
-}
-
-pub fn write(out: &mut dyn Write, l: &Listing, dialect: Dialect) -> io::Result<()> {
-    let (sep, quote): (&str, fn(&str) -> Cow<str>) = match dialect {
-        Dialect::Tsv => ("\t", |f| f.into()),
-        Dialect::Csv => (",", csv_field),
+/// Every column, in order: TSV without a header, CSV with the keys as its header.
+pub fn write<'r, R: 'r>(
+    out: &mut dyn Write,
+    cols: &[Column<R>],
+    rows: impl IntoIterator<Item = &'r R>,
+    dialect: Dialect,
+) -> io::Result<()> {
+    let (sep, end) = match dialect {
+        Dialect::Tsv => ("\t", "\n"),
+        Dialect::Csv => (",", "\r\n"),
     };
     if dialect == Dialect::Csv {
-        write!(out, "{}\r\n", COLUMNS.join(","))?;
+        let keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
+        write!(out, "{}{end}", keys.join(","))?;
     }
-    for s in &l.sessions {
-        let row: Vec<Cow<str>> = fields(s)
-            .iter()
-            .map(|f| quote(f).into_owned().into())
-            .collect();
-        let line = row.join(sep);
-        if dialect == Dialect::Csv {
-            write!(out, "{line}\r\n")?;
-        } else {
-            writeln!(out, "{line}")?;
+    let mut line = String::new();
+    for row in rows {
+        line.clear();
+        for (i, col) in cols.iter().enumerate() {
+            if i > 0 {
+                line.push_str(sep);
+            }
+            let cell = (col.machine)(row);
+            match dialect {
+                Dialect::Tsv => line.push_str(&cell),
+                Dialect::Csv => line.push_str(&csv_field(&cell)),
+            }
         }
+        write!(out, "{line}{end}")?;
     }
     Ok(())
 }
@@ -109,7 +80,9 @@ fn is_formula(f: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{Flag, Kind, Origin, Severity};
+    use crate::render::columns::SESSION;
+    use crate::review::Listing;
+    use crate::session::{Flag, Kind, Origin, Session, Severity};
     use crate::window::Window;
 
     fn listing() -> Listing {
@@ -143,7 +116,7 @@ mod tests {
 
     fn render(d: Dialect) -> String {
         let mut out = Vec::new();
-        write(&mut out, &listing(), d).unwrap();
+        write(&mut out, &SESSION, &listing().sessions, d).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -168,14 +141,17 @@ mod tests {
                 ""
             ]
         );
-        assert_eq!(lines[1].split('\t').count(), COLUMNS.len());
+        assert_eq!(lines[1].split('\t').count(), SESSION.len());
     }
 
     #[test]
     fn csv_quotes_per_rfc_4180_and_defuses_formulas() {
         let text = render(Dialect::Csv);
         let lines: Vec<&str> = text.split("\r\n").collect();
-        assert_eq!(lines[0], COLUMNS.join(","));
+        assert_eq!(
+            lines[0],
+            "id,kind,user,login,target,start,end,duration_ms,severity,flags,web_url"
+        );
         assert!(
             lines[1].contains(",\"orders, \"\"main\"\"\","),
             "{}",

@@ -12,6 +12,13 @@ pub fn short_time(t: Timestamp) -> String {
         .to_string()
 }
 
+/// `MM-DD HH:MM` in UTC, for a table too narrow for the year.
+pub fn compact_time(t: Timestamp) -> String {
+    t.to_zoned_datetime(TimeZone::UTC)
+        .strftime("%m-%d %H:%M")
+        .to_string()
+}
+
 /// RFC3339 with the precision Teleport gave, for machines.
 pub fn rfc3339(t: Timestamp) -> String {
     t.to_string()
@@ -62,6 +69,7 @@ mod tests {
     fn times_are_utc() {
         let t: Timestamp = "2026-06-03T20:38:49.621446047+02:00".parse().unwrap();
         assert_eq!(short_time(t), "2026-06-03 18:38");
+        assert_eq!(compact_time(t), "06-03 18:38");
         assert_eq!(rfc3339(t), "2026-06-03T18:38:49.621446047Z");
     }
 

@@ -73,6 +73,23 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
     value(out, &Records(l))
 }
 
+/// `show`: the listing's record of the session, and the commands for the next step.
+pub fn session(out: &mut dyn Write, s: &Session, next: &[String]) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        record: Record<'a>,
+        next: &'a [String],
+    }
+    value(
+        out,
+        &Shown {
+            record: Record::new(s),
+            next,
+        },
+    )
+}
+
 struct Records<'a>(&'a Listing);
 
 impl Serialize for Records<'_> {
@@ -93,6 +110,16 @@ mod tests {
     use super::*;
     use crate::session::{Kind, Origin, Severity};
     use crate::window::Window;
+
+    /// A column of the model is a JSON key of the same name: one name per fact.
+    #[test]
+    fn every_column_is_a_json_key() {
+        let s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        let v = serde_json::to_value(Record::new(&s)).unwrap();
+        for col in &crate::render::columns::SESSION {
+            assert!(v.get(col.key).is_some(), "{} is not a JSON key", col.key);
+        }
+    }
 
     #[test]
     fn records_have_the_documented_keys_and_safe_strings() {

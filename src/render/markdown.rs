@@ -3,77 +3,55 @@
 
 use std::io::{self, Write};
 
-use super::format::{human_duration, short_time, start_of};
+use super::columns::{Column, Look};
 use super::sanitize::escape;
-use crate::review::Listing;
 
-pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
-    if l.sessions.is_empty() {
+/// `rows` as a table, or a table per group under a `###` heading.
+pub fn write<R>(
+    out: &mut dyn Write,
+    cols: &[Column<R>],
+    rows: &[R],
+    group: &dyn Fn(&R) -> Option<String>,
+) -> io::Result<()> {
+    if rows.is_empty() {
         return Ok(());
     }
-    let severity = l.sessions.iter().any(|s| s.severity.is_some());
-    let links = l.sessions.iter().any(|s| s.web_url.is_some());
-    let mut header = vec![
-        "Session ID",
-        "Kind",
-        "User",
-        "Target",
-        "Start (UTC)",
-        "Duration",
-    ];
-    if severity {
-        header.push("Severity");
-    }
-    header.push("Flags");
-    if links {
-        header.push("Player");
-    }
-    let mut group = None;
-    for (i, s) in l.sessions.iter().enumerate() {
-        let key = l.grouping.key(s);
-        if i == 0 || key != group {
+    let shown: Vec<&Column<R>> = cols.iter().filter(|c| c.shown(c.markdown, rows)).collect();
+    let titles: Vec<&str> = shown.iter().map(|c| c.title).collect();
+    let mut current = None;
+    for (i, row) in rows.iter().enumerate() {
+        let key = group(row);
+        if i == 0 || key != current {
             if let Some(k) = &key {
-                let n = l
-                    .sessions
+                let n = rows[i..]
                     .iter()
-                    .filter(|t| l.grouping.key(t).as_ref() == Some(k))
+                    .take_while(|r| group(r).as_ref() == Some(k))
                     .count();
                 if i > 0 {
                     writeln!(out)?;
                 }
                 writeln!(out, "### {} ({n})\n", cell(k))?;
             }
-            writeln!(out, "| {} |", header.join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(header.len()))?;
-            group = key;
+            writeln!(out, "| {} |", titles.join(" | "))?;
+            writeln!(out, "|{}", "---|".repeat(titles.len()))?;
+            current = key;
         }
-        let mut row = vec![
-            format!("`{}`", cell(&s.id).replace('`', "'")),
-            s.kind.as_str().to_owned(),
-            cell(&s.user),
-            cell(&s.target),
-            start_of(s).map_or("-".into(), short_time),
-            s.duration_ms().map_or("-".into(), human_duration),
-        ];
-        if severity {
-            row.push(s.severity.map_or("-", |v| v.as_str()).to_owned());
-        }
-        row.push(
-            s.flags
-                .iter()
-                .map(|f| f.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        if links {
-            // Our own percent-encoded URL, as an autolink; escaped all the same.
-            row.push(s.web_url.as_deref().map_or("-".into(), |u| {
-                format!("<{}>", escape(u).replace(['<', '>', '|', ' '], ""))
-            }));
-        }
-        writeln!(out, "| {} |", row.join(" | "))?;
+        let cells: Vec<String> = shown.iter().map(|c| styled(c, row)).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
+}
+
+fn styled<R>(col: &Column<R>, row: &R) -> String {
+    let text = (col.human)(row);
+    match col.look {
+        Look::Text => cell(&text),
+        // Inside a code span nothing is markdown: only a backtick could end it.
+        Look::Code => format!("`{}`", cell(&text).replace('`', "'")),
+        // Our own percent-encoded URL, as an autolink; escaped all the same.
+        Look::Link if text.is_empty() => "-".to_owned(),
+        Look::Link => format!("<{}>", escape(&text).replace(['<', '>', '|', ' '], "")),
+    }
 }
 
 /// Escaped for the terminal, then for markdown: a value must not close its cell, start a link
@@ -101,6 +79,8 @@ pub fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::columns::SESSION;
+    use crate::review::Listing;
     use crate::session::{Kind, Origin, Session};
     use crate::window::Window;
 
@@ -122,17 +102,17 @@ mod tests {
             vec![s],
         );
         let mut out = Vec::new();
-        write(&mut out, &l).unwrap();
+        write(&mut out, &SESSION, &l.sessions, &|_| None).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "| Session ID | Kind | User | Target | Start (UTC) | Duration | Flags |"
+            "| ID | Kind | User | Target | Start (UTC) | Duration |"
         );
-        assert_eq!(lines[1], "|---|---|---|---|---|---|---|");
+        assert_eq!(lines[1], "|---|---|---|---|---|---|");
         assert_eq!(
             lines[2],
-            "| `4c1c2f4e-5a8f-4b47-9f3e-111111111111` | ssh | a\\|b | \\[click\\](javascript:x) \\<img\\>\\\\x1b\\[2J | - | - |  |"
+            "| `4c1c2f4e-5a8f-4b47-9f3e-111111111111` | ssh | a\\|b | \\[click\\](javascript:x) \\<img\\>\\\\x1b\\[2J | - | - |"
         );
     }
 

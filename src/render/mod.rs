@@ -2,7 +2,9 @@
 //! escaped here, on its way out, and nowhere else.
 
 mod checks;
+pub(crate) mod columns;
 mod delimited;
+mod detail;
 pub mod format;
 mod json;
 mod markdown;
@@ -12,7 +14,11 @@ mod table;
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
 use crate::review::Listing;
+use crate::review::hunt::{self, Technique};
+use columns::{SESSION, TECHNIQUES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -35,6 +41,19 @@ impl Format {
         }
     }
 
+    /// The one place where the terminal decides: the format asked for, else a table on a
+    /// terminal and `piped` when stdout is not one.
+    pub fn choose(asked: Option<Format>, stdout_tty: bool, piped: Format) -> Format {
+        asked.unwrap_or(if stdout_tty { Format::Table } else { piped })
+    }
+
+    /// Whether the format is worth a `tsh status` for the web player links. TSV is the
+    /// default in a pipe, where one tctl call should stay one process: its `web_url` column
+    /// is filled only when the login is known anyway (compliance, which names the reviewer).
+    pub fn wants_links(self) -> bool {
+        matches!(self, Format::Json | Format::Csv | Format::Markdown)
+    }
+
     /// Human formats carry their notes under the data; machine formats keep stdout clean and
     /// say them on stderr.
     fn is_human(self) -> bool {
@@ -43,6 +62,43 @@ impl Format {
 }
 
 pub use checks::write as checks;
+pub use detail::write as session;
+
+/// `hunt --list`: the catalogue text in a table's place, its columns elsewhere.
+pub fn techniques(out: &mut dyn Write, format: Format) -> io::Result<()> {
+    let all = hunt::TECHNIQUES;
+    match format {
+        Format::Table => out.write_all(hunt::catalogue().as_bytes())?,
+        Format::Tsv => delimited::write(out, &TECHNIQUES, all, delimited::Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, &TECHNIQUES, all, delimited::Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, &TECHNIQUES, all, &|_| None)?,
+        Format::Json => json::value(
+            out,
+            &all.iter().map(TechniqueRecord::new).collect::<Vec<_>>(),
+        )?,
+    }
+    out.flush()
+}
+
+/// A technique in JSON: the keys of [`TECHNIQUES`], with the kinds as a list.
+#[derive(Serialize)]
+struct TechniqueRecord {
+    name: &'static str,
+    about: &'static str,
+    query: &'static str,
+    kinds: Vec<&'static str>,
+}
+
+impl TechniqueRecord {
+    fn new(t: &Technique) -> TechniqueRecord {
+        TechniqueRecord {
+            name: t.name,
+            about: t.about,
+            query: t.query,
+            kinds: t.kinds.iter().map(|k| k.as_str()).collect(),
+        }
+    }
+}
 
 pub struct Style {
     pub color: bool,
@@ -66,11 +122,12 @@ pub fn listing(
         }
     }
     preamble(out, l, format, style)?;
+    let group = |s: &_| l.grouping.key(s);
     match format {
-        Format::Table => table::write(out, l, style)?,
-        Format::Tsv => delimited::write(out, l, delimited::Dialect::Tsv)?,
-        Format::Csv => delimited::write(out, l, delimited::Dialect::Csv)?,
-        Format::Markdown => markdown::write(out, l)?,
+        Format::Table => table::write(out, &SESSION, &l.sessions, style, &group)?,
+        Format::Tsv => delimited::write(out, &SESSION, &l.sessions, delimited::Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, &SESSION, &l.sessions, delimited::Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, &SESSION, &l.sessions, &group)?,
         Format::Json => json::write(out, l)?,
     }
     let mut lines = notes::lines(l);
@@ -87,6 +144,13 @@ pub fn listing(
         if l.sessions.is_empty() {
             lines.insert(0, notes::summary(l));
         }
+        // A machine format's stdout is data only (a CSV is a header and rows, RFC 4180): the
+        // report's facts go with the notes.
+        let facts = l
+            .report
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", sanitize::escape(v)));
+        lines.splice(0..0, facts);
         for line in &lines {
             writeln!(err, "tsh-review: {line}")?;
         }
@@ -94,8 +158,8 @@ pub fn listing(
     out.flush()
 }
 
-/// The title and the report facts that make a listing an artefact: a heading and a list in
-/// human formats, `#` comment lines ahead of CSV.
+/// The title and the report facts that make a listing an artefact, in human formats: a
+/// heading and a list. Machine formats say the facts on stderr.
 fn preamble(out: &mut dyn Write, l: &Listing, format: Format, style: &Style) -> io::Result<()> {
     match format {
         Format::Table => {
@@ -125,12 +189,7 @@ fn preamble(out: &mut dyn Write, l: &Listing, format: Format, style: &Style) -> 
                 writeln!(out)?;
             }
         }
-        Format::Csv => {
-            for (key, value) in &l.report {
-                write!(out, "# {key}: {}\r\n", sanitize::escape(value))?;
-            }
-        }
-        Format::Tsv | Format::Json => {}
+        Format::Tsv | Format::Csv | Format::Json => {}
     }
     Ok(())
 }

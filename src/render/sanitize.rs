@@ -228,6 +228,55 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Byte range of the first escape in already-escaped text.
+fn first_escape(s: &str) -> Option<std::ops::Range<usize>> {
+    s.match_indices('\\')
+        .find_map(|(at, _)| escape_len(&s.as_bytes()[at..]).map(|len| at..at + len))
+}
+
+/// The narrowest [`cut`] of `s` that still shows its first escape whole: the escape, plus one
+/// column for each `…` standing for the text cut before and after it. `s` itself when
+/// narrower; 0 when `s` has no escape.
+pub fn keep_width(s: &str) -> usize {
+    let Some(esc) = first_escape(s) else {
+        return 0;
+    };
+    let needed = esc.len() + usize::from(esc.start > 0) + usize::from(esc.end < s.len());
+    needed.min(display_width(s))
+}
+
+/// [`truncate`], except that the first escape survives: an escape is the evidence of
+/// tampering (`web-03\u{202e}txt.exe`), and a cut that drops it shows a harmless-looking
+/// `web-03…`. When a plain cut would lose it, the text before it is cut instead
+/// (`web…\u{202e}…`). Falls back to [`truncate`] below [`keep_width`].
+pub fn cut(s: &str, max: usize) -> Cow<'_, str> {
+    let plain = truncate(s, max);
+    let Some(esc) = first_escape(s) else {
+        return plain;
+    };
+    let kept_whole = match &plain {
+        Cow::Borrowed(_) => true,
+        // A cut never ends inside an escape: it ends before or after it.
+        Cow::Owned(cut) => cut
+            .strip_suffix('…')
+            .is_some_and(|kept| kept.len() >= esc.end),
+    };
+    if kept_whole {
+        return plain;
+    }
+    let (head, escape, tail) = (&s[..esc.start], &s[esc.clone()], &s[esc.end..]);
+    let tail_mark = usize::from(!tail.is_empty());
+    let Some(head_room) = max.checked_sub(escape.len() + tail_mark) else {
+        return plain;
+    };
+    if head_room == 0 && !head.is_empty() {
+        return plain;
+    }
+    let head = truncate(head, head_room);
+    let tail = truncate(tail, max - display_width(&head) - escape.len());
+    Cow::Owned(format!("{head}{escape}{tail}"))
+}
+
 /// A `serde_json` formatter that makes JSON safe to print on a terminal and still valid.
 ///
 /// It delegates everything to the inner formatter (so pretty and compact output are
@@ -890,6 +939,29 @@ mod tests {
         );
         assert_eq!(display_width("caf\u{e9}"), 4);
         assert_eq!(display_width(&escape("a\u{202e}")), 1 + "\\u{202e}".len());
+    }
+
+    #[test]
+    fn a_cut_keeps_the_first_escape() {
+        let host = "web-03\\u{202e}txt.exe";
+        assert_eq!(cut(host, 30), host);
+        assert_eq!(cut(host, 16), "web-03\\u{202e}t…");
+        assert_eq!(cut(host, 15), "web-03\\u{202e}…");
+        assert_eq!(cut(host, 14), "web-…\\u{202e}…");
+        assert_eq!(cut(host, 10), "…\\u{202e}…");
+        assert_eq!(keep_width(host), 10);
+        assert_eq!(cut(host, 9), truncate(host, 9), "too narrow: a plain cut");
+        assert_eq!(cut("\\x1bclear-screen", 6), "\\x1bc…");
+        assert_eq!(cut("abcdef\\x07", 7), "ab…\\x07");
+        assert_eq!(keep_width("abcdef\\x07"), 5);
+        assert_eq!(keep_width("\\x07"), 4);
+        assert_eq!(keep_width("plain"), 0);
+        assert_eq!(cut("plain text", 6), "plain…");
+        for max in 10..=21 {
+            let c = cut(host, max);
+            assert!(display_width(&c) <= max, "{max}: {c}");
+            assert!(c.contains("\\u{202e}"), "{max}: {c}");
+        }
     }
 
     #[test]

@@ -1,180 +1,202 @@
-//! The terminal table: aligned columns fitted to the terminal, short ids, UTC minutes, human
-//! durations. Colour is applied only to text that is already escaped and padded.
+//! The terminal table: the columns of [`super::columns`], fitted to the terminal. Colour is
+//! applied only to text that is already escaped and padded.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::io::{self, Write};
 
-use nu_ansi_term::{Color, Style as Paint};
+use nu_ansi_term::Style as Paint;
 
 use super::Style;
-use super::format::{human_duration, short_id, short_time, start_of};
-use super::sanitize::{display_width, escape, truncate};
-use crate::review::Listing;
-use crate::session::{Flag, Session, Severity};
+use super::columns::{Column, Fit};
+use super::sanitize::{cut, display_width, escape, keep_width};
 
 const GAP: &str = "  ";
 /// No cell is wider than this, however wide the terminal: one hostile value must not push
 /// every other column off screen.
 const CELL_CAP: usize = 48;
-/// Flexible columns are never squeezed below this.
-const MIN_FLEX: usize = 6;
+/// Cut columns are never squeezed below this (nor below what keeps their first escape).
+const MIN_CUT: usize = 6;
+/// A cut column gives up its width beyond this before a date or a duration gives way: one
+/// long pod name should not cost every row its time.
+const COMFORT: usize = 24;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Id,
-    Kind,
-    User,
-    Target,
-    Start,
-    Duration,
-    Severity,
-    Flags,
-}
-
-impl Col {
-    fn header(self) -> &'static str {
-        match self {
-            Col::Id => "ID",
-            Col::Kind => "KIND",
-            Col::User => "USER",
-            Col::Target => "TARGET",
-            Col::Start => "START (UTC)",
-            Col::Duration => "DURATION",
-            Col::Severity => "SEVERITY",
-            Col::Flags => "FLAGS",
-        }
-    }
-
-    /// Columns that give up width when the terminal is narrow, most expendable first.
-    const FLEX: [Col; 3] = [Col::Target, Col::User, Col::Flags];
-
-    fn cell(self, s: &Session) -> Cow<'_, str> {
-        match self {
-            Col::Id => escape(short_id(&s.id)),
-            Col::Kind => s.kind.as_str().into(),
-            Col::User => escape(&s.user),
-            Col::Target => escape(&s.target),
-            Col::Start => start_of(s).map_or("-".into(), |t| short_time(t).into()),
-            Col::Duration => s
-                .duration_ms()
-                .map_or("-".into(), |ms| human_duration(ms).into()),
-            Col::Severity => s.severity.map_or("-", Severity::as_str).into(),
-            Col::Flags => s
-                .flags
-                .iter()
-                .map(|f| f.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-                .into(),
-        }
-    }
-}
-
-pub fn write(out: &mut dyn Write, l: &Listing, style: &Style) -> io::Result<()> {
-    if l.sessions.is_empty() {
+/// `rows` under the columns the table shows, with a heading wherever `group` changes.
+pub fn write<R>(
+    out: &mut dyn Write,
+    cols: &[Column<R>],
+    rows: &[R],
+    style: &Style,
+    group: &dyn Fn(&R) -> Option<String>,
+) -> io::Result<()> {
+    if rows.is_empty() {
         return Ok(());
     }
-    let mut cols = vec![
-        Col::Id,
-        Col::Kind,
-        Col::User,
-        Col::Target,
-        Col::Start,
-        Col::Duration,
-    ];
-    if l.sessions.iter().any(|s| s.severity.is_some()) {
-        cols.push(Col::Severity);
-    }
-    if l.sessions.iter().any(|s| !s.flags.is_empty()) {
-        cols.push(Col::Flags);
-    }
-    let rows: Vec<Vec<Cow<str>>> = l
-        .sessions
+    let mut laid: Vec<Laid<R>> = cols
         .iter()
-        .map(|s| cols.iter().map(|c| c.cell(s)).collect())
+        .filter(|c| c.shown(c.table, rows))
+        .map(|c| Laid::new(c, rows))
         .collect();
-    let widths = fit(&cols, &rows, style.width);
+    fit(&mut laid, rows, style.width);
 
-    let header: Vec<String> = cols
+    let header: Vec<String> = laid
         .iter()
-        .zip(&widths)
-        .map(|(c, &w)| pad(c.header(), w))
+        .map(|l| pad(&l.col.title.to_uppercase(), l.width))
         .collect();
     let header = header.join(GAP);
-    let header = header.trim_end();
-    if style.color {
-        writeln!(out, "{}", Paint::new().bold().paint(header))?;
-    } else {
-        writeln!(out, "{header}")?;
-    }
-    let mut group = None;
-    for (session, row) in l.sessions.iter().zip(&rows) {
-        let key = l.grouping.key(session);
-        if key.is_some() && key != group {
+    line(
+        out,
+        header.trim_end(),
+        style.color.then(|| Paint::new().bold()),
+    )?;
+    let mut current = None;
+    for (i, row) in rows.iter().enumerate() {
+        let key = group(row);
+        if key.is_some() && key != current {
+            let n = rows[i..].iter().take_while(|r| group(r) == key).count();
             let k = key.as_deref().unwrap_or_default();
-            let n = l
-                .sessions
-                .iter()
-                .filter(|t| l.grouping.key(t).as_deref() == Some(k))
-                .count();
-            let heading = truncate(&format!("▸ {} ({n})", escape(k)), style.width).into_owned();
-            if style.color {
-                writeln!(out, "{}", Paint::new().bold().paint(heading))?;
-            } else {
-                writeln!(out, "{heading}")?;
-            }
-            group = key;
+            let heading = cut(&format!("▸ {} ({n})", escape(k)), style.width).into_owned();
+            line(out, &heading, style.color.then(|| Paint::new().bold()))?;
+            current = key;
         }
-        let mut line = String::new();
-        for (i, ((col, cell), &w)) in cols.iter().zip(row).zip(&widths).enumerate() {
-            if i > 0 {
-                line.push_str(GAP);
+        let mut text = String::new();
+        for (j, l) in laid.iter().enumerate() {
+            if j > 0 {
+                text.push_str(GAP);
             }
-            let text = pad(&truncate(cell, w), w);
-            let text = if i + 1 == cols.len() {
-                text.trim_end().to_owned()
+            let cell = pad(&cut(&l.cells[i], l.width), l.width);
+            let cell = if j + 1 == laid.len() {
+                cell.trim_end()
             } else {
-                text
+                &cell
             };
-            match paint(*col, session).filter(|_| style.color) {
-                Some(p) => line.push_str(&p.paint(text).to_string()),
-                None => line.push_str(&text),
+            match (l.col.paint)(row).filter(|_| style.color) {
+                Some(p) => text.push_str(&p.paint(cell).to_string()),
+                None => text.push_str(cell),
             }
         }
-        writeln!(out, "{}", line.trim_end())?;
+        writeln!(out, "{}", text.trim_end())?;
     }
     Ok(())
 }
 
-/// Column widths: each column's widest cell (capped), then the flexible columns shrink, widest
-/// first, until the row fits the terminal or they reach their minimum.
-fn fit(cols: &[Col], rows: &[Vec<Cow<str>>], width: usize) -> Vec<usize> {
-    let mut widths: Vec<usize> = cols
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            rows.iter()
-                .map(|r| display_width(&r[i]))
-                .chain([c.header().len()])
-                .max()
-                .unwrap_or(0)
-                .min(CELL_CAP)
-        })
-        .collect();
-    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP.len() * (w.len() - 1);
-    while total(&widths) > width {
-        let widest = cols
+fn line(out: &mut dyn Write, text: &str, paint: Option<Paint>) -> io::Result<()> {
+    match paint {
+        Some(p) => writeln!(out, "{}", p.paint(text)),
+        None => writeln!(out, "{text}"),
+    }
+}
+
+/// A column as laid out: the form of its cells in use, and its width.
+struct Laid<'c, 'r, R: 'static> {
+    col: &'c Column<R>,
+    form: usize,
+    cells: Vec<Cow<'r, str>>,
+    /// The widest cell (capped) or the header.
+    natural: usize,
+    width: usize,
+}
+
+impl<'c, 'r, R> Laid<'c, 'r, R> {
+    fn new(col: &'c Column<R>, rows: &'r [R]) -> Self {
+        let mut laid = Laid {
+            col,
+            form: 0,
+            cells: Vec::new(),
+            natural: 0,
+            width: 0,
+        };
+        laid.use_form(0, rows);
+        laid
+    }
+
+    fn use_form(&mut self, form: usize, rows: &'r [R]) {
+        let cell = self.col.form(form);
+        self.form = form;
+        self.cells = rows.iter().map(cell).collect();
+        let widest = self
+            .cells
+            .iter()
+            .map(|c| display_width(c))
+            .max()
+            .unwrap_or(0);
+        self.natural = widest.min(CELL_CAP).max(self.col.title.len());
+        self.width = self.natural;
+    }
+
+    /// The narrowest this column may be cut to.
+    fn min(&self) -> usize {
+        let escapes = self.cells.iter().map(|c| keep_width(c)).max().unwrap_or(0);
+        MIN_CUT
+            .max(escapes)
+            .max(self.col.title.len())
+            .min(self.natural)
+    }
+}
+
+/// Width for the columns that matter first: shorter forms (a date without its year), then
+/// long cut columns down to [`COMFORT`], then the `Drop` columns leave, and only then are the
+/// cut columns cut further (see [`shrink`]), never below what keeps their first escape
+/// visible.
+fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) {
+    let total = |l: &[Laid<R>]| {
+        l.iter().map(|c| c.width).sum::<usize>() + GAP.len() * l.len().saturating_sub(1)
+    };
+    while total(laid) > width {
+        let Some(l) = laid.iter_mut().find(|l| l.form + 1 < l.col.forms_count()) else {
+            break;
+        };
+        let next = l.form + 1;
+        l.use_form(next, rows);
+    }
+    shrink(laid, width, |l| COMFORT.min(l.natural).max(l.min()));
+    while total(laid) > width {
+        let dropped = laid
             .iter()
             .enumerate()
-            .filter(|(i, c)| Col::FLEX.contains(c) && widths[*i] > MIN_FLEX)
-            .max_by_key(|(i, _)| widths[*i])
-            .map(|(i, _)| i);
-        match widest {
-            Some(i) => widths[i] -= 1,
+            .filter_map(|(i, l)| match l.col.fit {
+                Fit::Drop(rank) => Some((rank, i)),
+                _ => None,
+            })
+            .min();
+        match dropped {
+            Some((_, i)) => {
+                laid.remove(i);
+            }
             None => break,
         }
     }
-    widths
+    shrink(laid, width, Laid::min);
+}
+
+/// Narrow the cut columns, lowest rank and then widest first, until the row fits or each is
+/// at its `floor`.
+fn shrink<'c, 'r, R>(
+    laid: &mut [Laid<'c, 'r, R>],
+    width: usize,
+    floor: impl Fn(&Laid<'c, 'r, R>) -> usize,
+) {
+    let floors: Vec<usize> = laid.iter().map(&floor).collect();
+    let gaps = GAP.len() * laid.len().saturating_sub(1);
+    let mut total: usize = laid.iter().map(|l| l.width).sum::<usize>() + gaps;
+    while total > width {
+        let widest = laid
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| match l.col.fit {
+                Fit::Cut(rank) if l.width > floors[i] => Some((Reverse(rank), l.width, i)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, _, i)| i);
+        match widest {
+            Some(i) => {
+                laid[i].width -= 1;
+                total -= 1;
+            }
+            None => break,
+        }
+    }
 }
 
 fn pad(text: &str, width: usize) -> String {
@@ -182,25 +204,12 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{:fill$}", "")
 }
 
-fn paint(col: Col, s: &Session) -> Option<Paint> {
-    match col {
-        Col::Severity => s.severity.map(|sev| match sev {
-            Severity::Critical => Color::Red.bold(),
-            Severity::High => Color::Red.normal(),
-            Severity::Medium => Color::Yellow.normal(),
-            Severity::Low => Color::Green.normal(),
-        }),
-        Col::Flags if s.flags.contains(&Flag::SuspiciousText) => Some(Color::Magenta.bold()),
-        Col::Flags if !s.flags.is_empty() => Some(Color::Yellow.normal()),
-        Col::Id => Some(Paint::new().dimmed()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{Kind, Origin};
+    use crate::render::columns::SESSION;
+    use crate::review::Listing;
+    use crate::session::{Kind, Origin, Session, Severity};
     use crate::window::Window;
 
     fn listing(sessions: Vec<Session>) -> Listing {
@@ -225,7 +234,11 @@ mod tests {
 
     fn render(l: &Listing, width: usize, color: bool) -> String {
         let mut out = Vec::new();
-        write(&mut out, l, &Style { color, width }).unwrap();
+        let style = Style { color, width };
+        write(&mut out, &SESSION, &l.sessions, &style, &|s| {
+            l.grouping.key(s)
+        })
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -272,6 +285,32 @@ mod tests {
             assert!(display_width(line) <= 70, "{line:?}");
         }
         assert!(text.contains('…'));
+    }
+
+    #[test]
+    fn a_long_value_gives_way_before_the_times_and_the_times_before_short_values() {
+        let long = "a-pod-name-that-goes-on-and-on-and-on-forever";
+        let l = listing(vec![session("4c1c2f4e-5a8f", "alice", long)]);
+        let row = |width| {
+            let text = render(&l, width, false);
+            assert!(text.lines().all(|line| display_width(line) <= width));
+            text.lines().nth(1).unwrap().to_owned()
+        };
+        assert!(row(100).contains(&format!("{long}  2026-06-03 20:30  5m12s")));
+        let at_80 = row(80);
+        assert!(at_80.contains("…  06-03 20:30  5m12s"), "{at_80}");
+        let at_60 = row(60);
+        assert!(
+            at_60.contains("a-pod-name-that-goes-on…  06-03 20:30"),
+            "{at_60}"
+        );
+        assert!(!at_60.contains("5m12s"), "{at_60}");
+        let at_40 = row(40);
+        assert!(
+            at_40.starts_with("4c1c2f4e  ssh   alice  a-pod-name-that-…"),
+            "{at_40}"
+        );
+        assert!(!at_40.contains("20:30"), "{at_40}");
     }
 
     #[test]
