@@ -18,14 +18,15 @@ OUT=target/bench
 # so the inputs and the work done are the same on every run and every machine.
 NOW=2026-06-03T21:00:00Z
 SIZES=(10000 100000)
-# `recent` passes --limit to tctl (default 50); a real tctl would stop there. Ask for all.
-LIMIT=1000000
+# The fake tctl prints the whole file whatever --limit says: one page that holds it all makes
+# `recent` read it in one call, as from a tctl that honours the page.
+export TSH_REVIEW_PAGE=1000000
 BIN=target/release/tsh-review
 FLOOR=target/release/examples/parse_floor
 TSH_REVIEW=(
     "$BIN" --tsh bench/fake/tsh --tctl bench/fake/tctl
 )
-RECENT="$BIN --tsh bench/fake/tsh --tctl bench/fake/tctl recent --format tsv --limit $LIMIT"
+RECENT="$BIN --tsh bench/fake/tsh --tctl bench/fake/tctl recent --format tsv"
 
 say() { echo "bench: $*" >&2; }
 die() {
@@ -124,7 +125,7 @@ for n in "${SIZES[@]}"; do
     log=$OUT/argv-$n.log
     rm -f "$log"
     BENCH_ARGV_LOG=$ROOT/$log BENCH_LS_FILE=$ROOT/$file "${TSH_REVIEW[@]}" recent --format tsv \
-        --limit "$LIMIT" >"$OUT/recent-$n.tsv" 2>"$OUT/recent-$n.err" ||
+        >"$OUT/recent-$n.tsv" 2>"$OUT/recent-$n.err" ||
         die "tsh-review recent failed on $file: $(cat "$OUT/recent-$n.err")"
     if [[ -s $OUT/recent-$n.err ]]; then
         say "tsh-review said on stderr: $(cat "$OUT/recent-$n.err")"
@@ -148,7 +149,7 @@ for n in "${SIZES[@]}"; do
     checks+=("$(group "$n") events: tsh-review and jq both print $(group "${ROWS[$n]}") rows (one per session), byte for byte the same; tsh-review ran only \`$(sort -u "$log" | paste -sd ';' -)\`")
 
     say "peak RSS at $n events"
-    RSS_TSH[$n]=$(BENCH_LS_FILE=$ROOT/$file peak_rss_kib "${TSH_REVIEW[@]}" recent --format tsv --limit "$LIMIT")
+    RSS_TSH[$n]=$(BENCH_LS_FILE=$ROOT/$file peak_rss_kib "${TSH_REVIEW[@]}" recent --format tsv)
     RSS_JQ[$n]=$(peak_rss_kib "${JQ[@]}" "$file")
     RSS_FLOOR[$n]=$(peak_rss_kib "$FLOOR" "$file")
 done
@@ -178,7 +179,7 @@ done
 say "filling the completion cache from 10,000 sessions"
 rm -rf "$XDG_CACHE_HOME"
 BENCH_LS_FILE=$ROOT/$OUT/ls-sessions-10000.json "${TSH_REVIEW[@]}" recent --format tsv \
-    --limit "$LIMIT" >"$OUT/recent-sessions-10000.tsv"
+    >"$OUT/recent-sessions-10000.tsv"
 CACHE_FILE=$XDG_CACHE_HOME/tsh-review/sessions.jsonl
 [[ -s $CACHE_FILE ]] || die "tsh-review did not write its cache at $CACHE_FILE"
 CACHED=$("$BIN" __complete-ids '' | wc -l)

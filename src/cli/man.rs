@@ -100,8 +100,8 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "TSH_REVIEW_PAGE",
-        "Testing aid: a smaller page for each tctl call (10000 rows for `recordings ls`, 500 \
-         for a complete search), to exercise how listings are completed.",
+        "Testing aid: the page of each tctl call (10000 rows for `recordings ls`, 500 for a \
+         complete search), to exercise how listings are completed.",
     ),
 ];
 

@@ -29,8 +29,9 @@ pub const LS_PAGE: u32 = 10_000;
 /// answer splits the window.
 pub const SEARCH_PAGE: u32 = 500;
 
-/// A smaller page for both, from `TSH_REVIEW_PAGE`: lets the tests drive the continuation and
-/// the splitting through the real binary with a handful of fixture sessions.
+/// Another page for both, from `TSH_REVIEW_PAGE`: lets the tests drive the continuation and
+/// the splitting through the real binary with a handful of fixture sessions, and the benchmark
+/// read a whole file (whose fake tctl cannot honour `--limit`) in one call.
 fn page(default: u32) -> u32 {
     static PAGE: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
     PAGE.get_or_init(|| {
@@ -39,7 +40,7 @@ fn page(default: u32) -> u32 {
             .and_then(|p| p.parse().ok())
             .filter(|&p| p > 0)
     })
-    .map_or(default, |p| p.min(default))
+    .unwrap_or(default)
 }
 
 /// Every recording that ended in `window`, annotated, in no particular order, with the notes
