@@ -373,6 +373,9 @@ fn show_linked(
         })
     };
     let mut listing = listing?;
+    if g.demo {
+        listing.invocation = "tsh-review --demo";
+    }
     let profile = match profile {
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => {

@@ -186,3 +186,30 @@ fn show_suggests_demo_commands_in_the_demo_and_real_ones_otherwise() {
         "{next:?}"
     );
 }
+
+/// The same for the commands the notes under a listing suggest.
+#[test]
+fn notes_in_the_demo_suggest_demo_commands() {
+    let w = World::new();
+    for args in [vec!["triage"], vec!["search", "nothing-matches-this"]] {
+        let out = w
+            .cmd()
+            .arg("--demo")
+            .args(&args)
+            .args(["--format", "tsv"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        let suggested: Vec<&str> = err.split('`').skip(1).step_by(2).collect();
+        assert!(!suggested.is_empty(), "{args:?}: {err}");
+        for command in suggested.iter().filter(|c| c.starts_with("tsh-review")) {
+            assert!(
+                command.starts_with("tsh-review --demo "),
+                "{args:?}: {command}"
+            );
+        }
+        for word in ["(tsh-review link)", "(tsh-review play)"] {
+            assert!(!err.contains(word), "{args:?}: {err}");
+        }
+    }
+}

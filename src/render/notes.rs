@@ -45,8 +45,9 @@ pub fn headline(l: &Listing) -> Option<String> {
                 .map(|p| format!("; config.js: {}", escape(p)))
                 .unwrap_or_default();
             Some(format!(
-                "search is unavailable on this cluster (tctl: {}{probe}): {SEARCH_NEEDS}. Listed every recording of the window instead (no severity, no query); `tsh-review doctor` says what is missing.",
-                escape(said)
+                "search is unavailable on this cluster (tctl: {}{probe}): {SEARCH_NEEDS}. Listed every recording of the window instead (no severity, no query); `{} doctor` says what is missing.",
+                escape(said),
+                l.invocation
             ))
         }
         _ => None,
@@ -58,13 +59,11 @@ pub fn lines(l: &Listing) -> Vec<String> {
     l.notes
         .iter()
         .filter(|n| !matches!(n, Note::SearchUnavailable { .. }))
-        .map(line)
+        .map(|n| line(n, l.invocation))
         .collect()
 }
 
-const CAVEAT: &str = "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player (tsh-review link); for high-stakes review, corroborate with the recording (tsh-review play).";
-
-fn line(note: &Note) -> String {
+fn line(note: &Note, prog: &str) -> String {
     match note {
         Note::SearchPartial { limit } => format!(
             "these are the {limit} best matches (--limit {limit}); more sessions may match: raise --limit to see them"
@@ -98,13 +97,15 @@ fn line(note: &Note) -> String {
             what.join(", ")
         ),
         Note::OnlySummarized { recordings, capped } => format!(
-            "only summarized sessions are searchable: `tsh-review recent` with the same window sees {recordings}{} recording(s)",
+            "only summarized sessions are searchable: `{prog} recent` with the same window sees {recordings}{} recording(s)",
             if *capped { "+" } else { "" }
         ),
         Note::Unscored { count, command } => format!(
-            "{count} unscored session(s) (no severity, common for databases) are not in this list: review them with `{command}`"
+            "{count} unscored session(s) (no severity, common for databases) are not in this list: review them with `{prog} {command}`"
         ),
-        Note::SeverityCaveat => CAVEAT.to_owned(),
+        Note::SeverityCaveat => format!(
+            "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player ({prog} link); for high-stakes review, corroborate with the recording ({prog} play)."
+        ),
         Note::JitCaveat => "Attacks can be split across several just-in-time sessions: review this set together, not one session at a time.".to_owned(),
         Note::Incomplete { days } => format!(
             "more sessions than one call returns within a single day ({}): those days are listed incompletely; `tctl recordings ls --from-utc DAY --to-utc NEXTDAY` shows them",

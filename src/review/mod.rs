@@ -33,6 +33,9 @@ pub struct Listing {
     /// Facts that make a listing an auditable artefact (period, filters, reviewer...).
     pub report: Vec<(&'static str, String)>,
     pub notes: Vec<Note>,
+    /// How a suggested command starts: `tsh-review`, or `tsh-review --demo` for the demo (a
+    /// suggestion copied as it is must not send a demo id to the real cluster).
+    pub invocation: &'static str,
     /// The listing stands in for an answer the command could not give (a hunt on a cluster
     /// without search lists every recording): shown, but the exit status says so.
     pub stand_in: bool,
@@ -49,6 +52,7 @@ impl Listing {
             report: Vec::new(),
             notes: Vec::new(),
             stand_in: false,
+            invocation: "tsh-review",
         }
     }
 
@@ -138,7 +142,8 @@ pub enum Note {
     IgnoredByFallback(Vec<&'static str>),
     /// An empty search: only summarized sessions are searchable; how many recordings exist.
     OnlySummarized { recordings: usize, capped: bool },
-    /// Sessions without a severity that a severity filter left out, and how to see them.
+    /// Sessions without a severity that a severity filter left out, and the command (after
+    /// `tsh-review`) that lists them.
     Unscored { count: usize, command: String },
     /// The standing caveat under every severity table.
     SeverityCaveat,

@@ -202,7 +202,7 @@ pub fn search(
             if unscored > 0 {
                 notes.push(Note::Unscored {
                     count: unscored,
-                    command: "tsh-review search (the same options, without --min-severity)".into(),
+                    command: "search (the same options, without --min-severity)".into(),
                 });
             }
         }

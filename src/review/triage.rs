@@ -56,7 +56,7 @@ pub fn triage(
         if unscored > 0 {
             notes.push(Note::Unscored {
                 count: unscored,
-                command: format!("tsh-review triage --unscored{}", window_flags(&args.window)),
+                command: format!("triage --unscored{}", window_flags(&args.window)),
             });
         }
     }
@@ -123,7 +123,7 @@ mod tests {
         assert_eq!(ids, ["crit", "high", "med"]);
         assert!(l.notes.contains(&Note::Unscored {
             count: 1,
-            command: "tsh-review triage --unscored --since 7d".into()
+            command: "triage --unscored --since 7d".into()
         }));
         assert!(l.notes.contains(&Note::SeverityCaveat));
         let q = &c.searches.borrow()[0];
