@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Self-test for the fake tctl/tsh; tests/fakes_selftest.rs runs it with `cargo test`.
+# Self-test for the fake tctl/tsh; .ci/run runs it on every CI build.
 # Usage: tests/fakes/selftest.sh      Prints PASS/FAIL lines; exit status 1 if anything failed.
 # Each check is a string given to eval: its $ expand when it runs (SC2016), and the variables
 # only such strings read look unused to shellcheck (SC2034).

@@ -2,7 +2,7 @@
 //! the fake tctl whose fields carry variation-selector payloads, combining-mark floods,
 //! instruction-like text in disguise, character references and spreadsheet formulas.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! `tsh-review recent` end to end: the real binary against the fake tctl.
 
-mod common;
+use crate::common;
 
 use common::{World, raw_dangerous};
 use predicates::prelude::*;

@@ -136,7 +136,7 @@ fn run_zsh(w: &World, early: &str, setup: &str, line: &str) -> (Vec<(String, Str
     let out_file = w.dir.join(format!("zsh-out-{n}"));
     std::fs::write(&setup_file, setup).unwrap();
     std::fs::write(&early_file, early).unwrap();
-    let driver = super::root().join("tests/common/zsh_complete.zsh");
+    let driver = super::root().join("tests/it/common/zsh_complete.zsh");
     let mut cmd = Command::new("zsh");
     shell_env(w, &mut cmd);
     let out = cmd

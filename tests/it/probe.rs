@@ -9,7 +9,7 @@
 //! bounded. `SSL_CERT_FILE` is process-global, so the library cases that depend on it run in a
 //! child process of this test binary (`child_probe`) with the variable set or removed there.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -558,11 +558,16 @@ fn child_probe() {
 /// unset otherwise).
 fn in_child(url: &str, trust: &[(&str, &Path)], expect: &str) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["child_probe", "--exact", "--test-threads=1", "--nocapture"])
-        .env(CHILD_URL, url)
-        .env(CHILD_EXPECT, expect)
-        .env_remove("SSL_CERT_FILE")
-        .env_remove("SSL_CERT_DIR");
+    cmd.args([
+        "probe::child_probe",
+        "--exact",
+        "--test-threads=1",
+        "--nocapture",
+    ])
+    .env(CHILD_URL, url)
+    .env(CHILD_EXPECT, expect)
+    .env_remove("SSL_CERT_FILE")
+    .env_remove("SSL_CERT_DIR");
     for (name, path) in trust {
         cmd.env(name, path);
     }

@@ -3,7 +3,7 @@
 //! skipped) or a clear error: never a panic, never anything raw on the terminal. The fake tctl
 //! prints the bytes verbatim (`FAKE_RAW_STDOUT`), so these are the exact documents tested.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Output;

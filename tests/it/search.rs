@@ -1,7 +1,7 @@
 //! `search` and the workflows built on it, end to end against the fake tctl: an Enterprise-like
 //! cluster (search works) and Community-like ones (search unavailable, ls fallback).
 
-mod common;
+use crate::common;
 
 use common::{World, raw_dangerous};
 use predicates::prelude::*;

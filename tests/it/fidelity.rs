@@ -2,7 +2,7 @@
 //! own not-found text, desktop search summaries, review reasons, protojson risk levels, and
 //! kinds this version does not know, read back from the cache.
 
-mod common;
+use crate::common;
 
 use common::World;
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! Ctrl-C, SIGTERM and SIGHUP with real signals, and deadlines that a daemonising helper
 //! cannot defeat (SPEC 5 rule 10): nothing keeps running, nothing is left half-written.
 
-mod common;
+use crate::common;
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Output, Stdio};

@@ -2,7 +2,7 @@
 //! its story implies, `show` agrees with `triage` on severity, and the commands `show`
 //! suggests stay in the demo.
 
-mod common;
+use crate::common;
 
 use common::{World, stdout_lines};
 

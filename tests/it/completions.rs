@@ -2,7 +2,7 @@
 //! completions/, syntactically valid in their shells, and completing for real in bash, zsh (on a
 //! pseudo-terminal) and fish: commands, flags, enumerated values and cached session ids.
 
-mod common;
+use crate::common;
 
 use common::shells::{
     BASH_ENGINE, candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete,

@@ -1,7 +1,7 @@
 //! `tsh-review link` when the tsh profile is odd: hostile cluster names, IPv6 proxies, and
 //! profiles a link cannot be built from, each said as what it is.
 
-mod common;
+use crate::common;
 
 use common::{World, raw_dangerous};
 use predicates::prelude::*;

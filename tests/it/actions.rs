@@ -1,7 +1,7 @@
 //! show, play, download, link: the exact argv handed to tsh/tctl, nothing run for bad ids or
 //! refused confirmations, the confirmation on a real pseudo-terminal, and no partial files.
 
-mod common;
+use crate::common;
 
 use common::{World, raw_dangerous};
 use predicates::prelude::*;

@@ -3,7 +3,7 @@
 //! and in a real bash `tsh play <TAB>` offers cached ids while every other `tsh` completion is
 //! still tsh's own, whichever of the two scripts is loaded first.
 
-mod common;
+use crate::common;
 
 use common::shells::{
     BASH_ENGINE, bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env,

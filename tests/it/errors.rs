@@ -1,6 +1,6 @@
 //! Every way tctl can fail, as a user meets it: a clear message and the documented exit status.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The session cache through the binary (SPEC 6): runs that write it at the same time keep
 //! every listing, and a corrupted or foreign-owned cache is never trusted, never fatal.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

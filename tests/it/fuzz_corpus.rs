@@ -2,7 +2,7 @@
 //! runs recorded in docs/robustness.md) through the same checks the fuzz targets run, so every
 //! input that once found a new path, or a bug, stays a test on a stable toolchain.
 
-#[path = "../fuzz/fuzz_targets/checks.rs"]
+#[path = "../../fuzz/fuzz_targets/checks.rs"]
 mod checks;
 
 use std::path::Path;

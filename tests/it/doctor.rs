@@ -1,6 +1,6 @@
 //! `doctor` against the fakes: every check, and the exit status of the worst one.
 
-mod common;
+use crate::common;
 
 use common::World;
 use predicates::prelude::*;

@@ -2,7 +2,7 @@
 //! at any width, player links in the exports, `--format` honoured (or refused) by every
 //! command, and CSV that CSV readers read.
 
-mod common;
+use crate::common;
 
 use common::{World, raw_dangerous};
 use predicates::prelude::*;
