@@ -10,12 +10,12 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cache::{self, Entry, Scope};
 use crate::error::Error;
-use crate::render::sanitize::escape;
 use crate::review::annotate::annotate;
 use crate::review::fetch::{self, Found, recordings};
 use crate::session::{Kind, Origin, Session, Severity, is_canonical_id};
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
+use crate::text::sanitize::escape;
 use crate::window::Window;
 
 /// How far back a session missing from the cache is looked for.

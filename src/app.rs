@@ -11,7 +11,7 @@ use crate::cli::{Action, Globals, Invocation, help, table};
 use crate::demo::Demo;
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
-use crate::render::{self, Format, Style, sanitize::escape};
+use crate::render::{self, Format, Style};
 use crate::review::{Listing, compliance, hunt, pivot, recent, request, search, triage};
 use crate::session::Session;
 use crate::teleport::Cluster;
@@ -20,6 +20,7 @@ use crate::teleport::tctl::Tctl;
 use crate::teleport::tsh::{Profile, Tsh};
 use crate::teleport::weblink::player_url;
 use crate::term::{self, Term, use_color};
+use crate::text::sanitize::escape;
 use crate::window::{Window, WindowArgs, resolve};
 
 pub fn run(inv: Invocation) -> Result<(), Error> {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::render::sanitize::escape;
+use crate::text::sanitize::escape;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {

@@ -19,4 +19,5 @@ pub mod session;
 pub mod signals;
 pub mod teleport;
 pub mod term;
+pub mod text;
 pub mod window;

@@ -219,6 +219,12 @@ impl Session {
         (ms >= 0).then_some(ms)
     }
 
+    /// When the session started, for the start column and for sorting by start: its start, or
+    /// for records without one, its end.
+    pub fn start_or_end(&self) -> Option<Timestamp> {
+        self.start.or(self.end)
+    }
+
     /// When the session happened for sorting and windows: its end (when Teleport filed the
     /// recording), else its start.
     pub fn when(&self) -> Option<Timestamp> {

@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use jiff::Timestamp;
-use tsh_review::render::sanitize::{self, display_width, escape_bytes, is_dangerous, truncate};
 use tsh_review::render::{self, Format, Style};
 use tsh_review::review::Listing;
 use tsh_review::session::Session;
@@ -12,6 +11,7 @@ use tsh_review::teleport::ls::{Normalizer, parse_events};
 use tsh_review::teleport::probe;
 use tsh_review::teleport::search::{parse_summaries, session};
 use tsh_review::teleport::tsh;
+use tsh_review::text::sanitize::{self, display_width, escape_bytes, is_dangerous, truncate};
 use tsh_review::window::{self, Window, WindowArgs};
 
 /// `recordings ls` output: parse, normalize, render. No panic, nothing raw on the way out.

@@ -4,8 +4,8 @@
 use jiff::Timestamp;
 
 use crate::cache::{self, Entry, Scope};
-use crate::render::sanitize::escape;
 use crate::session::Kind;
+use crate::text::sanitize::escape;
 
 const BASH: &str = include_str!(concat!(env!("OUT_DIR"), "/tsh-review.bash"));
 const ZSH: &str = include_str!(concat!(env!("OUT_DIR"), "/_tsh-review"));

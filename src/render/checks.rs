@@ -6,9 +6,9 @@ use std::io::{self, Write};
 
 use super::columns::CHECKS;
 use super::delimited::{self, Dialect};
-use super::sanitize::escape;
 use super::{Format, markdown};
 use crate::doctor::Check;
+use crate::text::sanitize::escape;
 
 pub fn write(out: &mut dyn Write, checks: &[Check], format: Format) -> io::Result<()> {
     match format {

@@ -11,11 +11,11 @@ use std::borrow::Cow;
 
 use nu_ansi_term::{Color, Style as Paint};
 
-use super::format::{compact_time, human_duration, rfc3339, short_id, short_time, start_of};
-use super::sanitize::escape;
 use crate::doctor::Check;
 use crate::review::hunt::Technique;
 use crate::session::{Flag, Session, Severity};
+use crate::text::format::{compact_time, human_duration, rfc3339, short_id, short_time};
+use crate::text::sanitize::escape;
 
 /// A cell of a record, escaped for a terminal (markdown and CSV quote it further).
 pub type Cell<R> = for<'a> fn(&'a R) -> Cow<'a, str>;
@@ -126,7 +126,8 @@ fn flags(s: &Session) -> Cow<'_, str> {
 }
 
 fn start(s: &Session) -> Cow<'_, str> {
-    start_of(s).map_or("-".into(), |t| short_time(t).into())
+    s.start_or_end()
+        .map_or("-".into(), |t| short_time(t).into())
 }
 
 fn machine_time(t: Option<jiff::Timestamp>) -> Cow<'static, str> {
@@ -164,10 +165,11 @@ pub static SESSION: [Column<Session>; 11] = [
     Column {
         human: start,
         forms: &[start, |s| {
-            start_of(s).map_or("-".into(), |t| compact_time(t).into())
+            s.start_or_end()
+                .map_or("-".into(), |t| compact_time(t).into())
         }],
         fit: Fit::Drop(2),
-        ..plain("start", "Start (UTC)", |s| machine_time(start_of(s)))
+        ..plain("start", "Start (UTC)", |s| machine_time(s.start_or_end()))
     },
     Column {
         table: Presence::Never,

@@ -8,10 +8,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::ser::{PrettyFormatter, Serializer};
 
-use super::format::rfc3339;
-use super::sanitize::TerminalSafe;
 use crate::review::Listing;
 use crate::session::{Labels, Session};
+use crate::text::format::rfc3339;
+use crate::text::sanitize::TerminalSafe;
 
 #[derive(Serialize)]
 struct Record<'a> {

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::columns::{Column, Look};
-use super::sanitize::escape;
+use crate::text::sanitize::escape;
 
 /// `rows` as a table, or a table per group under a `###` heading.
 pub fn write<R>(

@@ -5,11 +5,9 @@ mod checks;
 pub(crate) mod columns;
 mod delimited;
 mod detail;
-pub mod format;
 mod json;
 mod markdown;
 mod notes;
-pub mod sanitize;
 mod table;
 
 use std::io::{self, Write};
@@ -18,6 +16,7 @@ use serde::Serialize;
 
 use crate::review::Listing;
 use crate::review::hunt::{self, Technique};
+use crate::text::sanitize;
 use columns::{SESSION, TECHNIQUES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! The sentences around a listing: counts, the window, and what the reader must know.
 
-use super::format::short_time;
-use super::sanitize::escape;
 use crate::review::{Listing, Note};
 use crate::teleport::command::SEARCH_NEEDS;
+use crate::text::format::short_time;
+use crate::text::sanitize::escape;
 
 /// How many sessions, over which window.
 pub fn summary(l: &Listing) -> String {

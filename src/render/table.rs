@@ -9,7 +9,7 @@ use nu_ansi_term::Style as Paint;
 
 use super::Style;
 use super::columns::{Column, Fit};
-use super::sanitize::{cut, display_width, escape, keep_width};
+use crate::text::sanitize::{cut, display_width, escape, keep_width};
 
 const GAP: &str = "  ";
 /// No cell is wider than this, however wide the terminal: one hostile value must not push

@@ -6,10 +6,10 @@ use jiff::Timestamp;
 use super::search::{Reach, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
-use crate::render::sanitize::escape;
 use crate::session::is_canonical_id;
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
+use crate::text::sanitize::escape;
 use crate::window::{Window, WindowArgs};
 
 #[derive(Clone, Debug, PartialEq)]

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::render::sanitize::{is_base, is_dangerous, is_variation_selector};
+use crate::text::sanitize::{is_base, is_dangerous, is_variation_selector};
 
 /// True when free text (a label, hostname, user name, db name...) reads like an instruction
 /// to a human operator or an AI agent rather than a name, or hides text in a run of

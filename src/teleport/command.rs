@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::errors::{Failure, classify, message};
 use super::process::{RunError, run};
 use crate::error::{Error, Exit};
-use crate::render::format::human_duration;
+use crate::text::format::human_duration;
 
 /// Everything session search depends on, said once wherever search is unavailable.
 pub const SEARCH_NEEDS: &str = "session search and AI summaries need Teleport Enterprise with Identity Security and Access Graph (PostgreSQL with the pg_trgm and pgvector extensions), a v18.8.0+ proxy, and session summarization enabled";

@@ -61,7 +61,7 @@ pub const RECORDING_NOT_FOUND: AroundId = AroundId {
 /// kept as it was (it is escaped when shown; invalid UTF-8 bytes read `\xNN`), so tampering
 /// stays visible.
 pub fn message(stderr: &[u8]) -> String {
-    let text = crate::render::sanitize::visible_utf8(stderr);
+    let text = crate::text::sanitize::visible_utf8(stderr);
     let lines: Vec<&str> = text
         .lines()
         .map(|l| strip_error_prefix(l).trim())

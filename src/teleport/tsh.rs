@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::command::Program;
 use super::lenient::{opt, or_empty};
 use crate::error::{Error, Exit};
-use crate::render::sanitize::escape;
+use crate::text::sanitize::escape;
 
 /// More than any real `tsh status`/`tsh version` prints; a flood is cut here, not in memory.
 const MAX_OUTPUT: u64 = 4 << 20;

@@ -3,8 +3,6 @@
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::session::Session;
-
 /// `YYYY-MM-DD HH:MM` in UTC, for tables.
 pub fn short_time(t: Timestamp) -> String {
     t.to_zoned_datetime(TimeZone::UTC)
@@ -39,11 +37,6 @@ pub fn human_duration(ms: i64) -> String {
     } else {
         format!("{s}s")
     }
-}
-
-/// The start column: the start, or for records without one, the end.
-pub fn start_of(s: &Session) -> Option<Timestamp> {
-    s.start.or(s.end)
 }
 
 pub fn short_id(id: &str) -> &str {
