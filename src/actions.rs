@@ -2,6 +2,14 @@
 //! canonical session id (typed by the user, or a unique prefix of one from the cache) ever
 //! reaches a command line; nothing is written to disk without the human's confirmation.
 
+use std::io::BufWriter;
+use std::panic::resume_unwind;
+
+use crate::app::{Run, finish, link as link_all, no_links, print};
+use crate::cli::args;
+use crate::render::{self, Format};
+use crate::teleport::weblink::player_url;
+
 use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +25,120 @@ use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
 use crate::window::Window;
+
+/// `show`: one session in the format asked for. It is one record, not a table, so in a pipe
+/// it stays the detail view unless a format is asked for.
+pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
+    let source = r.source();
+    let id = resolve(sid, source.scope())?;
+    let format = r.format(Format::Table);
+    let (found, profile) = r.waiting(|| {
+        std::thread::scope(|threads| {
+            // Asked while the cluster answers, and only for a format that shows the link.
+            let asked = format
+                .wants_links()
+                .then(|| threads.spawn(|| source.login(r.now)));
+            let found = find(source, &id, source.scope(), r.now);
+            (
+                found,
+                asked.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
+            )
+        })
+    });
+    let mut session = found?;
+    match profile {
+        Some(Ok(p)) => link_all(std::slice::from_mut(&mut session), &p),
+        Some(Err(e)) => no_links(&e.what),
+        None => {}
+    }
+    let next = next_steps(&session.id, source.invocation());
+    finish(render::session(
+        &mut BufWriter::new(std::io::stdout().lock()),
+        &session,
+        &next,
+        format,
+    ))
+}
+
+/// `link`: the web player URL.
+pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
+    let id = resolve(sid, r.source().scope())?;
+    let s = metadata(r, &id)?;
+    print(&format!("{}\n", player_link(r, &s)?))
+}
+
+/// `play`: hand the terminal to `tsh play`; desktops get their link instead.
+pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
+    let source = r.source();
+    let id = resolve(&a.sid, source.scope())?;
+    if let Ok(s) = metadata(r, &id) {
+        if s.kind == Kind::Desktop {
+            eprintln!("tsh-review: desktop recordings play only in the web UI:");
+            return print(&format!("{}\n", player_link(r, &s)?));
+        }
+        if let Some(warning) = playback_warning(&s) {
+            eprintln!("tsh-review: warning: {warning}");
+        }
+    }
+    let status = source.play(&id, a.speed.as_deref(), a.format.as_deref())?;
+    if status != 0 {
+        // Ctrl-C in tsh: end as it did, quietly.
+        std::process::exit(status);
+    }
+    Ok(())
+}
+
+/// `download`: say what will be written where, ask (or take `--yes`), then download through
+/// a staging directory.
+pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
+    let source = r.source();
+    let id = resolve(&a.sid, source.scope())?;
+    if let Some(warning) = metadata(r, &id).ok().as_ref().and_then(playback_warning) {
+        eprintln!("tsh-review: warning: {warning}");
+    }
+    let dir = download_dir(&id, a.output.as_deref());
+    let target = dir.join(format!("{id}.tar"));
+    let plan = format!(
+        "tctl recordings download {id} will write {} (tctl's work directories are removed afterwards)",
+        target.display()
+    );
+    if let Some(why) = source.cannot_download() {
+        return print(&format!("{why} Against your cluster: {plan}\n"));
+    }
+    if !a.yes {
+        match confirm(&format!("{plan}. Download?")) {
+            Some(true) => {}
+            Some(false) => return Err(Error::failure("not downloaded: the answer was not yes")),
+            None => {
+                return Err(
+                    Error::usage("not downloaded: there is no terminal to confirm on")
+                        .because("nothing is written to disk without a human saying yes")
+                        .hint("run it in a terminal, or pass --yes to confirm in advance"),
+                );
+            }
+        }
+    }
+    let path = download_into(&dir, &id, a.force, |staging| source.download(&id, staging))?;
+    print(&format!(
+        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\nReplay it with: tsh play {}\n",
+        path.display(),
+        path.display()
+    ))
+}
+
+/// What is known of a session: the cache first (no network), else a bounded ls lookup.
+fn metadata(r: &Run, id: &str) -> Result<Session, Error> {
+    let source = r.source();
+    if let Some(e) = cache::load(source.scope()).into_iter().find(|e| e.id == id) {
+        return Ok(from_cache(e));
+    }
+    find(source, id, source.scope(), r.now)
+}
+
+fn player_link(r: &Run, s: &Session) -> Result<String, Error> {
+    let profile = r.source().login(r.now)?;
+    player_url(&profile.proxy, &profile.cluster, s).map_err(|no| no.into_error())
+}
 
 /// How far back a session missing from the cache is looked for.
 pub const LOOKUP: SignedDuration = SignedDuration::from_hours(24 * 30);
@@ -162,13 +284,10 @@ pub fn from_cache(e: Entry) -> Session {
     s
 }
 
-/// The commands for the next step on a session. In the demo they keep `--demo`: copied as
-/// they are, they would otherwise ask the real cluster for a demo id.
-pub fn next_steps(id: &str, scope: Scope) -> Vec<String> {
-    let tool = match scope {
-        Scope::Demo => "tsh-review --demo",
-        Scope::Live => "tsh-review",
-    };
+/// The commands for the next step on a session, starting as the source's commands do: in the
+/// demo they keep `--demo`, because copied as they are they would otherwise ask the real
+/// cluster for a demo id.
+pub fn next_steps(id: &str, tool: &str) -> Vec<String> {
     ["play", "download", "link"]
         .iter()
         .map(|verb| format!("{tool} {verb} {id}"))

@@ -1,333 +1,254 @@
-//! One run of the tool: pick the data source, run the workflow, render, remember.
+//! One run of the tool, composed: read "now" once, choose the source (the cluster or the
+//! demo), run the command (the one dispatch), render, and remember what was listed.
 
 use std::io::{self, BufWriter, Write};
 use std::panic::resume_unwind;
+use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
 use crate::actions;
 use crate::cache;
-use crate::cli::{Action, Globals, Invocation, help, table};
-use crate::demo::Demo;
+use crate::cli::args::{self, Hunt};
+use crate::cli::table::{Cmd, Opt};
+use crate::cli::{Globals, Invocation, Matches, completions, help, kingpin, man};
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style};
-use crate::review::{Listing, compliance, hunt, pivot, recent, request, search, triage};
+use crate::review::{Listing, Note, compliance, hunt, pivot, recent, request, search, triage};
 use crate::session::Session;
-use crate::teleport::Cluster;
-use crate::teleport::locate::locate;
-use crate::teleport::tctl::Tctl;
-use crate::teleport::tsh::{Profile, Tsh};
-use crate::teleport::weblink::player_url;
+use crate::source::{self, Source};
+use crate::teleport::tsh::Profile;
+use crate::teleport::weblink::{NoLink, player_url};
 use crate::term::{self, Term, use_color};
 use crate::text::sanitize::escape;
 use crate::window::{Window, WindowArgs, resolve};
 
 pub fn run(inv: Invocation) -> Result<(), Error> {
-    let term = term::detect();
-    let g = &inv.globals;
-    match &inv.action {
-        Action::Help {
+    match inv {
+        Invocation::Help {
             command,
             misused: false,
         } => print(&command.map_or_else(help::overview, help::command)),
-        Action::Help { misused: true, .. } => {
+        Invocation::Help { misused: true, .. } => {
             eprint!("{}", help::overview());
             Err(Error::usage("no command given").hint(
                 "try `tsh-review recent`, or `tsh-review --demo recent` to see it without Teleport",
             ))
         }
-        Action::Version => print(&format!("{}\n", help::version())),
-        // The catalogue is help text: it stays text in a pipe unless a format is asked for.
-        Action::HuntList => finish(render::techniques(
-            &mut BufWriter::new(io::stdout().lock()),
-            output_format(g, &term, Format::Table),
-        )),
-        Action::Man => print(&crate::cli::man::page()),
-        Action::Completions { shell } => print(
-            crate::cli::completions::script(shell).expect("the parser checked the shell name"),
-        ),
-        Action::Init { shell } => {
-            print(&crate::cli::completions::init(shell).expect("the parser checked the shell name"))
-        }
-        Action::CompletionBash { words } => {
+        Invocation::Version => print(&format!("{}\n", help::version())),
+        Invocation::CompletionBash { words } => {
+            // Silent on a closed pipe: this runs inside the user's prompt.
             let mut text = String::new();
-            for c in crate::cli::kingpin::candidates(words) {
+            for c in kingpin::candidates(&words) {
                 text.push_str(&c);
                 text.push('\n');
             }
-            // Silent on a closed pipe: this runs inside the user's prompt.
             let _ = io::stdout().lock().write_all(text.as_bytes());
             Ok(())
         }
-        Action::CompleteIds {
-            prefix,
-            describe,
-            playable,
-            field,
-        } => {
-            complete_ids(scope(g), prefix, *describe, *playable, field.as_deref());
-            Ok(())
+        Invocation::Run {
+            globals,
+            cmd,
+            matches,
+        } => dispatch(&Run::new(&globals)?, cmd, &matches),
+    }
+}
+
+/// The one dispatch: each command's options are typed (a usage error costs no call), then it
+/// runs.
+fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
+    let now = r.now;
+    match cmd {
+        Cmd::Recent => {
+            let a = args::recent(m)?;
+            r.listing(&a.window, Links::Ask, |s, w| recent::recent(s, &a, w, now))
         }
-        Action::Recent(a) => {
-            let w = window(&a.window)?;
-            show(g, &term, w, |c, w, now| recent::recent(c, a, w, now))
+        Cmd::Search => {
+            let a = args::search(m)?;
+            r.listing(&a.window, Links::Ask, |s, w| search::search(s, &a, w, now))
         }
-        Action::Search(a) => {
-            let w = window(&a.window)?;
-            show(g, &term, w, |c, w, now| search::search(c, a, w, now))
+        Cmd::Triage => {
+            let a = args::triage(m)?;
+            r.listing(&a.window, Links::Ask, |s, w| triage::triage(s, &a, w, now))
         }
-        Action::Triage(a) => {
-            let w = window(&a.window)?;
-            show(g, &term, w, |c, w, now| triage::triage(c, a, w, now))
+        Cmd::Hunt => match args::hunt(m)? {
+            // The catalogue is help text: it stays text in a pipe unless a format is asked for.
+            Hunt::List => finish(render::techniques(
+                &mut BufWriter::new(io::stdout().lock()),
+                r.format(Format::Table),
+            )),
+            Hunt::Sweep(a) => r.listing(&a.window, Links::Ask, |s, w| hunt::hunt(s, &a, w, now)),
+        },
+        Cmd::Pivot => {
+            let a = args::pivot(m)?;
+            r.listing(&a.window, Links::Ask, |s, w| pivot::pivot(s, &a, w, now))
         }
-        Action::Hunt(a) => {
-            let w = window(&a.window)?;
-            show(g, &term, w, |c, w, now| hunt::hunt(c, a, w, now))
-        }
-        Action::Pivot(a) => {
-            let w = window(&a.window)?;
-            show(g, &term, w, |c, w, now| pivot::pivot(c, a, w, now))
-        }
-        Action::Request(a) => {
-            let id = request::resolve_id(&a.id, |p| cache::access_requests(scope(g), p))?;
-            let a = request::RequestArgs { id, ..a.clone() };
-            let w = window(&a.window)?;
-            show(g, &term, w, |c, w, now| request::request(c, &a, w, now))
-        }
-        Action::Doctor { insecure } => doctor(g, &term, *insecure),
-        Action::Show { sid } => show_session(g, &term, sid),
-        Action::Link { sid } => {
-            let now = now()?;
-            let id = actions::resolve(sid, scope(g))?;
-            let s = metadata(g, &id, now)?;
-            print(&format!("{}\n", player_link(g, &s, now)?))
-        }
-        Action::Play { sid, speed, format } => play(g, sid, speed.as_deref(), format.as_deref()),
-        Action::Download {
-            sid,
-            output,
-            yes,
-            force,
-        } => download(g, sid, output.as_deref(), *yes, *force),
-        Action::Compliance(a) => {
-            let now = now()?;
-            let (w, _) = a.period(now)?;
-            // The reviewer and the player links come from the tsh login, when there is one.
-            let profile = profile(g, now);
-            let reviewer = profile.as_ref().map(|p| p.username.clone());
-            show_linked(g, &term, w, Links::Known(profile), |c, _, now| {
-                compliance::compliance(c, a, now, reviewer.as_deref())
+        Cmd::Request => {
+            let a = args::request(m)?;
+            let scope = r.source().scope();
+            let id = request::resolve_id(&a.id, |p| cache::access_requests(scope, p))?;
+            let a = request::RequestArgs { id, ..a };
+            r.listing(&a.window, Links::Ask, |s, w| {
+                request::request(s, &a, w, now)
             })
         }
+        Cmd::Compliance => {
+            let a = args::compliance(m)?;
+            let (window, _) = a.period(now)?;
+            // The reviewer and the player links come from the tsh login, when there is one.
+            let profile = r.source().login(now).map_err(|e| {
+                eprintln!(
+                    "tsh-review: warning: no reviewer or player links: {}",
+                    escape(&e.what)
+                )
+            });
+            let reviewer = profile.as_ref().ok().map(|p| p.username.clone());
+            r.present(window, Links::Known(profile.ok()), |s, _| {
+                compliance::compliance(s, &a, now, reviewer.as_deref())
+            })
+        }
+        Cmd::Doctor => doctor(r, m.has(Opt::Insecure)),
+        Cmd::Show => actions::show(r, &args::sid(m)?),
+        Cmd::Link => actions::link(r, &args::sid(m)?),
+        Cmd::Play => actions::play(r, &args::play(m)?),
+        Cmd::Download => actions::download(r, &args::download(m)?),
+        Cmd::Completions => {
+            print(completions::script(args::completion_shell(m)?).unwrap_or_default())
+        }
+        Cmd::Init => print(&completions::init(args::init_shell(m)?).unwrap_or_default()),
+        Cmd::Man => print(&man::page()),
+        Cmd::Help => print(&args::help_topic(m)?.map_or_else(help::overview, help::command)),
+        Cmd::CompleteIds => {
+            let a = args::complete_ids(m);
+            let scope = r.source().scope();
+            let text =
+                completions::answer(scope, &a.prefix, a.describe, a.playable, a.field.as_deref());
+            // Silent on any failure: this runs inside the user's prompt.
+            let _ = io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
+        }
     }
 }
 
-/// Cached ids (or users, or targets) for the completion scripts (cli::completions::answer).
-/// Silent on any failure: a broken pipe or an unreadable cache must not print into the
-/// user's prompt.
-fn complete_ids(
-    scope: cache::Scope,
-    prefix: &str,
-    describe: bool,
-    playable: bool,
-    field: Option<&str>,
-) {
-    let text = crate::cli::completions::answer(scope, prefix, describe, playable, field);
-    let _ = io::stdout().lock().write_all(text.as_bytes());
+/// What every command runs with: the options, the terminal, "now", and the source, made when
+/// first needed (help and completion never need one).
+pub struct Run<'g> {
+    pub globals: &'g Globals,
+    pub term: Term,
+    pub now: Timestamp,
+    source: OnceLock<Box<dyn Source>>,
 }
 
-fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
-    let format = output_format(g, term, Format::Tsv);
-    let demo = "DEMO: the built-in sample cluster needs no Teleport; run doctor without --demo to check yours.\n";
-    if g.demo && format == Format::Table {
-        return print(demo);
-    }
-    if g.demo {
-        // Data formats get their empty result, so a script reads valid output.
-        eprint!("{demo}");
-        return finish(render::checks(&mut io::stdout().lock(), &[], format));
-    }
-    let checks = {
-        let _spinner = Spinner::start(term.stderr_tty, "checking…");
-        crate::doctor::run(crate::doctor::Inputs {
-            tsh: find("tsh", g).map_err(|e| e.what.clone()),
-            tctl: find("tctl", g).map_err(|e| e.what.clone()),
-            timeout: g.timeout,
-            insecure,
+impl<'g> Run<'g> {
+    fn new(globals: &'g Globals) -> Result<Run<'g>, Error> {
+        Ok(Run {
+            globals,
+            term: term::detect(),
             now: now()?,
+            source: OnceLock::new(),
         })
-    };
-    let stdout = io::stdout();
-    finish(render::checks(
-        &mut BufWriter::new(stdout.lock()),
-        &checks,
-        format,
-    ))?;
-    match crate::doctor::exit(&checks) {
-        None => Ok(()),
-        Some(Exit::SearchUnavailable) => Err(Error::new(
-            Exit::SearchUnavailable,
-            "session search is unavailable; everything else works",
-        )),
-        Some(code) => Err(Error::new(code, "a check failed: see above")),
     }
-}
 
-/// `show`: one session in the format asked for. It is one record, not a table, so in a pipe
-/// it stays the detail view unless a format is asked for.
-fn show_session(g: &Globals, term: &Term, sid: &str) -> Result<(), Error> {
-    let now = now()?;
-    let id = actions::resolve(sid, scope(g))?;
-    let format = output_format(g, term, Format::Table);
-    let cluster = cluster(g, now)?;
-    let (found, profile) = std::thread::scope(|threads| {
-        // Asked while the cluster answers, and only for a format that shows the link.
-        let asked = format
-            .wants_links()
-            .then(|| threads.spawn(|| login(g, now)));
-        let found = actions::find(cluster.as_ref(), &id, scope(g), now);
-        (
-            found,
-            asked.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
-        )
-    });
-    let mut session = found?;
-    match profile {
-        Some(Ok(p)) => link(std::slice::from_mut(&mut session), &p),
-        Some(Err(e)) => no_links(&e.what),
-        None => {}
+    pub fn source(&self) -> &dyn Source {
+        self.source
+            .get_or_init(|| source::choose(self.globals, self.now))
+            .as_ref()
     }
-    let next = actions::next_steps(&session.id, scope(g));
-    let stdout = io::stdout();
-    finish(render::session(
-        &mut BufWriter::new(stdout.lock()),
-        &session,
-        &next,
-        format,
-    ))
-}
 
-fn scope(g: &Globals) -> cache::Scope {
-    if g.demo {
-        cache::Scope::Demo
-    } else {
-        cache::Scope::Live
+    /// The format of this run's output: what was asked, else a table on a terminal and
+    /// `piped` otherwise.
+    pub fn format(&self, piped: Format) -> Format {
+        Format::choose(self.globals.format, self.term.stdout_tty, piped)
     }
-}
 
-/// What is known of a session: the cache first (no network), else a bounded ls lookup.
-fn metadata(g: &Globals, id: &str, now: Timestamp) -> Result<Session, Error> {
-    if let Some(e) = cache::load(scope(g)).into_iter().find(|e| e.id == id) {
-        return Ok(actions::from_cache(e));
+    /// A spinner on stderr while `f` runs, when stderr is a terminal.
+    pub fn waiting<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _spinner = Spinner::start(self.term.stderr_tty, "asking the cluster…");
+        f()
     }
-    let cluster = cluster(g, now)?;
-    actions::find(cluster.as_ref(), id, scope(g), now)
-}
 
-fn player_link(g: &Globals, s: &Session, now: Timestamp) -> Result<String, Error> {
-    let profile = login(g, now)?;
-    player_url(&profile.proxy, &profile.cluster, s).map_err(|no| no.into_error())
-}
-
-fn play(g: &Globals, sid: &str, speed: Option<&str>, format: Option<&str>) -> Result<(), Error> {
-    let now = now()?;
-    let id = actions::resolve(sid, scope(g))?;
-    let meta = metadata(g, &id, now).ok();
-    if let Some(s) = &meta {
-        if s.kind == crate::session::Kind::Desktop {
-            eprintln!("tsh-review: desktop recordings play only in the web UI:");
-            return print(&format!("{}\n", player_link(g, s, now)?));
+    /// A listing over the window the user asked for.
+    fn listing(
+        &self,
+        window: &WindowArgs,
+        links: Links,
+        workflow: impl FnOnce(&dyn Source, Window) -> Result<Listing, Error>,
+    ) -> Result<(), Error> {
+        let (window, notice) = resolve(window, self.now).map_err(Error::usage)?;
+        if let Some(notice) = notice {
+            eprintln!("tsh-review: {notice}");
         }
-        if let Some(warning) = actions::playback_warning(s) {
-            eprintln!("tsh-review: warning: {warning}");
-        }
+        self.present(window, links, workflow)
     }
-    let mut line = String::from("tsh play");
-    for (flag, value) in [("speed", speed), ("format", format)] {
-        if let Some(v) = value {
-            line.push_str(&format!(" --{flag}={v}"));
-        }
-    }
-    if g.demo {
-        return print(&format!(
-            "DEMO: the sample cluster has no recordings to replay. Against your cluster this runs:\n  {line} {id}\n"
-        ));
-    }
-    let status = tsh(g)?.play(&id, speed, format)?;
-    if status != 0 {
-        // Ctrl-C in tsh: end as it did, quietly.
-        std::process::exit(status);
-    }
-    Ok(())
-}
 
-fn download(
-    g: &Globals,
-    sid: &str,
-    output: Option<&std::path::Path>,
-    yes: bool,
-    force: bool,
-) -> Result<(), Error> {
-    let now = now()?;
-    let id = actions::resolve(sid, scope(g))?;
-    if let Some(s) = metadata(g, &id, now)
-        .ok()
-        .as_ref()
-        .and_then(actions::playback_warning)
-    {
-        eprintln!("tsh-review: warning: {s}");
-    }
-    let dir = actions::download_dir(&id, output);
-    let target = dir.join(format!("{id}.tar"));
-    let plan = format!(
-        "tctl recordings download {id} will write {} (tctl's work directories are removed afterwards)",
-        target.display()
-    );
-    if g.demo {
-        return print(&format!(
-            "DEMO: nothing to download from the sample cluster. Against your cluster: {plan}\n"
-        ));
-    }
-    let tctl = tctl(g)?;
-    if !yes {
-        match actions::confirm(&format!("{plan}. Download?")) {
-            Some(true) => {}
-            Some(false) => return Err(Error::failure("not downloaded: the answer was not yes")),
-            None => {
-                return Err(
-                    Error::usage("not downloaded: there is no terminal to confirm on")
-                        .because("nothing is written to disk without a human saying yes")
-                        .hint("run it in a terminal, or pass --yes to confirm in advance"),
-                );
+    /// Run a workflow against the source, then render and remember what it found.
+    fn present(
+        &self,
+        window: Window,
+        links: Links,
+        workflow: impl FnOnce(&dyn Source, Window) -> Result<Listing, Error>,
+    ) -> Result<(), Error> {
+        let format = self.format(Format::Tsv);
+        let source = self.source();
+        let (listing, profile) = self.waiting(|| {
+            std::thread::scope(|scope| {
+                // Asked while the cluster answers: the links cost one tsh status, not a wait.
+                let asked = (matches!(links, Links::Ask) && format.wants_links())
+                    .then(|| scope.spawn(|| source.login(self.now)));
+                let listing = workflow(source, window);
+                let profile = match (asked, links) {
+                    (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
+                    (None, Links::Known(p)) => p.map(Ok),
+                    (None, Links::Ask) => None,
+                };
+                (listing, profile)
+            })
+        });
+        let mut listing = listing?;
+        listing.invocation = source.invocation();
+        let profile = match profile {
+            Some(Ok(p)) => Some(p),
+            Some(Err(e)) => {
+                no_links(&e.what);
+                None
             }
+            None => None,
+        };
+        if let Some(p) = &profile {
+            link(&mut listing.sessions, p);
         }
+        explain_unavailable_search(&mut listing, source, self.now, profile.as_ref());
+        // The cache is written while the listing is printed: neither waits for the other.
+        let shown = std::thread::scope(|scope| {
+            scope.spawn(|| remember(&listing, source.scope()));
+            self.output(&listing, format)
+        });
+        let stand_in = listing.stand_in;
+        // The process ends right after: freeing a year's records one by one would cost a tenth
+        // of the run for nothing.
+        std::mem::forget(listing);
+        shown?;
+        if stand_in {
+            // The headline above the listing said why.
+            return Err(Error::quiet(Exit::SearchUnavailable));
+        }
+        Ok(())
     }
-    let path = actions::download_into(&dir, &id, force, |staging| tctl.download(&id, staging))?;
-    print(&format!(
-        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\nReplay it with: tsh play {}\n",
-        path.display(),
-        path.display()
-    ))
-}
 
-/// The current time; `TSH_REVIEW_NOW` pins it so tests of windows are exact.
-fn now() -> Result<Timestamp, Error> {
-    match std::env::var("TSH_REVIEW_NOW") {
-        Ok(text) => text
-            .parse()
-            .map_err(|_| Error::usage(format!("TSH_REVIEW_NOW={text:?} is not an RFC3339 time"))),
-        Err(_) => Ok(Timestamp::now()),
+    fn output(&self, listing: &Listing, format: Format) -> Result<(), Error> {
+        let style = Style {
+            color: format == Format::Table
+                && use_color(self.globals.color, self.term.stdout_tty, |k| {
+                    std::env::var(k).ok()
+                }),
+            width: self.term.width,
+        };
+        let stdout = io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let result = render::listing(&mut out, &mut io::stderr(), listing, format, &style);
+        finish(result.and_then(|()| out.flush()))
     }
-}
-
-/// The window the user asked for, resolved before anything runs so a mistake costs no call.
-fn window(args: &WindowArgs) -> Result<Window, Error> {
-    let (window, notice) = resolve(args, now()?).map_err(Error::usage)?;
-    if let Some(notice) = notice {
-        eprintln!("tsh-review: {notice}");
-    }
-    Ok(window)
 }
 
 /// The login the web player links are built from: known before the listing (or known to be
@@ -337,85 +258,40 @@ enum Links {
     Ask,
 }
 
-/// Run a workflow against the cluster, then remember and render what it found.
-fn show(
-    g: &Globals,
-    term: &Term,
-    window: Window,
-    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
-) -> Result<(), Error> {
-    show_linked(g, term, window, Links::Ask, workflow)
-}
-
-/// [`show`], with the login for the player links already known or to be asked.
-fn show_linked(
-    g: &Globals,
-    term: &Term,
-    window: Window,
-    links: Links,
-    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
-) -> Result<(), Error> {
-    let now = now()?;
-    let format = output_format(g, term, Format::Tsv);
-    let cluster = cluster(g, now)?;
-    let (listing, profile) = {
-        let _spinner = Spinner::start(term.stderr_tty, "asking the cluster…");
-        std::thread::scope(|scope| {
-            // Asked while the cluster answers: the links cost one tsh status, not a wait.
-            let asked = (matches!(links, Links::Ask) && format.wants_links())
-                .then(|| scope.spawn(|| login(g, now)));
-            let listing = workflow(cluster.as_ref(), window, now);
-            let profile = match (asked, links) {
-                (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
-                (None, Links::Known(p)) => p.map(Ok),
-                (None, Links::Ask) => None,
-            };
-            (listing, profile)
-        })
-    };
-    let mut listing = listing?;
-    if g.demo {
-        listing.invocation = "tsh-review --demo";
-    }
-    let profile = match profile {
-        Some(Ok(p)) => Some(p),
-        Some(Err(e)) => {
-            no_links(&e.what);
-            None
+fn doctor(r: &Run, insecure: bool) -> Result<(), Error> {
+    let format = r.format(Format::Tsv);
+    let checks = match r.waiting(|| r.source().doctor(insecure, r.now)) {
+        Ok(checks) => checks,
+        Err(note) if format == Format::Table => return print(&format!("{note}\n")),
+        Err(note) => {
+            // Data formats get their empty result, so a script reads valid output.
+            eprintln!("{note}");
+            return finish(render::checks(&mut io::stdout().lock(), &[], format));
         }
-        None => None,
     };
-    if let Some(p) = &profile {
-        link(&mut listing.sessions, p);
+    finish(render::checks(
+        &mut BufWriter::new(io::stdout().lock()),
+        &checks,
+        format,
+    ))?;
+    match crate::review::doctor::exit(&checks) {
+        None => Ok(()),
+        Some(Exit::SearchUnavailable) => Err(Error::new(
+            Exit::SearchUnavailable,
+            "session search is unavailable; everything else works",
+        )),
+        Some(code) => Err(Error::new(code, "a check failed: see above")),
     }
-    explain_unavailable_search(&mut listing, g, now, profile.as_ref());
-    // The cache is written while the listing is printed: neither waits for the other.
-    let shown = std::thread::scope(|scope| {
-        scope.spawn(|| remember(&listing, g.demo));
-        output(&listing, format, g, term)
-    });
-    let stand_in = listing.stand_in;
-    // The process ends right after: freeing a year's records one by one would cost a tenth
-    // of the run for nothing.
-    std::mem::forget(listing);
-    shown?;
-    if stand_in {
-        // The headline above the listing said why.
-        return Err(Error::quiet(Exit::SearchUnavailable));
-    }
-    Ok(())
 }
 
 /// When search failed, a cached config.js verdict says more precisely why. Only read from the
 /// cache (the failure path may ask tsh for the proxy; a working search never waits on this).
 fn explain_unavailable_search(
     listing: &mut Listing,
-    g: &Globals,
+    source: &dyn Source,
     now: Timestamp,
     known: Option<&Profile>,
 ) {
-    use crate::review::Note;
-    use crate::teleport::probe::{Verdict, cached};
     let Some(Note::SearchUnavailable { probe, .. }) = listing
         .notes
         .iter_mut()
@@ -423,95 +299,19 @@ fn explain_unavailable_search(
     else {
         return;
     };
-    if g.demo {
-        return;
-    }
-    let Some(proxy) = known
-        .map(|p| p.proxy.clone())
-        .or_else(|| quiet_profile(g, now).map(|p| p.proxy))
-    else {
-        return;
+    let proxy = match known {
+        Some(p) => p.proxy.clone(),
+        None => match source.login(now) {
+            Ok(p) => p.proxy,
+            Err(_) => return,
+        },
     };
-    *probe = match cached(&proxy, now) {
-        Some(Verdict::Impossible(why)) | Some(Verdict::Unknown(why)) => Some(why),
-        Some(Verdict::NotEnabled(todo)) => Some(format!("licensed, but {}", todo.join(" and "))),
-        _ => None,
-    };
-}
-
-fn quiet_profile(g: &Globals, now: Timestamp) -> Option<Profile> {
-    tsh(g).ok()?.status(now).ok()
-}
-
-fn cluster(globals: &Globals, now: Timestamp) -> Result<Box<dyn Cluster>, Error> {
-    if globals.demo {
-        eprintln!(
-            "DEMO: built-in sample cluster demo.teleport.example, not your Teleport (times are moved to look recent)"
-        );
-        return Ok(Box::new(Demo::new(now)));
-    }
-    Ok(Box::new(tctl(globals)?))
-}
-
-fn find(tool: &str, globals: &Globals) -> Result<std::path::PathBuf, Error> {
-    let explicit = match tool {
-        "tsh" => globals.tsh.as_deref(),
-        _ => globals.tctl.as_deref(),
-    };
-    locate(
-        tool,
-        explicit,
-        table::flag_by_long(tool)
-            .and_then(|f| f.env)
-            .unwrap_or_default(),
-        std::env::var_os("PATH"),
-        std::env::var_os("HOME").map(Into::into),
-    )
-}
-
-fn tsh(g: &Globals) -> Result<Tsh, Error> {
-    Ok(Tsh {
-        path: find("tsh", g)?,
-        timeout: g.timeout,
-    })
-}
-
-fn tctl(g: &Globals) -> Result<Tctl, Error> {
-    Ok(Tctl {
-        path: find("tctl", g)?,
-        timeout: g.timeout,
-    })
-}
-
-/// The active login; the demo has its own.
-fn login(g: &Globals, now: Timestamp) -> Result<Profile, Error> {
-    if g.demo {
-        return Ok(Demo::profile());
-    }
-    tsh(g)?.status(now)
-}
-
-/// The active login, if tsh is there and logged in; the demo has its own.
-fn profile(g: &Globals, now: Timestamp) -> Option<Profile> {
-    if g.demo {
-        return Some(Demo::profile());
-    }
-    match tsh(g).ok()?.status(now) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            eprintln!(
-                "tsh-review: warning: no reviewer or player links: {}",
-                e.what
-            );
-            None
-        }
-    }
+    *probe = source.search_verdict(&proxy, now);
 }
 
 /// Fill each session's player link. A profile no link can be built from (no proxy, an odd
 /// one, no cluster) is said once, not once a row.
-fn link(sessions: &mut [Session], p: &Profile) {
-    use crate::teleport::weblink::NoLink;
+pub fn link(sessions: &mut [Session], p: &Profile) {
     for s in sessions {
         match player_url(&p.proxy, &p.cluster, s) {
             Ok(url) => s.web_url = Some(url),
@@ -525,7 +325,7 @@ fn link(sessions: &mut [Session], p: &Profile) {
     }
 }
 
-fn no_links(why: &str) {
+pub fn no_links(why: &str) {
     eprintln!(
         "tsh-review: warning: no web player links (web_url left empty): {}",
         escape(why)
@@ -533,12 +333,7 @@ fn no_links(why: &str) {
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
-fn remember(listing: &Listing, demo: bool) {
-    let scope = if demo {
-        cache::Scope::Demo
-    } else {
-        cache::Scope::Live
-    };
+fn remember(listing: &Listing, scope: cache::Scope) {
     let ms = |t: Option<Timestamp>| t.map(|t| t.as_millisecond());
     let kept = cache::keepable(listing.sessions.iter().collect(), |s| {
         (ms(s.start), ms(s.end))
@@ -565,31 +360,23 @@ fn entry(s: &Session) -> cache::Entry {
     }
 }
 
-/// The format of this run's output: what was asked, else a table on a terminal and `piped`
-/// otherwise.
-fn output_format(g: &Globals, term: &Term, piped: Format) -> Format {
-    Format::choose(g.format, term.stdout_tty, piped)
+/// The current time; `TSH_REVIEW_NOW` pins it so tests of windows are exact.
+fn now() -> Result<Timestamp, Error> {
+    match std::env::var("TSH_REVIEW_NOW") {
+        Ok(text) => text
+            .parse()
+            .map_err(|_| Error::usage(format!("TSH_REVIEW_NOW={text:?} is not an RFC3339 time"))),
+        Err(_) => Ok(Timestamp::now()),
+    }
 }
 
-fn output(listing: &Listing, format: Format, globals: &Globals, term: &Term) -> Result<(), Error> {
-    let style = Style {
-        color: format == Format::Table
-            && use_color(globals.color, term.stdout_tty, |k| std::env::var(k).ok()),
-        width: term.width,
-    };
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let result = render::listing(&mut out, &mut io::stderr(), listing, format, &style);
-    finish(result.and_then(|()| out.flush()))
-}
-
-fn print(text: &str) -> Result<(), Error> {
+pub fn print(text: &str) -> Result<(), Error> {
     let mut out = io::stdout().lock();
     finish(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
 }
 
 /// A reader that stopped reading (`| head`) is not an error.
-fn finish(result: io::Result<()>) -> Result<(), Error> {
+pub fn finish(result: io::Result<()>) -> Result<(), Error> {
     match result {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
             Err(Error::failure(format!("cannot write the output: {e}")))

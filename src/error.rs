@@ -15,10 +15,10 @@ pub enum Exit {
 }
 
 /// Boxed so that `Result<_, Error>` stays one word wide on the happy path.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Error(Box<Detail>);
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Detail {
     pub exit: Exit,
     /// What happened, in our words.

@@ -90,6 +90,18 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// A level by the name a user types (`--min-severity high`).
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     pub fn from_level(level: i64) -> Option<Severity> {
         match level {
             1 => Some(Severity::Low),

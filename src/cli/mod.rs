@@ -1,5 +1,6 @@
 //! The command line: one table of commands and flags drives parsing and help.
 
+pub mod args;
 pub mod completions;
 mod formats;
 pub mod help;
@@ -9,4 +10,4 @@ pub mod parse;
 pub mod suggest;
 pub mod table;
 
-pub use parse::{Action, Globals, Invocation, parse};
+pub use parse::{Globals, Invocation, Matches, parse};

@@ -19,6 +19,130 @@ pub enum Complete {
     Host,
 }
 
+/// Every flag, by identity: the parser and the commands name flags by these (a typo does not
+/// compile), and a test checks that each has exactly one row in [`FLAGS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Opt {
+    Tsh,
+    Tctl,
+    Format,
+    Color,
+    Timeout,
+    Demo,
+    Since,
+    From,
+    To,
+    Limit,
+    Kind,
+    User,
+    Host,
+    Username,
+    Role,
+    ResourceKind,
+    ResourceName,
+    Label,
+    AccessRequest,
+    ServerHostname,
+    ServerAddr,
+    PodNamespace,
+    PodName,
+    DatabaseName,
+    SearchMode,
+    MinSeverity,
+    Unscored,
+    NoFallback,
+    Quarter,
+    List,
+    Query,
+    Keyword,
+    Insecure,
+    Speed,
+    Output,
+    Yes,
+    Force,
+    Playable,
+    Field,
+    Help,
+    Version,
+}
+
+impl Opt {
+    pub const ALL: [Opt; 41] = [
+        Opt::Tsh,
+        Opt::Tctl,
+        Opt::Format,
+        Opt::Color,
+        Opt::Timeout,
+        Opt::Demo,
+        Opt::Since,
+        Opt::From,
+        Opt::To,
+        Opt::Limit,
+        Opt::Kind,
+        Opt::User,
+        Opt::Host,
+        Opt::Username,
+        Opt::Role,
+        Opt::ResourceKind,
+        Opt::ResourceName,
+        Opt::Label,
+        Opt::AccessRequest,
+        Opt::ServerHostname,
+        Opt::ServerAddr,
+        Opt::PodNamespace,
+        Opt::PodName,
+        Opt::DatabaseName,
+        Opt::SearchMode,
+        Opt::MinSeverity,
+        Opt::Unscored,
+        Opt::NoFallback,
+        Opt::Quarter,
+        Opt::List,
+        Opt::Query,
+        Opt::Keyword,
+        Opt::Insecure,
+        Opt::Speed,
+        Opt::Output,
+        Opt::Yes,
+        Opt::Force,
+        Opt::Playable,
+        Opt::Field,
+        Opt::Help,
+        Opt::Version,
+    ];
+
+    /// The flag's row in the table.
+    pub fn spec(self) -> &'static FlagSpec {
+        FLAGS
+            .iter()
+            .find(|f| f.id == self)
+            .expect("every Opt has a row (tested)")
+    }
+}
+
+/// Every command, by identity: the one dispatch matches on it, so a command in the table that
+/// nothing runs does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmd {
+    Recent,
+    Search,
+    Triage,
+    Compliance,
+    Hunt,
+    Pivot,
+    Request,
+    Doctor,
+    Show,
+    Play,
+    Download,
+    Link,
+    Completions,
+    Init,
+    Man,
+    Help,
+    CompleteIds,
+}
+
 /// A flag's default, as a user would type it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Default {
@@ -38,6 +162,7 @@ pub enum Scope {
 
 #[derive(Debug)]
 pub struct FlagSpec {
+    pub id: Opt,
     pub long: &'static str,
     pub short: Option<char>,
     /// The value's name in help text; `None` for a switch.
@@ -67,6 +192,7 @@ pub struct Operand {
 
 #[derive(Debug)]
 pub struct CommandSpec {
+    pub id: Cmd,
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     /// Left out of `--help`, the man page and the completion scripts (shell plumbing).
@@ -176,6 +302,7 @@ pub const COMPLETE_IDS: &str = "__complete-ids";
 
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
+        id: Cmd::Recent,
         name: "recent",
         aliases: &["ls"],
         hidden: false,
@@ -202,6 +329,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Search,
         name: "search",
         aliases: &[],
         hidden: false,
@@ -233,6 +361,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Triage,
         name: "triage",
         aliases: &[],
         hidden: false,
@@ -255,6 +384,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Compliance,
         name: "compliance",
         aliases: &[],
         hidden: false,
@@ -279,6 +409,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Hunt,
         name: "hunt",
         aliases: &[],
         hidden: false,
@@ -316,6 +447,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Pivot,
         name: "pivot",
         aliases: &[],
         hidden: false,
@@ -331,6 +463,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         )],
     },
     CommandSpec {
+        id: Cmd::Request,
         name: "request",
         aliases: &[],
         hidden: false,
@@ -353,6 +486,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         )],
     },
     CommandSpec {
+        id: Cmd::Doctor,
         name: "doctor",
         aliases: &[],
         hidden: false,
@@ -367,6 +501,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         examples: &[("tsh-review doctor", "check this machine and login")],
     },
     CommandSpec {
+        id: Cmd::Show,
         name: "show",
         aliases: &[],
         hidden: false,
@@ -390,6 +525,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         )],
     },
     CommandSpec {
+        id: Cmd::Play,
         name: "play",
         aliases: &[],
         hidden: false,
@@ -419,6 +555,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Download,
         name: "download",
         aliases: &[],
         hidden: false,
@@ -449,6 +586,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Link,
         name: "link",
         aliases: &[],
         hidden: false,
@@ -467,6 +605,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         examples: &[("tsh-review link 3abc00c0", "a link to paste into a ticket")],
     },
     CommandSpec {
+        id: Cmd::Completions,
         name: "completions",
         aliases: &[],
         hidden: false,
@@ -495,6 +634,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Init,
         name: "init",
         aliases: &[],
         hidden: false,
@@ -525,6 +665,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        id: Cmd::Man,
         name: "man",
         aliases: &[],
         hidden: false,
@@ -535,6 +676,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         examples: &[("tsh-review man | man -l -", "read the manual")],
     },
     CommandSpec {
+        id: Cmd::Help,
         name: "help",
         aliases: &[],
         hidden: false,
@@ -551,6 +693,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         examples: &[("tsh-review help recent", "all options of `recent`")],
     },
     CommandSpec {
+        id: Cmd::CompleteIds,
         name: COMPLETE_IDS,
         aliases: &[],
         hidden: true,
@@ -580,6 +723,7 @@ pub static COMMANDS: &[CommandSpec] = &[
 
 pub static FLAGS: &[FlagSpec] = &[
     FlagSpec {
+        id: Opt::Tsh,
         long: "tsh",
         short: None,
         value: Some("PATH"),
@@ -592,6 +736,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Tctl,
         long: "tctl",
         short: None,
         value: Some("PATH"),
@@ -604,6 +749,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Format,
         long: "format",
         short: None,
         value: Some("FORMAT"),
@@ -616,6 +762,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Color,
         long: "color",
         short: None,
         value: Some("WHEN"),
@@ -628,6 +775,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Timeout,
         long: "timeout",
         short: None,
         value: Some("DURATION"),
@@ -640,6 +788,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Demo,
         long: "demo",
         short: None,
         value: None,
@@ -652,6 +801,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Since,
         long: "since",
         short: None,
         value: Some("DURATION"),
@@ -671,6 +821,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::From,
         long: "from",
         short: None,
         value: Some("DATE"),
@@ -683,6 +834,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::To,
         long: "to",
         short: None,
         value: Some("DATE"),
@@ -695,6 +847,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Limit,
         long: "limit",
         short: None,
         value: Some("N"),
@@ -707,6 +860,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Kind,
         long: "kind",
         short: None,
         value: Some("KIND"),
@@ -719,6 +873,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: true,
     },
     FlagSpec {
+        id: Opt::User,
         long: "user",
         short: None,
         value: Some("USER"),
@@ -731,6 +886,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Host,
         long: "host",
         short: None,
         value: Some("HOST"),
@@ -743,6 +899,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Username,
         long: "username",
         short: None,
         value: Some("USER"),
@@ -755,6 +912,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Role,
         long: "role",
         short: None,
         value: Some("ROLE"),
@@ -767,6 +925,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: true,
     },
     FlagSpec {
+        id: Opt::ResourceKind,
         long: "resource-kind",
         short: None,
         value: Some("KIND"),
@@ -779,6 +938,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::ResourceName,
         long: "resource-name",
         short: None,
         value: Some("NAME"),
@@ -791,6 +951,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Label,
         long: "label",
         short: None,
         value: Some("K=V,..."),
@@ -803,6 +964,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::AccessRequest,
         long: "access-request",
         short: None,
         value: Some("ID"),
@@ -815,6 +977,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: true,
     },
     FlagSpec {
+        id: Opt::ServerHostname,
         long: "server-hostname",
         short: None,
         value: Some("HOST"),
@@ -827,6 +990,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::ServerAddr,
         long: "server-addr",
         short: None,
         value: Some("ADDR"),
@@ -839,6 +1003,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::PodNamespace,
         long: "pod-namespace",
         short: None,
         value: Some("NS"),
@@ -851,6 +1016,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::PodName,
         long: "pod-name",
         short: None,
         value: Some("POD"),
@@ -863,6 +1029,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::DatabaseName,
         long: "database-name",
         short: None,
         value: Some("DB"),
@@ -875,6 +1042,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::SearchMode,
         long: "search-mode",
         short: None,
         value: Some("MODE"),
@@ -887,6 +1055,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::MinSeverity,
         long: "min-severity",
         short: None,
         value: Some("LEVEL"),
@@ -899,6 +1068,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Unscored,
         long: "unscored",
         short: None,
         value: None,
@@ -911,6 +1081,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::NoFallback,
         long: "no-fallback",
         short: None,
         value: None,
@@ -923,6 +1094,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Quarter,
         long: "quarter",
         short: None,
         value: Some("YYYYQN"),
@@ -935,6 +1107,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::List,
         long: "list",
         short: None,
         value: None,
@@ -947,6 +1120,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Query,
         long: "query",
         short: None,
         value: Some("TEXT"),
@@ -959,6 +1133,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Keyword,
         long: "keyword",
         short: None,
         value: Some("TOKEN"),
@@ -971,6 +1146,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: true,
     },
     FlagSpec {
+        id: Opt::Insecure,
         long: "insecure",
         short: None,
         value: None,
@@ -983,6 +1159,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Speed,
         long: "speed",
         short: None,
         value: Some("SPEED"),
@@ -995,6 +1172,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Output,
         long: "output",
         short: Some('o'),
         value: Some("DIR"),
@@ -1007,6 +1185,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Yes,
         long: "yes",
         short: Some('y'),
         value: None,
@@ -1019,6 +1198,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Force,
         long: "force",
         short: None,
         value: None,
@@ -1031,6 +1211,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Playable,
         long: "playable",
         short: None,
         value: None,
@@ -1043,6 +1224,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Field,
         long: "field",
         short: None,
         value: Some("FIELD"),
@@ -1055,6 +1237,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Help,
         long: "help",
         short: Some('h'),
         value: None,
@@ -1067,6 +1250,7 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Version,
         long: "version",
         short: Some('V'),
         value: None,
@@ -1174,6 +1358,18 @@ mod tests {
             .map(|f| f.long)
             .collect();
         assert_eq!(hidden, ["playable", "field"]);
+    }
+
+    #[test]
+    fn every_flag_and_command_identity_has_exactly_one_row() {
+        for opt in Opt::ALL {
+            assert_eq!(FLAGS.iter().filter(|f| f.id == opt).count(), 1, "{opt:?}");
+        }
+        assert_eq!(FLAGS.len(), Opt::ALL.len());
+        let mut ids: Vec<String> = COMMANDS.iter().map(|c| format!("{:?}", c.id)).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), COMMANDS.len());
     }
 
     #[test]

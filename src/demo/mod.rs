@@ -6,9 +6,12 @@ mod rank;
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::cache::Scope;
 use crate::error::Error;
+use crate::source::Source;
 use crate::teleport::ls::{LsEvent, LsQuery, parse_events};
 use crate::teleport::search::{SearchQuery, Summary, parse_summaries};
+use crate::teleport::tsh::Profile;
 use crate::teleport::{Cluster, Searched};
 use crate::window::midnight;
 
@@ -20,6 +23,9 @@ const ANCHOR: &str = "2026-06-03T21:00:00Z";
 pub struct Demo {
     now: Timestamp,
     shift: SignedDuration,
+    /// The DEMO label is said once, when the sample data is first read: not by help or
+    /// completion, which read none.
+    labelled: std::sync::Once,
 }
 
 impl Demo {
@@ -28,12 +34,21 @@ impl Demo {
         Demo {
             now,
             shift: now.duration_since(anchor),
+            labelled: std::sync::Once::new(),
         }
     }
 
+    fn label(&self) {
+        self.labelled.call_once(|| {
+            eprintln!(
+                "DEMO: built-in sample cluster demo.teleport.example, not your Teleport (times are moved to look recent)"
+            );
+        });
+    }
+
     /// The login a demo reviewer would have.
-    pub fn profile() -> crate::teleport::tsh::Profile {
-        crate::teleport::tsh::Profile {
+    pub fn profile() -> Profile {
+        Profile {
             proxy_url: "https://demo.teleport.example:443".into(),
             proxy: "demo.teleport.example:443".into(),
             cluster: "demo.teleport.example".into(),
@@ -64,8 +79,60 @@ fn broken(e: serde_json::Error) -> Error {
     Error::failure(format!("the built-in demo data is broken: {e}"))
 }
 
+impl Source for Demo {
+    fn scope(&self) -> Scope {
+        Scope::Demo
+    }
+
+    fn invocation(&self) -> &'static str {
+        "tsh-review --demo"
+    }
+
+    fn login(&self, _now: Timestamp) -> Result<Profile, Error> {
+        Ok(Demo::profile())
+    }
+
+    fn play(&self, id: &str, speed: Option<&str>, format: Option<&str>) -> Result<i32, Error> {
+        let mut line = String::from("tsh play");
+        for (flag, value) in [("speed", speed), ("format", format)] {
+            if let Some(v) = value {
+                line.push_str(&format!(" --{flag}={v}"));
+            }
+        }
+        println!(
+            "DEMO: the sample cluster has no recordings to replay. Against your cluster this runs:\n  {line} {id}"
+        );
+        Ok(0)
+    }
+
+    fn cannot_download(&self) -> Option<&'static str> {
+        Some("DEMO: nothing to download from the sample cluster.")
+    }
+
+    fn download(&self, _id: &str, _dir: &std::path::Path) -> Result<(), Error> {
+        Err(Error::failure(
+            "the sample cluster has no recordings to download",
+        ))
+    }
+
+    fn search_verdict(&self, _proxy: &str, _now: Timestamp) -> Option<String> {
+        None
+    }
+
+    fn doctor(
+        &self,
+        _insecure: bool,
+        _now: Timestamp,
+    ) -> Result<Vec<crate::review::doctor::Check>, &'static str> {
+        Err(
+            "DEMO: the built-in sample cluster needs no Teleport; run doctor without --demo to check yours.",
+        )
+    }
+}
+
 impl Cluster for Demo {
     fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+        self.label();
         let (from, to) = self.range(Some(q.from), q.to);
         let mut events = Vec::new();
         parse_events(LS.as_bytes(), usize::MAX, &mut |mut e| {
@@ -85,6 +152,7 @@ impl Cluster for Demo {
     }
 
     fn search(&self, q: &SearchQuery, sink: &mut dyn FnMut(Summary)) -> Result<Searched, Error> {
+        self.label();
         let (from, to) = self.range(q.from, q.to);
         let query = rank::Query::new(&q.words);
         let mut found = Vec::new();

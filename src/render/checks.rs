@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::columns::CHECKS;
 use super::delimited::{self, Dialect};
 use super::{Format, markdown};
-use crate::doctor::Check;
+use crate::review::doctor::Check;
 use crate::text::sanitize::escape;
 
 pub fn write(out: &mut dyn Write, checks: &[Check], format: Format) -> io::Result<()> {
@@ -29,7 +29,7 @@ pub fn write(out: &mut dyn Write, checks: &[Check], format: Format) -> io::Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::Status;
+    use crate::review::doctor::Status;
 
     fn render(format: Format) -> String {
         let checks = [Check {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use nu_ansi_term::{Color, Style as Paint};
 
-use crate::doctor::Check;
+use crate::review::doctor::Check;
 use crate::review::hunt::Technique;
 use crate::session::{Flag, Session, Severity};
 use crate::text::format::{compact_time, human_duration, rfc3339, short_id, short_time};

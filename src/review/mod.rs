@@ -3,6 +3,7 @@
 
 pub mod annotate;
 pub mod compliance;
+pub mod doctor;
 pub mod fetch;
 pub mod hunt;
 pub mod pivot;

@@ -213,3 +213,16 @@ fn notes_in_the_demo_suggest_demo_commands() {
         }
     }
 }
+
+/// Completion runs inside the user's prompt: in the demo too, it says nothing on stderr.
+#[test]
+fn demo_completion_is_silent() {
+    let w = World::new();
+    w.cmd().args(["--demo", "recent"]).assert().success();
+    let out = w
+        .cmd()
+        .args(["--demo", "__complete-ids", ""])
+        .output()
+        .unwrap();
+    assert!(!crate::common::quiet_lines(&out).is_empty());
+}

@@ -1,0 +1,170 @@
+//! Where sessions come from, chosen once per run: the real cluster through tctl and the user's
+//! tsh login, or the built-in demo. Everything that differs between the two is a method here,
+//! so no command asks "is this the demo?".
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use crate::cache::Scope;
+use crate::cli::Globals;
+use crate::cli::table::Opt;
+use crate::error::Error;
+use crate::review::doctor::{self, Check};
+use crate::teleport::locate::locate;
+use crate::teleport::ls::{LsEvent, LsQuery};
+use crate::teleport::probe::{Verdict, cached};
+use crate::teleport::search::{SearchQuery, Summary};
+use crate::teleport::tctl::Tctl;
+use crate::teleport::tsh::{Profile, Tsh};
+use crate::teleport::{Cluster, Searched};
+
+pub trait Source: Cluster + Send + Sync {
+    /// The cache file this source's sessions go to (the demo's never mix with a cluster's).
+    fn scope(&self) -> Scope;
+
+    /// How a suggested command starts, so that copying it runs against the same source.
+    fn invocation(&self) -> &'static str;
+
+    /// The active login: the reviewer's name, and the proxy and cluster of player links.
+    fn login(&self, now: Timestamp) -> Result<Profile, Error>;
+
+    /// Replay a recording on the terminal; tsh's exit status when it ended without a failure
+    /// to report.
+    fn play(&self, id: &str, speed: Option<&str>, format: Option<&str>) -> Result<i32, Error>;
+
+    /// Why this source has nothing to download (said instead of asking to download), if so.
+    fn cannot_download(&self) -> Option<&'static str>;
+
+    /// Write the recording of `id` into `dir` (`dir/ID.tar`).
+    fn download(&self, id: &str, dir: &Path) -> Result<(), Error>;
+
+    /// What the proxy's config.js said when last probed, to explain an unavailable search;
+    /// never touches the network.
+    fn search_verdict(&self, proxy: &str, now: Timestamp) -> Option<String>;
+
+    /// `doctor`'s checks, or why there is nothing to check.
+    fn doctor(&self, insecure: bool, now: Timestamp) -> Result<Vec<Check>, &'static str>;
+}
+
+/// The source this run's options choose.
+pub fn choose(g: &Globals, now: Timestamp) -> Box<dyn Source> {
+    if g.demo {
+        Box::new(crate::demo::Demo::new(now))
+    } else {
+        Box::new(Live::new(g))
+    }
+}
+
+/// The real cluster. tsh and tctl are looked for when first needed: `play` needs no tctl,
+/// and a listing no tsh.
+pub struct Live {
+    tsh: Option<PathBuf>,
+    tctl: Option<PathBuf>,
+    timeout: Duration,
+    found_tctl: OnceLock<Result<Tctl, Error>>,
+}
+
+impl Live {
+    pub fn new(g: &Globals) -> Live {
+        Live {
+            tsh: g.tsh.clone(),
+            tctl: g.tctl.clone(),
+            timeout: g.timeout,
+            found_tctl: OnceLock::new(),
+        }
+    }
+
+    fn find(&self, opt: Opt) -> Result<PathBuf, Error> {
+        let spec = opt.spec();
+        let explicit = match opt {
+            Opt::Tsh => self.tsh.as_deref(),
+            _ => self.tctl.as_deref(),
+        };
+        locate(
+            spec.long,
+            explicit,
+            spec.env.unwrap_or_default(),
+            std::env::var_os("PATH"),
+            std::env::var_os("HOME").map(Into::into),
+        )
+    }
+
+    fn tsh(&self) -> Result<Tsh, Error> {
+        Ok(Tsh {
+            path: self.find(Opt::Tsh)?,
+            timeout: self.timeout,
+        })
+    }
+
+    fn tctl(&self) -> Result<&Tctl, Error> {
+        let found = self.found_tctl.get_or_init(|| {
+            Ok(Tctl {
+                path: self.find(Opt::Tctl)?,
+                timeout: self.timeout,
+            })
+        });
+        // A lookup error is kept, to be said each time it is needed.
+        found.as_ref().map_err(Error::clone)
+    }
+}
+
+impl Cluster for Live {
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+        self.tctl()?.ls(query, sink)
+    }
+
+    fn search(
+        &self,
+        query: &SearchQuery,
+        sink: &mut dyn FnMut(Summary),
+    ) -> Result<Searched, Error> {
+        self.tctl()?.search(query, sink)
+    }
+}
+
+impl Source for Live {
+    fn scope(&self) -> Scope {
+        Scope::Live
+    }
+
+    fn invocation(&self) -> &'static str {
+        "tsh-review"
+    }
+
+    fn login(&self, now: Timestamp) -> Result<Profile, Error> {
+        self.tsh()?.status(now)
+    }
+
+    fn play(&self, id: &str, speed: Option<&str>, format: Option<&str>) -> Result<i32, Error> {
+        self.tsh()?.play(id, speed, format)
+    }
+
+    fn cannot_download(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn download(&self, id: &str, dir: &Path) -> Result<(), Error> {
+        self.tctl()?.download(id, dir)
+    }
+
+    fn search_verdict(&self, proxy: &str, now: Timestamp) -> Option<String> {
+        match cached(proxy, now)? {
+            Verdict::Impossible(why) | Verdict::Unknown(why) => Some(why),
+            Verdict::NotEnabled(todo) => Some(format!("licensed, but {}", todo.join(" and "))),
+            _ => None,
+        }
+    }
+
+    fn doctor(&self, insecure: bool, now: Timestamp) -> Result<Vec<Check>, &'static str> {
+        Ok(doctor::run(doctor::Inputs {
+            tsh: self.find(Opt::Tsh).map_err(|e| e.what.clone()),
+            tctl: self.find(Opt::Tctl).map_err(|e| e.what.clone()),
+            timeout: self.timeout,
+            insecure,
+            now,
+        }))
+    }
+}
