@@ -123,6 +123,13 @@ impl Cluster for Live {
     ) -> Result<Searched, Error> {
         self.tctl()?.search(query, sink)
     }
+
+    fn summary(&self, sid: &str) -> crate::teleport::Summarized {
+        match self.tctl() {
+            Ok(tctl) => tctl.summary(sid),
+            Err(e) => Err(crate::teleport::NoSummary::Failed(e.what.clone())),
+        }
+    }
 }
 
 impl Source for Live {

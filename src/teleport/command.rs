@@ -139,6 +139,10 @@ impl Program<'_> {
                 .quoting(tool, quoted)
                 .because("exec (non-interactive) sessions, desktops and sessions with recording off are often not recorded, and the recording may have expired")
                 .hint("check `tsh-review show` for the session; desktop recordings play in the web UI (`tsh-review link`)"),
+            Failure::NotSummarized => Error::failure("this session has no AI summary")
+                .quoting(tool, quoted)
+                .because("only sessions an inference policy matches are summarized")
+                .hint("read the recording itself: `tsh-review play`, or `tsh play --format text | less`"),
             Failure::Other => Error::failure(format!("`{what}` failed"))
                 .quoting(tool, quoted)
                 .hint("run `tsh status` to check the login and cluster; --timeout and --tctl may help"),

@@ -17,6 +17,8 @@ pub enum Failure {
     SearchUnavailable,
     /// There is no recording for the session: never recorded, expired, or not a recorded kind.
     RecordingNotFound,
+    /// The session has no AI summary: only sessions an inference policy matches are summarized.
+    NotSummarized,
     Other,
 }
 
@@ -55,6 +57,12 @@ pub const PLAY_PTY_NOT_FOUND: AroundId = AroundId {
 pub const RECORDING_NOT_FOUND: AroundId = AroundId {
     before: "a recording for session ",
     after: " was not found",
+};
+
+/// `tctl recordings summary` for a session that was not summarized (SPEC 4.2b).
+pub const NO_SUMMARY: AroundId = AroundId {
+    before: "failed to get session summary: no summary found for session ",
+    after: "",
 };
 
 /// The message without the `ERROR:` prefix and the colour codes around it. Anything else is
@@ -155,6 +163,8 @@ pub fn classify(message: &str) -> Failure {
         .any(|text| text.found_in(&m))
     {
         Failure::RecordingNotFound
+    } else if NO_SUMMARY.found_in(&m) {
+        Failure::NotSummarized
     } else {
         Failure::Other
     }

@@ -12,6 +12,7 @@ pub mod probe;
 pub mod process;
 pub mod search;
 pub mod stream;
+pub mod summary;
 pub mod tctl;
 pub mod tsh;
 pub mod weblink;
@@ -39,4 +40,46 @@ pub trait Cluster {
     /// One `recordings search` call; summaries reach `sink` as they are read.
     fn search(&self, query: &SearchQuery, sink: &mut dyn FnMut(Summary))
     -> Result<Searched, Error>;
+
+    /// The AI summary of one session (`recordings summary`), or why there is none. A cluster
+    /// that cannot summarize says so; nothing here is an error a command must stop for.
+    fn summary(&self, _sid: &str) -> Summarized {
+        Err(NoSummary::Unsupported)
+    }
+}
+
+/// A session's AI summary, or why there is none.
+pub type Summarized = Result<summary::AiSummary, NoSummary>;
+
+/// Why a session has no summary to show: each is said in one line, and the rest of the
+/// command goes on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoSummary {
+    /// Not summarized: only sessions an inference policy matches are.
+    NotSummarized,
+    /// This tctl has no `recordings summary` (it came to v18 in August 2026).
+    OldTctl,
+    /// The cluster cannot search or summarize; what tctl said.
+    Unavailable(String),
+    /// The role may not read the session; what tctl said.
+    Denied(String),
+    /// The call failed otherwise (timed out, unexpected output, ...): our words.
+    Failed(String),
+    /// This source has no summaries at all.
+    Unsupported,
+}
+
+impl NoSummary {
+    /// One line for a reviewer: what is missing, and why.
+    pub fn line(&self) -> String {
+        use crate::text::sanitize::escape;
+        match self {
+            NoSummary::NotSummarized => "no AI summary: this session was not summarized (only sessions an inference policy matches are)".to_owned(),
+            NoSummary::OldTctl => "no AI summary: this tctl has no `recordings summary` (install a tctl of your cluster's version, v18 from August 2026 on)".to_owned(),
+            NoSummary::Unavailable(said) => format!("no AI summary: this cluster cannot summarize sessions (tctl: {}); summaries need Teleport Enterprise with Identity Security", escape(said)),
+            NoSummary::Denied(said) => format!("no AI summary: your role may not read it (tctl: {})", escape(said)),
+            NoSummary::Failed(what) => format!("no AI summary: {}", escape(what)),
+            NoSummary::Unsupported => "no AI summary on this source".to_owned(),
+        }
+    }
 }

@@ -7,7 +7,7 @@ use super::command::Program;
 use super::errors::Failure;
 use super::ls::{LsEvent, LsQuery, parse_events};
 use super::search::{SearchQuery, Summary, parse_summaries};
-use super::{Cluster, Searched};
+use super::{Cluster, NoSummary, Searched, Summarized};
 use crate::error::Error;
 
 pub struct Tctl {
@@ -49,7 +49,41 @@ impl Tctl {
     }
 }
 
+impl Tctl {
+    /// `tctl recordings summary SID --format=json`, read whole (it is small) and bounded.
+    fn summarize(&self, sid: &str) -> Summarized {
+        use super::summary::{MAX_BYTES, parse};
+        let Some(args) = super::summary::args(sid) else {
+            return Err(NoSummary::Failed(
+                "the session id is not a canonical UUID".into(),
+            ));
+        };
+        let what = "tctl recordings summary";
+        let read = |out: &mut dyn std::io::Read| {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(out, MAX_BYTES), &mut bytes)
+                .map_err(|e| e.to_string())?;
+            parse(&bytes)
+        };
+        match self.program().try_call(what, &args, read) {
+            Ok(Ok(summary)) => Ok(summary),
+            Ok(Err(r)) => Err(match r.failure {
+                Failure::NotSummarized => NoSummary::NotSummarized,
+                Failure::UnknownCommand => NoSummary::OldTctl,
+                Failure::SearchUnavailable => NoSummary::Unavailable(r.said),
+                Failure::AccessDenied => NoSummary::Denied(r.said),
+                _ => NoSummary::Failed(self.program().refused(what, &r).what.clone()),
+            }),
+            Err(e) => Err(NoSummary::Failed(e.what.clone())),
+        }
+    }
+}
+
 impl Cluster for Tctl {
+    fn summary(&self, sid: &str) -> Summarized {
+        self.summarize(sid)
+    }
+
     fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
         self.program()
             .call("tctl recordings ls", &query.args(), |out| {

@@ -16,6 +16,7 @@ export PATH="$BIN:$PATH"
 export FAKE_NOW=2026-06-03T21:00:00Z
 export FAKE_LS_DATA="$FIX/ls_mixed.json"
 export FAKE_SEARCH_DATA="$FIX/search_mixed.json"
+export FAKE_SUMMARY_DATA="$FIX/summaries.json"
 export FAKE_COLOR=0
 unset FAKE_TCTL_SCENARIO FAKE_TSH_SCENARIO FAKE_EMPTY FAKE_ARGV_LOG FAKE_PIDFILE FAKE_TCTL_HAS_LAST \
       FAKE_PROXY FAKE_CLUSTER FAKE_USER FAKE_PROXY_VERSION FAKE_VALID_UNTIL FAKE_SLOW_SECS \
@@ -167,6 +168,19 @@ run tctl recordings search --format=json --kind desktop
 check "search: a desktop summary with Type.Desktop" eval 'pyjson "d[0][\"resource_properties\"][\"Type\"][\"Desktop\"][\"login\"]==\"Administrator\""'
 run tctl recordings search --format=json
 check "search: review reasons and a RISK_LEVEL_HIGH severity" eval 'pyjson "sorted(x[\"needs_further_review_reasons\"] for x in d if \"needs_further_review_reasons\" in x)==[[1],[6,5]] and [x[\"severity\"] for x in d if isinstance(x.get(\"severity\"), str)]==[\"RISK_LEVEL_HIGH\"]"'
+A1=3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f
+run tctl recordings summary "$A1" --format=json
+check "summary: protojson, 2-space indent, enums as names, int64 as strings" eval 'expect_rc 0 && [[ $OUT == "{"$'"'"'\n'"'"'"  \"session_id\": \"$A1\""* ]] && pyjson "d[\"enhanced_summary\"][\"risk_level\"]==\"RISK_LEVEL_CRITICAL\" and d[\"enhanced_summary\"][\"session_events\"][1][\"risk_score\"]==\"7\""'
+run tctl recordings summary 00000000-0000-4000-8000-000000000000 --format=json
+check "summary: not summarized" ok_err "failed to get session summary: no summary found for session 00000000-0000-4000-8000-000000000000"
+run tctl recordings summary "$A1"
+check "summary: the text format is bold" eval 'expect_rc 0 && [[ $OUT == *$'"'"'\e[1m'"'"'* ]]'
+FAKE_TCTL_SCENARIO=summary-old-tctl run tctl recordings summary "$A1" --format=json
+check "summary: an older tctl" ok_err 'expected command but got "summary"'
+FAKE_TCTL_SCENARIO=search-no-pgvector run tctl recordings summary "$A1" --format=json
+check "summary: no search on the cluster" ok_err "session search requires the pgvector PostgreSQL extension to be installed"
+FAKE_TCTL_SCENARIO=access-denied run tctl recordings summary "$A1" --format=json
+check "summary: access denied" ok_err 'access denied to perform action "read" on "session"'
 export FAKE_PIDFILE="$TMP/tui.pid"
 run timeout 2 tctl recordings search sudo
 check "search: text format hangs (TUI)" eval 'expect_rc 124 && [ -s "$TMP/tui.pid" ]'

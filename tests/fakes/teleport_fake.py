@@ -43,7 +43,7 @@ GENERIC_SCENARIOS = {
 TCTL_ONLY_SCENARIOS = {
     "search-no-access-graph", "search-no-pg-trgm", "search-no-pgvector",
     "search-unknown-service", "search-old-tctl", "search-unknown-command",
-    "download-die", "download-hang",
+    "download-die", "download-hang", "summary-old-tctl",
 }
 TSH_ONLY_SCENARIOS = {"no-proxy"}
 
@@ -505,6 +505,20 @@ def flag_names(root, path):
 # Data
 # --------------------------------------------------------------------------
 
+def load_json_object(var):
+    path = env(var)
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise Misuse(f"{var}={path}: {e}")
+    if not isinstance(data, dict):
+        raise Misuse(f"{var}={path}: not a JSON object")
+    return data
+
+
 def load_json_array(var):
     path = env(var)
     if path is None:
@@ -568,6 +582,11 @@ def tctl_tree(scenario):
                       hidden=scenario in ("search-old-tctl", "search-unknown-command")),
         "download": Cmd("download", [Flag("output", "o", default=".")],
                         args=[("session-id", True, False)]),
+        # The v18 backport (August 2026); a tctl too old for search has neither.
+        "summary": Cmd("summary", [Flag("format", default="text"), Flag("output", "o")],
+                       args=[("session-id", True, False)],
+                       hidden=scenario in ("summary-old-tctl", "search-old-tctl",
+                                           "search-unknown-command")),
     }
     return Cmd("tctl", glob, subs={
         "recordings": Cmd("recordings", subs=rec),
@@ -854,6 +873,36 @@ def tctl_download(p, scenario):
     return Result(f'Session recording "{sid}" downloaded to {target}\n', effect=effect)
 
 
+def tctl_summary(p, scenario):
+    """`tctl recordings summary SID`: protojson (2-space indent, snake_case, enums as names,
+    int64 as strings) with --format=json; a bold, coloured text form otherwise."""
+    sid = p.args[0]
+    if scenario in SEARCH_UNAVAILABLE:
+        return fail(SEARCH_UNAVAILABLE[scenario])
+    if scenario == "access-denied":
+        return fail('access denied to perform action "read" on "session"')
+    summary = load_json_object("FAKE_SUMMARY_DATA").get(sid)
+    if summary is None:
+        return fail(f"failed to get session summary: no summary found for session {sid}")
+    fmt = p.values.get("format", "text")
+    if fmt == "json":
+        out = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "text":
+        risk = summary.get("enhanced_summary", {}).get("risk_level", "")
+        out = (f"\x1b[1mSession summary\x1b[0m\n\x1b[1mRisk:\x1b[0m {risk}\n\n"
+               f"{summary.get('content', '')}\n")
+    else:
+        return fail(f'unknown format "{fmt}"')
+    output = p.values.get("output")
+    if output:
+        # --output writes the summary to a file: tsh-review never passes it.
+        def effect():
+            with open(output, "w", encoding="utf-8") as f:
+                f.write(out)
+        return Result(f"Summary written to {output}\n", effect=effect)
+    return Result(out)
+
+
 def run_tctl(argv, scenario):
     root = tctl_tree(scenario)
     if argv and argv[0] in ("--completion-bash", "--completion-script-bash", "--completion-script-zsh"):
@@ -877,6 +926,8 @@ def run_tctl(argv, scenario):
         return tctl_search(p, scenario)
     if p.path == ["recordings", "download"]:
         return tctl_download(p, scenario)
+    if p.path == ["recordings", "summary"]:
+        return tctl_summary(p, scenario)
     return fail(f'expected command but got "{" ".join(p.path)}"')
 
 
