@@ -19,8 +19,9 @@ use jiff::{SignedDuration, Timestamp};
 use crate::cache::{self, Entry, Scope};
 use crate::error::Error;
 use crate::review::annotate::annotate;
+use crate::review::explain::reads_like_instructions;
 use crate::review::fetch::{self, Found, recordings};
-use crate::session::{Kind, Origin, Session, Severity, is_canonical_id};
+use crate::session::{Flag, Kind, Origin, Session, Severity, is_canonical_id};
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
@@ -32,16 +33,20 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(sid, source.scope())?;
     let format = r.format(Format::Table);
-    let (found, profile) = r.waiting(|| {
+    // The summary belongs to the formats that show more than a listing's row.
+    let wants_summary = matches!(format, Format::Table | Format::Markdown | Format::Json);
+    let (found, profile, summary) = r.waiting(|| {
         std::thread::scope(|threads| {
             // Asked while the cluster answers, and only for a format that shows the link.
             let asked = format
                 .wants_links()
                 .then(|| threads.spawn(|| source.login(r.now)));
+            let summary = wants_summary.then(|| threads.spawn(|| source.summary(&id)));
             let found = find(source, &id, source.scope(), r.now);
             (
                 found,
                 asked.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
+                summary.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
             )
         })
     });
@@ -51,12 +56,22 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
         Some(Err(e)) => no_links(&e.what),
         None => {}
     }
+    let suspicious = summary
+        .as_ref()
+        .and_then(|s| s.as_ref().ok())
+        .is_some_and(reads_like_instructions);
+    if suspicious {
+        session.flag(Flag::SuspiciousText);
+    }
     let next = next_steps(&session.id, source.invocation());
+    let color = format == Format::Table && r.color();
     finish(render::session(
         &mut BufWriter::new(std::io::stdout().lock()),
         &session,
         &next,
+        summary.as_ref().map(|s| (s, suspicious)),
         format,
+        color,
     ))
 }
 

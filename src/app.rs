@@ -236,12 +236,16 @@ impl<'g> Run<'g> {
         Ok(())
     }
 
+    /// Whether a table on stdout may be coloured.
+    pub fn color(&self) -> bool {
+        use_color(self.globals.color, self.term.stdout_tty, |k| {
+            std::env::var(k).ok()
+        })
+    }
+
     fn output(&self, listing: &Listing, format: Format) -> Result<(), Error> {
         let style = Style {
-            color: format == Format::Table
-                && use_color(self.globals.color, self.term.stdout_tty, |k| {
-                    std::env::var(k).ok()
-                }),
+            color: format == Format::Table && self.color(),
             width: self.term.width,
         };
         let stdout = io::stdout();

@@ -7,14 +7,25 @@ use std::io::{self, Write};
 use jiff::Timestamp;
 
 use super::columns::SESSION;
-use super::{Format, delimited, json, markdown};
+use super::{Format, delimited, json, markdown, summary};
 use crate::session::{Flag, Session};
 use crate::text::format::{human_duration, rfc3339};
 use crate::text::sanitize::escape;
 
 const SUSPICIOUS: &str = "A name or label of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.";
 
-pub fn write(out: &mut dyn Write, s: &Session, next: &[String], format: Format) -> io::Result<()> {
+/// The session's AI summary as `show` fetched it, and whether its text reads like
+/// instructions.
+pub type Summary<'a> = Option<(summary::Shown<'a>, bool)>;
+
+pub fn write(
+    out: &mut dyn Write,
+    s: &Session,
+    next: &[String],
+    ai: Summary,
+    format: Format,
+    color: bool,
+) -> io::Result<()> {
     match format {
         Format::Table => {
             for (k, v) in fields(s) {
@@ -22,6 +33,9 @@ pub fn write(out: &mut dyn Write, s: &Session, next: &[String], format: Format) 
             }
             if s.flags.contains(&Flag::SuspiciousText) {
                 writeln!(out, "\n{SUSPICIOUS}")?;
+            }
+            if let Some((shown, suspicious)) = ai {
+                summary::text(out, shown, suspicious, color)?;
             }
             writeln!(out, "\nNext:")?;
             for command in next {
@@ -36,12 +50,15 @@ pub fn write(out: &mut dyn Write, s: &Session, next: &[String], format: Format) 
             if s.flags.contains(&Flag::SuspiciousText) {
                 writeln!(out, "\n> {SUSPICIOUS}")?;
             }
+            if let Some((shown, suspicious)) = ai {
+                summary::markdown(out, shown, suspicious)?;
+            }
             writeln!(out, "\nNext:\n")?;
             for command in next {
                 writeln!(out, "- `{command}`")?;
             }
         }
-        Format::Json => json::session(out, s, next)?,
+        Format::Json => json::session(out, s, next, ai)?,
         Format::Tsv => delimited::write(out, &SESSION, [s], delimited::Dialect::Tsv)?,
         Format::Csv => delimited::write(out, &SESSION, [s], delimited::Dialect::Csv)?,
     }
@@ -98,7 +115,15 @@ mod tests {
 
     fn render(s: &Session, format: Format) -> String {
         let mut out = Vec::new();
-        write(&mut out, s, &["tsh-review play X".to_owned()], format).unwrap();
+        write(
+            &mut out,
+            s,
+            &["tsh-review play X".to_owned()],
+            None,
+            format,
+            false,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -74,18 +74,36 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
 }
 
 /// `show`: the listing's record of the session, and the commands for the next step.
-pub fn session(out: &mut dyn Write, s: &Session, next: &[String]) -> io::Result<()> {
+pub fn session(
+    out: &mut dyn Write,
+    s: &Session,
+    next: &[String],
+    ai: super::detail::Summary,
+) -> io::Result<()> {
     #[derive(Serialize)]
     struct Shown<'a> {
         #[serde(flatten)]
         record: Record<'a>,
         next: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        summary: Option<serde_json::Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        summary_unavailable: Option<String>,
     }
+    let (summary, summary_unavailable) = match ai {
+        Some((shown, suspicious)) => {
+            let (v, why) = super::summary::json(shown, suspicious);
+            (Some(v), why)
+        }
+        None => (None, None),
+    };
     value(
         out,
         &Shown {
             record: Record::new(s),
             next,
+            summary,
+            summary_unavailable,
         },
     )
 }

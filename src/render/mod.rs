@@ -8,6 +8,7 @@ mod detail;
 mod json;
 mod markdown;
 mod notes;
+mod summary;
 mod table;
 
 use std::io::{self, Write};
@@ -62,6 +63,7 @@ impl Format {
 
 pub use checks::write as checks;
 pub use detail::write as session;
+pub use summary::JSON_KEYS as SUMMARY_KEYS;
 
 /// `hunt --list`: the catalogue text in a table's place, its columns elsewhere.
 pub fn techniques(out: &mut dyn Write, format: Format) -> io::Result<()> {

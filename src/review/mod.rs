@@ -4,6 +4,7 @@
 pub mod annotate;
 pub mod compliance;
 pub mod doctor;
+pub mod explain;
 pub mod fetch;
 pub mod hunt;
 pub mod pivot;

@@ -277,8 +277,11 @@ mod tests {
         ] {
             assert_eq!(classify(&said), Failure::RecordingNotFound, "{said}");
         }
+        assert_eq!(
+            classify("failed to get session summary: no summary found for session x"),
+            Failure::NotSummarized
+        );
         for said in [
-            "failed to get session summary: no summary found for session x",
             "not found",
             "Recording for session",
             "not found: recording for session x",

