@@ -153,7 +153,8 @@ pub enum Flag {
     NonInteractive,
     /// Severity medium or higher: a compliance reviewer must follow it up.
     FollowUp,
-    /// No severity (not summarized or not scored): a compliance reviewer must look at it.
+    /// A human must look: the server asks for it (review reasons), or, in a compliance review,
+    /// nothing scored the session.
     NeedsReview,
 }
 
@@ -247,6 +248,11 @@ impl Session {
         if let Err(at) = self.flags.binary_search(&flag) {
             self.flags.insert(at, flag);
         }
+    }
+
+    /// Whether session search asks a human to look at this session (any review reason).
+    pub fn asks_for_review(&self) -> bool {
+        self.review_reasons.as_ref().is_some_and(|r| !r.is_empty())
     }
 
     /// Every free-text value of the record, for checks such as the suspicious-text detector.

@@ -99,6 +99,16 @@ fn fields(s: &Session) -> Vec<(Cow<'static, str>, String)> {
     let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     field("labels", &labels.join(", "));
     field("access requests", &s.access_requests.join(", "));
+    if let Some(reasons) = s.review_reasons.as_deref().filter(|r| !r.is_empty()) {
+        let numbers: Vec<String> = reasons.iter().map(i64::to_string).collect();
+        field(
+            "review",
+            &format!(
+                "the server asks a human to look (reasons {}; the AI summary names them)",
+                numbers.join(", ")
+            ),
+        );
+    }
     field("cluster", s.cluster.as_deref().unwrap_or("unknown"));
     let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
     field("flags", &flags.join(", "));

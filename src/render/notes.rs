@@ -106,6 +106,9 @@ fn line(note: &Note, prog: &str) -> String {
         Note::SeverityCaveat => format!(
             "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player ({prog} link); for high-stakes review, corroborate with the recording ({prog} play)."
         ),
+        Note::AskedForReview { count } => format!(
+            "{count} session(s) flagged needs-review are listed whatever their severity: the server asks a human to look at them (the summary was incomplete, or a classifier matched); `{prog} show` gives the reasons"
+        ),
         Note::JitCaveat => "Attacks can be split across several just-in-time sessions: review this set together, not one session at a time.".to_owned(),
         Note::Incomplete { days } => format!(
             "more sessions than one call returns within a single day ({}): those days are listed incompletely; `tctl recordings ls --from-utc DAY --to-utc NEXTDAY` shows them",

@@ -90,6 +90,9 @@ pub fn compliance(
             None => s.flag(Flag::NeedsReview),
             Some(_) => {}
         }
+        if s.asks_for_review() {
+            s.flag(Flag::NeedsReview);
+        }
     }
     sessions.sort_by(|a, b| {
         (a.user.as_str(), a.target.as_str(), a.start.or(a.end)).cmp(&(

@@ -147,6 +147,8 @@ pub enum Note {
     /// Sessions without a severity that a severity filter left out, and the command (after
     /// `tsh-review`) that lists them.
     Unscored { count: usize, command: String },
+    /// Sessions listed whatever their severity because the server asks a human to look.
+    AskedForReview { count: usize },
     /// The standing caveat under every severity table.
     SeverityCaveat,
     /// Access-request sessions must be reviewed as a set.

@@ -8,7 +8,7 @@ use super::fetch::{newest_first, riskiest_first};
 use super::search::{Reach, at_least, only_summarized, search_or_list};
 use super::{Listing, Note};
 use crate::error::Error;
-use crate::session::{Kind, Severity};
+use crate::session::{Flag, Kind, Severity};
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
@@ -51,8 +51,23 @@ pub fn triage(
             "Triage: severity {} or higher, highest first",
             args.min_severity.as_str()
         );
-        let unscored = at_least(&mut sessions, args.min_severity);
+        // The server asks a human to look at some sessions: they stay, whatever their severity.
+        let (mut asked, mut rest): (Vec<_>, Vec<_>) =
+            sessions.into_iter().partition(|s| s.asks_for_review());
+        let kept_for_review = asked
+            .iter()
+            .filter(|s| s.severity.is_none_or(|v| v < args.min_severity))
+            .count();
+        asked.iter_mut().for_each(|s| s.flag(Flag::NeedsReview));
+        let unscored = at_least(&mut rest, args.min_severity);
+        sessions = rest;
+        sessions.append(&mut asked);
         riskiest_first(&mut sessions);
+        if kept_for_review > 0 {
+            notes.push(Note::AskedForReview {
+                count: kept_for_review,
+            });
+        }
         if unscored > 0 {
             notes.push(Note::Unscored {
                 count: unscored,
@@ -142,6 +157,33 @@ mod tests {
         let l = triage(&canned(), &a, window(), NOW.parse().unwrap()).unwrap();
         let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["db"]);
+    }
+
+    #[test]
+    fn sessions_the_server_asks_to_review_stay_whatever_their_severity() {
+        let mut low = summary("low-asked", "ssh", "2026-06-03T09:00:00Z", Some(1));
+        low.needs_further_review_reasons = crate::teleport::search::ReviewReasons(vec![5]);
+        let mut db = summary("db-asked", "db", "2026-06-02T09:00:00Z", None);
+        db.needs_further_review_reasons = crate::teleport::search::ReviewReasons(vec![1]);
+        let c = Canned::with_summaries(vec![
+            low,
+            db,
+            summary("low", "ssh", "2026-06-03T10:00:00Z", Some(1)),
+            summary("high", "ssh", "2026-06-02T11:00:00Z", Some(3)),
+        ]);
+        let l = triage(&c, &args(), window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["high", "low-asked", "db-asked"]);
+        assert!(
+            l.sessions[1..]
+                .iter()
+                .all(|s| s.flags.contains(&Flag::NeedsReview))
+        );
+        assert!(l.notes.contains(&Note::AskedForReview { count: 2 }));
+        assert!(
+            !l.notes.iter().any(|n| matches!(n, Note::Unscored { .. })),
+            "db-asked is listed"
+        );
     }
 
     #[test]

@@ -117,7 +117,8 @@ fn show_agrees_with_triage_on_every_scored_session() {
     assert!(rows.len() >= 35, "{}", rows.len());
     let fresh = World::new();
     let month_ago: jiff::Timestamp = "2026-05-04T21:00:00Z".parse().unwrap();
-    for row in &rows {
+    // Unscored rows are there because the server asks for a review: they have no severity.
+    for row in rows.iter().filter(|r| !r["severity"].is_null()) {
         let id = row["id"].as_str().unwrap();
         let severity = row["severity"].as_str().unwrap();
         let start: jiff::Timestamp = row["start"].as_str().unwrap().parse().unwrap();
