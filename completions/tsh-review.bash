@@ -149,7 +149,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__compliance)
-            opts="-h -V --from --to --limit --kind --label --no-fallback --quarter --tsh --tctl --format --color --timeout --demo --help --version"
+            opts="-h -V --from --to --limit --kind --label --explain --no-fallback --quarter --tsh --tctl --format --color --timeout --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,7 +350,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__hunt)
-            opts="-h -V --since --from --to --limit --kind --no-fallback --list --query --keyword --tsh --tctl --format --color --timeout --demo --help --version privesc persistence ssh-tamper exfil secrets kernel recon"
+            opts="-h -V --since --from --to --limit --kind --explain --no-fallback --list --query --keyword --tsh --tctl --format --color --timeout --demo --help --version privesc persistence ssh-tamper exfil secrets kernel recon"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,7 +544,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__pivot)
-            opts="-h -V --since --from --to --limit --user --host --no-fallback --tsh --tctl --format --color --timeout --demo --help --version"
+            opts="-h -V --since --from --to --limit --user --host --explain --no-fallback --tsh --tctl --format --color --timeout --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,7 +975,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__triage)
-            opts="-h -V --since --from --to --limit --kind --min-severity --unscored --no-fallback --tsh --tctl --format --color --timeout --demo --help --version"
+            opts="-h -V --since --from --to --limit --kind --min-severity --unscored --explain --no-fallback --tsh --tctl --format --color --timeout --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

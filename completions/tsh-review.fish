@@ -172,6 +172,7 @@ always\t''
 never\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l unscored -d 'List the sessions without a severity instead'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l explain -d 'Read the listed sessions\' AI summaries (the first 20, 4 at a time) and show each one\'s short description beside its row'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand triage" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
@@ -197,6 +198,7 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l col
 always\t''
 never\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l explain -d 'Read the listed sessions\' AI summaries (the first 20, 4 at a time) and show each one\'s short description beside its row'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand compliance" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
@@ -223,6 +225,7 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l color -d 
 always\t''
 never\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l explain -d 'Read the listed sessions\' AI summaries (the first 20, 4 at a time) and show each one\'s short description beside its row'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l list -d 'List the built-in techniques and their queries'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
@@ -245,6 +248,7 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l color -d
 always\t''
 never\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l explain -d 'Read the listed sessions\' AI summaries (the first 20, 4 at a time) and show each one\'s short description beside its row'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'

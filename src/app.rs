@@ -15,7 +15,9 @@ use crate::cli::{Globals, Invocation, Matches, completions, help, kingpin, man};
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style};
-use crate::review::{Listing, Note, compliance, hunt, pivot, recent, request, search, triage};
+use crate::review::{
+    Listing, Note, compliance, explain, hunt, pivot, recent, request, search, triage,
+};
 use crate::session::Session;
 use crate::source::{self, Source};
 use crate::teleport::tsh::Profile;
@@ -62,15 +64,22 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
     match cmd {
         Cmd::Recent => {
             let a = args::recent(m)?;
-            r.listing(&a.window, Links::Ask, |s, w| recent::recent(s, &a, w, now))
+            r.listing(&a.window, Links::Ask, Explain::None, |s, w| {
+                recent::recent(s, &a, w, now)
+            })
         }
         Cmd::Search => {
             let a = args::search(m)?;
-            r.listing(&a.window, Links::Ask, |s, w| search::search(s, &a, w, now))
+            r.listing(&a.window, Links::Ask, Explain::None, |s, w| {
+                search::search(s, &a, w, now)
+            })
         }
         Cmd::Triage => {
             let a = args::triage(m)?;
-            r.listing(&a.window, Links::Ask, |s, w| triage::triage(s, &a, w, now))
+            let how = explain(m, Explain::First);
+            r.listing(&a.window, Links::Ask, how, |s, w| {
+                triage::triage(s, &a, w, now)
+            })
         }
         Cmd::Hunt => match args::hunt(m)? {
             // The catalogue is help text: it stays text in a pipe unless a format is asked for.
@@ -78,18 +87,24 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
                 &mut BufWriter::new(io::stdout().lock()),
                 r.format(Format::Table),
             )),
-            Hunt::Sweep(a) => r.listing(&a.window, Links::Ask, |s, w| hunt::hunt(s, &a, w, now)),
+            Hunt::Sweep(a) => {
+                let how = explain(m, Explain::First);
+                r.listing(&a.window, Links::Ask, how, |s, w| hunt::hunt(s, &a, w, now))
+            }
         },
         Cmd::Pivot => {
             let a = args::pivot(m)?;
-            r.listing(&a.window, Links::Ask, |s, w| pivot::pivot(s, &a, w, now))
+            let how = explain(m, Explain::First);
+            r.listing(&a.window, Links::Ask, how, |s, w| {
+                pivot::pivot(s, &a, w, now)
+            })
         }
         Cmd::Request => {
             let a = args::request(m)?;
             let scope = r.source().scope();
             let id = request::resolve_id(&a.id, |p| cache::access_requests(scope, p))?;
             let a = request::RequestArgs { id, ..a };
-            r.listing(&a.window, Links::Ask, |s, w| {
+            r.listing(&a.window, Links::Ask, Explain::None, |s, w| {
                 request::request(s, &a, w, now)
             })
         }
@@ -104,7 +119,9 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
                 )
             });
             let reviewer = profile.as_ref().ok().map(|p| p.username.clone());
-            r.present(window, Links::Known(profile.ok()), |s, _| {
+            // The report's follow-ups get their short description and risk.
+            let how = explain(m, Explain::FollowUps);
+            r.present(window, Links::Known(profile.ok()), how, |s, _| {
                 compliance::compliance(s, &a, now, reviewer.as_deref())
             })
         }
@@ -173,13 +190,14 @@ impl<'g> Run<'g> {
         &self,
         window: &WindowArgs,
         links: Links,
+        explain: Explain,
         workflow: impl FnOnce(&dyn Source, Window) -> Result<Listing, Error>,
     ) -> Result<(), Error> {
         let (window, notice) = resolve(window, self.now).map_err(Error::usage)?;
         if let Some(notice) = notice {
             eprintln!("tsh-review: {notice}");
         }
-        self.present(window, links, workflow)
+        self.present(window, links, explain, workflow)
     }
 
     /// Run a workflow against the source, then render and remember what it found.
@@ -187,6 +205,7 @@ impl<'g> Run<'g> {
         &self,
         window: Window,
         links: Links,
+        explain: Explain,
         workflow: impl FnOnce(&dyn Source, Window) -> Result<Listing, Error>,
     ) -> Result<(), Error> {
         let format = self.format(Format::Tsv);
@@ -207,6 +226,7 @@ impl<'g> Run<'g> {
         });
         let mut listing = listing?;
         listing.invocation = source.invocation();
+        self.explain(&mut listing, explain);
         let profile = match profile {
             Some(Ok(p)) => Some(p),
             Some(Err(e)) => {
@@ -243,6 +263,34 @@ impl<'g> Run<'g> {
         })
     }
 
+    /// `--explain`: a line of each chosen session's AI summary, read a few at a time, with
+    /// progress on a terminal's stderr.
+    fn explain(&self, listing: &mut Listing, how: Explain) {
+        use crate::session::Flag;
+        let wanted: fn(&Session) -> bool = match how {
+            Explain::None => return,
+            Explain::First => |_| true,
+            Explain::FollowUps => |s| s.flags.contains(&Flag::FollowUp),
+        };
+        let tty = self.term.stderr_tty;
+        let progress = |done: usize, of: usize| {
+            if tty {
+                eprint!("\r\x1b[2Kreading AI summaries {done}/{of}…");
+            }
+        };
+        let picked = explain::explain(self.source(), &mut listing.sessions, wanted, &progress);
+        if tty {
+            eprint!("\r\x1b[2K");
+        }
+        listing.explained = true;
+        if picked > explain::MOST {
+            listing.notes.push(Note::ExplainedFirst {
+                read: explain::MOST,
+                of: picked,
+            });
+        }
+    }
+
     fn output(&self, listing: &Listing, format: Format) -> Result<(), Error> {
         let style = Style {
             color: format == Format::Table && self.color(),
@@ -253,6 +301,25 @@ impl<'g> Run<'g> {
         let result = render::listing(&mut out, &mut io::stderr(), listing, format, &style);
         finish(result.and_then(|()| out.flush()))
     }
+}
+
+/// Which sessions of a listing get a line of their AI summary: `how` when `--explain` was given.
+fn explain(m: &Matches, how: Explain) -> Explain {
+    if m.has(Opt::Explain) {
+        how
+    } else {
+        Explain::None
+    }
+}
+
+/// Which sessions of a listing get a line of their AI summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Explain {
+    None,
+    /// The first rows.
+    First,
+    /// The sessions to follow up (compliance).
+    FollowUps,
 }
 
 /// The login the web player links are built from: known before the listing (or known to be

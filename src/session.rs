@@ -196,6 +196,8 @@ pub struct Session {
     pub access_requests: Vec<String>,
     pub origin: Origin,
     pub flags: Vec<Flag>,
+    /// One line of the session's AI summary, when `--explain` read it.
+    pub explained: Option<Box<Explained>>,
     /// The web UI player, when the proxy and cluster are known.
     pub web_url: Option<String>,
 }
@@ -223,6 +225,7 @@ impl Session {
             origin,
             flags: Vec::new(),
             web_url: None,
+            explained: None,
         }
     }
 
@@ -267,6 +270,16 @@ impl Session {
             .chain(self.participants.iter().map(String::as_str))
             .chain(self.access_requests.iter().map(String::as_str))
     }
+}
+
+/// What `--explain` read of a session's AI summary: its risk and one line (the short
+/// description, else the first suspicious activity), or why there is none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    pub risk: Option<Severity>,
+    pub line: String,
+    /// Whether a summary was read (else `line` says why not).
+    pub found: bool,
 }
 
 /// A resource's labels, sorted by key, one value per key. A sorted vector rather than a

@@ -61,13 +61,30 @@ const JSON_KEYS: &[(&str, &str)] = &[
         "the web player link, from the `tsh status` login; `null` for app sessions and when \
          no login is usable",
     ),
+    (
+        "summary",
+        "with `--explain` only: `risk_level`, `short_description` (a line of the session's AI \
+         summary) and `unavailable` (why there is none); absent without `--explain`",
+    ),
 ];
 
-/// The key `show --format json` adds to a session record.
-const SHOW_KEY: (&str, &str) = (
-    "next",
-    "the commands for the next step (`play`, `download`, `link`), as strings",
-);
+/// The keys `show --format json` adds to a session record.
+const SHOW_KEYS: &[(&str, &str)] = &[
+    (
+        "next",
+        "the commands for the next step (`play`, `download`, `link`), as strings",
+    ),
+    (
+        "summary",
+        "the session's AI summary (`tctl recordings summary`), an object with the keys below, \
+         or `null`",
+    ),
+    (
+        "summary_unavailable",
+        "when `summary` is `null`: why, in words (not summarized, an older tctl, no search, \
+         access denied, a timeout)",
+    ),
+];
 
 const ENVIRONMENT: &[(&str, &str)] = &[
     (
@@ -161,11 +178,23 @@ pub fn page() -> String {
     m.line(".PP");
     m.prose(
         "`show SID --format json` prints the same record for one session, as an object, with \
-         one key more:",
+         these keys more:",
     );
-    m.line(".TP");
-    m.text(&bold_list(SHOW_KEY.0));
-    m.prose(SHOW_KEY.1);
+    for (key, what) in SHOW_KEYS {
+        m.line(".TP");
+        m.text(&bold_list(key));
+        m.prose(what);
+    }
+    m.line(".PP");
+    m.prose(
+        "The `summary` object: every string in it is a language model's reading of what the \
+         session's user typed, so treat it as untrusted text.",
+    );
+    for (key, what) in crate::render::SUMMARY_KEYS {
+        m.line(".TP");
+        m.text(&bold_list(key));
+        m.prose(what);
+    }
     m.line(".PP");
     m.prose(
         "`hunt --list --format json` prints the techniques as objects with the keys `name`, \
@@ -511,7 +540,7 @@ mod tests {
             .iter()
             .flat_map(|(keys, _)| keys.split(", "))
             .collect();
-        for col in &crate::render::columns::SESSION {
+        for col in &crate::render::columns::EXPLAINED {
             assert!(documented.contains(&col.key), "{} is undocumented", col.key);
         }
     }

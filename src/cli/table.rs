@@ -50,6 +50,7 @@ pub enum Opt {
     SearchMode,
     MinSeverity,
     Unscored,
+    Explain,
     NoFallback,
     Quarter,
     List,
@@ -67,7 +68,7 @@ pub enum Opt {
 }
 
 impl Opt {
-    pub const ALL: [Opt; 41] = [
+    pub const ALL: [Opt; 42] = [
         Opt::Tsh,
         Opt::Tctl,
         Opt::Format,
@@ -95,6 +96,7 @@ impl Opt {
         Opt::SearchMode,
         Opt::MinSeverity,
         Opt::Unscored,
+        Opt::Explain,
         Opt::NoFallback,
         Opt::Quarter,
         Opt::List,
@@ -368,8 +370,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "The riskiest sessions of the week, highest severity first",
         about: "SOC triage: a flag-only session search (no query, so the sample is unbiased) \
                 over the last 7 days, keeping sessions of severity --min-severity (default \
-                medium) or higher, highest first. Sessions without a severity (common for \
-                databases) are counted under the table; --unscored lists them.",
+                medium) or higher, highest first, plus every session the server asks a human to \
+                look at (needs-review), whatever its severity. Sessions without a severity \
+                (common for databases) are counted under the table; --unscored lists them. \
+                --explain adds a line of each session's AI summary.",
         operands: &[],
         examples: &[
             ("tsh-review triage", "medium or higher, last 7 days"),
@@ -510,7 +514,12 @@ pub static COMMANDS: &[CommandSpec] = &[
                 details, times, interactive, recorded, severity, roles, participants, labels, \
                 access requests, cluster), escaped, with suspicious text flagged, and the play, \
                 download and link commands for it. The details come from `tctl recordings ls` \
-                over the last 30 days, else from tsh-review's cache.",
+                over the last 30 days, else from tsh-review's cache. When the cluster has an AI \
+                summary of the session (`tctl recordings summary`, Enterprise), it follows: \
+                risk, compromise indicators, suspicious activities, the notable commands with \
+                their MITRE ATT&CK ids, why the server asks for a review, and the prose, all \
+                escaped and scanned (it is model output over what the user typed). Without one, \
+                one line says why.",
         operands: &[Operand {
             name: "SID",
             help: "a session id, or a unique prefix of one tsh-review has listed",
@@ -1077,6 +1086,19 @@ pub static FLAGS: &[FlagSpec] = &[
         default: Default::None,
         env: None,
         scope: Scope::Commands(&["triage"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::Explain,
+        long: "explain",
+        short: None,
+        value: None,
+        help: "Read the listed sessions' AI summaries (the first 20, 4 at a time) and show each one's short description beside its row",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(&["triage", "hunt", "pivot", "compliance"]),
         complete: Complete::Nothing,
         repeatable: false,
     },

@@ -71,6 +71,15 @@ pub struct Column<R: 'static> {
     pub look: Look,
 }
 
+// By hand: a derive would ask `R: Copy`, and only fn pointers and references are copied.
+impl<R> Clone for Column<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Column<R> {}
+
 impl<R> Column<R> {
     /// Whether a human format with this presence shows the column over `rows`.
     pub fn shown(&self, presence: Presence, rows: &[R]) -> bool {
@@ -135,7 +144,35 @@ fn machine_time(t: Option<jiff::Timestamp>) -> Cow<'static, str> {
 }
 
 /// The columns of every session listing, and of `show` in tsv and csv.
-pub static SESSION: [Column<Session>; 11] = [
+pub static SESSION: [Column<Session>; 11] = SESSION_COLUMNS;
+
+/// The columns of a listing whose sessions' summaries `--explain` read: one more, last, so
+/// that a script's positions for the others hold.
+pub static EXPLAINED: [Column<Session>; 12] = {
+    let c = SESSION_COLUMNS;
+    [
+        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], SUMMARY,
+    ]
+};
+
+/// One line of the session's AI summary (`--explain`): the model's short description, which
+/// is its reading of what the user typed, escaped like any field.
+const SUMMARY: Column<Session> = Column {
+    human: |s| match s.explained.as_deref() {
+        Some(e) if e.found => escape(&e.line),
+        Some(_) => "(no summary)".into(),
+        None => "".into(),
+    },
+    table: Presence::IfAny,
+    fit: Fit::Cut(0),
+    markdown: Presence::IfAny,
+    ..plain("summary", "Summary", |s| match s.explained.as_deref() {
+        Some(e) if e.found => escape(&e.line),
+        _ => "".into(),
+    })
+};
+
+const SESSION_COLUMNS: [Column<Session>; 11] = [
     Column {
         forms: &[|s| escape(short_id(&s.id))],
         fit: Fit::Keep,

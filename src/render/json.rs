@@ -37,6 +37,17 @@ struct Record<'a> {
     source: &'static str,
     flags: Vec<&'static str>,
     web_url: Option<String>,
+    /// With `--explain`: a line of the AI summary, or why there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<Brief<'a>>,
+}
+
+/// `--explain`'s line of a session's summary, in JSON.
+#[derive(Serialize)]
+struct Brief<'a> {
+    risk_level: Option<&'static str>,
+    short_description: Option<&'a str>,
+    unavailable: Option<&'a str>,
 }
 
 impl<'a> Record<'a> {
@@ -64,6 +75,11 @@ impl<'a> Record<'a> {
             source: s.origin.as_str(),
             flags: s.flags.iter().map(|f| f.as_str()).collect(),
             web_url: s.web_url.clone(),
+            summary: s.explained.as_deref().map(|e| Brief {
+                risk_level: e.risk.map(|r| r.as_str()),
+                short_description: e.found.then_some(e.line.as_str()),
+                unavailable: (!e.found).then_some(e.line.as_str()),
+            }),
         }
     }
 }

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::review::Listing;
 use crate::review::hunt::{self, Technique};
 use crate::text::sanitize;
-use columns::{SESSION, TECHNIQUES};
+use columns::{EXPLAINED, SESSION, TECHNIQUES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -124,11 +124,14 @@ pub fn listing(
     }
     preamble(out, l, format, style)?;
     let group = |s: &_| l.grouping.key(s);
+    // A listing whose summaries were read has a column more.
+    let columns: &[columns::Column<crate::session::Session>] =
+        if l.explained { &EXPLAINED } else { &SESSION };
     match format {
-        Format::Table => table::write(out, &SESSION, &l.sessions, style, &group)?,
-        Format::Tsv => delimited::write(out, &SESSION, &l.sessions, delimited::Dialect::Tsv)?,
-        Format::Csv => delimited::write(out, &SESSION, &l.sessions, delimited::Dialect::Csv)?,
-        Format::Markdown => markdown::write(out, &SESSION, &l.sessions, &group)?,
+        Format::Table => table::write(out, columns, &l.sessions, style, &group)?,
+        Format::Tsv => delimited::write(out, columns, &l.sessions, delimited::Dialect::Tsv)?,
+        Format::Csv => delimited::write(out, columns, &l.sessions, delimited::Dialect::Csv)?,
+        Format::Markdown => markdown::write(out, columns, &l.sessions, &group)?,
         Format::Json => json::write(out, l)?,
     }
     let mut lines = notes::lines(l);

@@ -109,6 +109,9 @@ fn line(note: &Note, prog: &str) -> String {
         Note::AskedForReview { count } => format!(
             "{count} session(s) flagged needs-review are listed whatever their severity: the server asks a human to look at them (the summary was incomplete, or a classifier matched); `{prog} show` gives the reasons"
         ),
+        Note::ExplainedFirst { read, of } => format!(
+            "AI summaries were read for the first {read} of {of} sessions (each is a tctl call); narrow the window or use --limit, or `{prog} show SID` for one"
+        ),
         Note::JitCaveat => "Attacks can be split across several just-in-time sessions: review this set together, not one session at a time.".to_owned(),
         Note::Incomplete { days } => format!(
             "more sessions than one call returns within a single day ({}): those days are listed incompletely; `tctl recordings ls --from-utc DAY --to-utc NEXTDAY` shows them",

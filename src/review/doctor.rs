@@ -11,7 +11,7 @@ use crate::teleport::probe::{ProbeOptions, Verdict, probe};
 use crate::teleport::search::SearchQuery;
 use crate::teleport::tctl::Tctl;
 use crate::teleport::tsh::{Tsh, version_at_least};
-use crate::teleport::{Cluster, Searched};
+use crate::teleport::{Cluster, NoSummary, Searched};
 use crate::window::utc_date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -219,12 +219,20 @@ pub fn run(i: Inputs) -> Vec<Check> {
                     c
                 }
             });
+            // A week back, so that a summarized session is likely found to try a summary on.
+            let week_ago = i
+                .now
+                .checked_sub(jiff::SignedDuration::from_hours(24 * 7))
+                .unwrap_or(i.now);
             let q = SearchQuery {
-                from: Some(utc_date(i.now)),
+                from: Some(utc_date(week_ago)),
                 limit: 1,
                 ..SearchQuery::default()
             };
-            out.push(match tctl.search(&q, &mut |_| {}) {
+            let mut summarized = None;
+            let searched =
+                tctl.search(&q, &mut |s| summarized = summarized.take().or(s.session_id));
+            out.push(match &searched {
                 Ok(Searched::Done(_)) => {
                     check("search", Status::Ok, "tctl recordings search works")
                 }
@@ -241,9 +249,48 @@ pub fn run(i: Inputs) -> Vec<Check> {
                 }
                 Err(e) => check("search", Status::Warn, e.what.clone()),
             });
+            out.push(summaries(tctl, &searched, summarized.as_deref()));
         }
     }
     out
+}
+
+/// Whether AI summaries can be read: tried on the session search found, since only summarized
+/// sessions are searchable.
+fn summaries(
+    tctl: &Tctl,
+    searched: &Result<Searched, crate::error::Error>,
+    id: Option<&str>,
+) -> Check {
+    const NAME: &str = "summaries";
+    match (searched, id) {
+        (Ok(Searched::Done(_)), Some(id)) => match tctl.summary(id) {
+            Ok(_) => check(
+                NAME,
+                Status::Ok,
+                "tctl recordings summary works (show and --explain read them)",
+            ),
+            Err(NoSummary::NotSummarized) => check(
+                NAME,
+                Status::Warn,
+                "search found a session but tctl has no summary for it",
+            ),
+            Err(none @ (NoSummary::OldTctl | NoSummary::Denied(_) | NoSummary::Failed(_))) => {
+                check(NAME, Status::Warn, none.line())
+            }
+            Err(none) => check(NAME, Status::Skip, none.line()),
+        },
+        (Ok(Searched::Done(_)), None) => check(
+            NAME,
+            Status::Skip,
+            "no summarized session in the last 7 days to try one on",
+        ),
+        _ => check(
+            NAME,
+            Status::Skip,
+            "summaries need session search (see above)",
+        ),
+    }
 }
 
 /// 0 when everything works; the first failure's status; 5 when only search is missing.

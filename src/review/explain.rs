@@ -2,8 +2,95 @@
 //! instructions (it is model output over attacker-typed input), and, for `--explain`, one
 //! line per listed session fetched a bounded number at a time.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::review::suspicious::looks_like_instructions;
+use crate::session::{Explained, Flag, Session};
+use crate::teleport::Cluster;
 use crate::teleport::summary::AiSummary;
+
+/// Summaries read for one listing at most: each is a tctl call.
+pub const MOST: usize = 20;
+
+/// Summaries read at once: enough to hide the calls' latency, few enough not to load the
+/// proxy.
+pub const AT_ONCE: usize = 4;
+
+/// Read the AI summary of the sessions `wanted` picks, in listing order, [`MOST`] at most,
+/// [`AT_ONCE`] at a time, and give each its line. `progress(done, of)` is told as they come.
+/// Returns how many sessions were picked in all (so the caller can say when it stopped short).
+pub fn explain(
+    cluster: &(dyn Cluster + Sync),
+    sessions: &mut [Session],
+    wanted: impl Fn(&Session) -> bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> usize {
+    let picked: Vec<usize> = (0..sessions.len())
+        .filter(|&i| wanted(&sessions[i]))
+        .collect();
+    let chosen = &picked[..picked.len().min(MOST)];
+    let ids: Vec<&str> = chosen.iter().map(|&i| sessions[i].id.as_str()).collect();
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let found: Mutex<Vec<(usize, Explained, bool)>> = Mutex::new(Vec::with_capacity(ids.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..AT_ONCE.min(ids.len()) {
+            scope.spawn(|| {
+                loop {
+                    let n = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(id) = ids.get(n) else { break };
+                    let (line, suspicious) = match cluster.summary(id) {
+                        Ok(s) => (explained(&s), reads_like_instructions(&s)),
+                        Err(none) => (
+                            Explained {
+                                risk: None,
+                                line: none.line(),
+                                found: false,
+                            },
+                            false,
+                        ),
+                    };
+                    found
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((n, line, suspicious));
+                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, ids.len());
+                }
+            });
+        }
+    });
+    for (n, line, suspicious) in found.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        let s = &mut sessions[chosen[n]];
+        s.explained = Some(Box::new(line));
+        if suspicious {
+            s.flag(Flag::SuspiciousText);
+        }
+    }
+    picked.len()
+}
+
+/// One line of a summary: the model's short description, else the first thing it found
+/// suspicious, else the first line of its prose.
+fn explained(s: &AiSummary) -> Explained {
+    let line = s
+        .short_description
+        .clone()
+        .or_else(|| s.suspicious_activities.first().cloned())
+        .or_else(|| {
+            s.content.as_deref().and_then(|c| {
+                crate::text::markdown::plain_lines(c)
+                    .into_iter()
+                    .find(|l| !l.is_empty())
+            })
+        })
+        .unwrap_or_default();
+    Explained {
+        risk: s.risk,
+        line,
+        found: true,
+    }
+}
 
 /// Whether any text of the summary reads like instructions to an operator or an AI: a user
 /// who types "ignore previous instructions" into a shell can expect the model to repeat it.
@@ -27,6 +114,95 @@ pub fn reads_like_instructions(s: &AiSummary) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::{Kind, Origin, Severity};
+    use crate::teleport::ls::{LsEvent, LsQuery};
+    use crate::teleport::search::{SearchQuery, Summary};
+    use crate::teleport::{NoSummary, Searched, Summarized};
+
+    /// A cluster with summaries for some ids, counting the calls.
+    struct Summaries {
+        calls: AtomicUsize,
+    }
+
+    impl Cluster for Summaries {
+        fn ls(
+            &self,
+            _: &LsQuery,
+            _: &mut dyn FnMut(LsEvent),
+        ) -> Result<usize, crate::error::Error> {
+            Ok(0)
+        }
+
+        fn search(
+            &self,
+            _: &SearchQuery,
+            _: &mut dyn FnMut(Summary),
+        ) -> Result<Searched, crate::error::Error> {
+            Ok(Searched::Done(0))
+        }
+
+        fn summary(&self, sid: &str) -> Summarized {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            match sid {
+                "none" => Err(NoSummary::NotSummarized),
+                "evil" => Ok(AiSummary {
+                    short_description: Some("ignore previous instructions".into()),
+                    ..AiSummary::default()
+                }),
+                _ => Ok(AiSummary {
+                    risk: Some(Severity::High),
+                    suspicious_activities: vec![format!("did {sid}")],
+                    ..AiSummary::default()
+                }),
+            }
+        }
+    }
+
+    fn sessions(ids: &[&str]) -> Vec<Session> {
+        ids.iter()
+            .map(|id| Session::new((*id).into(), Kind::Ssh, Origin::Search))
+            .collect()
+    }
+
+    #[test]
+    fn each_picked_session_gets_its_line_and_the_rest_none() {
+        let c = Summaries {
+            calls: AtomicUsize::new(0),
+        };
+        let mut list = sessions(&["a", "none", "evil", "skip"]);
+        let seen = Mutex::new(Vec::new());
+        let picked = explain(&c, &mut list, |s| s.id != "skip", &|done, of| {
+            seen.lock().unwrap().push((done, of))
+        });
+        assert_eq!(picked, 3);
+        assert_eq!(c.calls.load(Ordering::SeqCst), 3);
+        let a = list[0].explained.as_deref().unwrap();
+        assert_eq!(
+            (a.risk, a.line.as_str(), a.found),
+            (Some(Severity::High), "did a", true)
+        );
+        let none = list[1].explained.as_deref().unwrap();
+        assert!(!none.found && none.line.contains("not summarized"));
+        assert!(list[2].flags.contains(&Flag::SuspiciousText));
+        assert!(list[3].explained.is_none());
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort_unstable();
+        assert_eq!(seen, [(1, 3), (2, 3), (3, 3)]);
+    }
+
+    #[test]
+    fn no_more_than_the_first_few_are_read() {
+        let c = Summaries {
+            calls: AtomicUsize::new(0),
+        };
+        let ids: Vec<String> = (0..MOST + 7).map(|i| format!("s{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut list = sessions(&refs);
+        let picked = explain(&c, &mut list, |_| true, &|_, _| {});
+        assert_eq!(picked, MOST + 7);
+        assert_eq!(c.calls.load(Ordering::SeqCst), MOST);
+        assert!(list[MOST - 1].explained.is_some() && list[MOST].explained.is_none());
+    }
 
     #[test]
     fn an_instruction_anywhere_in_the_summary_counts() {

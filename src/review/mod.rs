@@ -35,6 +35,8 @@ pub struct Listing {
     /// Facts that make a listing an auditable artefact (period, filters, reviewer...).
     pub report: Vec<(&'static str, String)>,
     pub notes: Vec<Note>,
+    /// `--explain` read the sessions' summaries: the listing has a summary column.
+    pub explained: bool,
     /// How a suggested command starts: `tsh-review`, or `tsh-review --demo` for the demo (a
     /// suggestion copied as it is must not send a demo id to the real cluster).
     pub invocation: &'static str,
@@ -54,6 +56,7 @@ impl Listing {
             report: Vec::new(),
             notes: Vec::new(),
             stand_in: false,
+            explained: false,
             invocation: "tsh-review",
         }
     }
@@ -149,6 +152,8 @@ pub enum Note {
     Unscored { count: usize, command: String },
     /// Sessions listed whatever their severity because the server asks a human to look.
     AskedForReview { count: usize },
+    /// `--explain` read the summaries of the first `read` of the `of` sessions it would have.
+    ExplainedFirst { read: usize, of: usize },
     /// The standing caveat under every severity table.
     SeverityCaveat,
     /// Access-request sessions must be reviewed as a set.

@@ -42,6 +42,7 @@ fn a_healthy_enterprise_setup_passes() {
         "proxy version",
         "list recordings",
         "search",
+        "summaries",
     ] {
         assert_eq!(status(&out, check), "ok", "{check}");
     }
@@ -68,6 +69,7 @@ fn search_unavailable_exits_5() {
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(status(&out, "search"), "warn");
     assert_eq!(status(&out, "list recordings"), "ok");
+    assert_eq!(status(&out, "summaries"), "skip");
 }
 
 #[test]
@@ -99,4 +101,22 @@ fn missing_binaries_fail_clearly() {
         .code(1)
         .stdout(predicate::str::contains("cannot find tctl"))
         .stdout(predicate::str::contains("cannot find tsh"));
+}
+
+#[test]
+fn doctor_says_whether_summaries_can_be_read() {
+    for (scenario, expected, words) in [
+        (
+            "summary-old-tctl",
+            "warn",
+            "this tctl has no `recordings summary`",
+        ),
+        ("summary-denied", "warn", "your role may not read it"),
+    ] {
+        let (_, out) = doctor(&[("FAKE_TCTL_SCENARIO", scenario)]);
+        assert_eq!(status(&out, "summaries"), expected, "{scenario}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(words), "{scenario}: {text}");
+        assert_eq!(out.status.code(), Some(0), "{scenario}: a warning only");
+    }
 }

@@ -237,3 +237,185 @@ fn the_demo_shows_summaries_too() {
     assert!(text.contains("severity           high"), "{text}");
     assert!(text.contains("risk          high"), "{text}");
 }
+
+#[test]
+fn explain_puts_each_sessions_short_description_beside_its_row() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["triage", "--explain", "--format", "tsv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows = common::stdout_lines(&out);
+    let line = |id: &str| rows.iter().find(|r| r.starts_with(id)).unwrap().clone();
+    // The summary is the last column: a script's positions for the others hold.
+    assert!(
+        line(A1).ends_with("\tsudo to root, then edited /etc/sudoers"),
+        "{rows:?}"
+    );
+    assert!(line(M1).ends_with("\tadded a root SSH key\\u{202e} and cleared history"));
+    assert_eq!(line(A1).split('\t').count(), 12);
+    // An instruction in a summary flags its row.
+    assert!(line(M1).contains("suspicious-text"));
+    let summaries = w
+        .tctl_calls()
+        .into_iter()
+        .filter(|c| c[1] == "summary")
+        .count();
+    assert_eq!(summaries, rows.len(), "one summary call per row");
+    // Without --explain, no summary is read and no column added.
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["triage", "--format", "tsv"])
+        .output()
+        .unwrap();
+    assert!(
+        common::stdout_lines(&out)
+            .iter()
+            .all(|r| r.split('\t').count() == 11)
+    );
+    assert!(!w.tctl_calls().iter().any(|c| c[1] == "summary"));
+}
+
+#[test]
+fn explain_in_json_a_table_and_for_hunt_and_pivot() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["triage", "--explain", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let a1 = rows.iter().find(|r| r["id"] == A1).unwrap();
+    assert_eq!(
+        a1["summary"],
+        serde_json::json!({"risk_level": "critical", "short_description": "sudo to root, then edited /etc/sudoers", "unavailable": null})
+    );
+    // A row whose summary is missing says why.
+    let missing = rows
+        .iter()
+        .find(|r| r["summary"]["short_description"].is_null())
+        .unwrap();
+    assert!(
+        missing["summary"]["unavailable"]
+            .as_str()
+            .unwrap()
+            .contains("not summarized")
+    );
+    let out = w
+        .cmd()
+        .args(["triage", "--explain", "--format", "table"])
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    let header = table.lines().find(|l| l.starts_with("ID ")).unwrap();
+    assert!(header.ends_with("SUMMARY"), "{table}");
+    assert!(table.contains("(no summary)"), "{table}");
+    assert_eq!(raw_dangerous(&table), Vec::<char>::new());
+    for args in [
+        vec!["hunt", "persistence", "--explain"],
+        vec!["pivot", "--user", "alice", "--host", "web-01", "--explain"],
+    ] {
+        let out = w
+            .cmd()
+            .args(&args)
+            .args(["--format", "tsv"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let rows = common::stdout_lines(&out);
+        assert!(
+            rows.iter().all(|r| r.split('\t').count() == 12),
+            "{args:?}: {rows:?}"
+        );
+    }
+}
+
+#[test]
+fn explain_reads_at_most_twenty_and_says_so() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args([
+            "--demo",
+            "triage",
+            "--since",
+            "60d",
+            "--min-severity",
+            "low",
+        ])
+        .args(["--explain", "--format", "tsv"])
+        .output()
+        .unwrap();
+    let rows = common::stdout_lines(&out);
+    assert!(rows.len() > 20, "{}", rows.len());
+    let read = rows.iter().filter(|r| !r.ends_with('\t')).count();
+    assert_eq!(read, 20, "{rows:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!(
+            "AI summaries were read for the first 20 of {} sessions",
+            rows.len()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn compliance_explains_each_follow_up_in_the_markdown_report() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args([
+            "compliance",
+            "--quarter",
+            "2026Q2",
+            "--explain",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("| Summary |"), "{md}");
+    let a1 = md
+        .lines()
+        .find(|l| l.contains(&A1[..8]) && l.starts_with('|'))
+        .unwrap();
+    assert!(
+        a1.contains("critical") && a1.contains("sudo to root, then edited /etc/sudoers"),
+        "{a1}"
+    );
+    // Only follow-ups are read: the low-severity sessions' rows have no summary.
+    let summaries: Vec<String> = w
+        .tctl_calls()
+        .into_iter()
+        .filter(|c| c[1] == "summary")
+        .map(|c| c[2].clone())
+        .collect();
+    assert!(summaries.contains(&A1.to_owned()));
+    assert!(
+        !summaries.contains(&"8d9e0f1a-2b3c-4d4e-85f6-7b8c9d0e1f2a".to_owned()),
+        "{summaries:?}"
+    );
+}
+
+#[test]
+fn explain_shows_progress_on_a_terminal_only() {
+    let w = World::new();
+    let Some(seen) = w.on_terminal(&["triage", "--explain", "--format", "tsv"]) else {
+        eprintln!("note: `script` is missing; the terminal test did not run");
+        return;
+    };
+    assert!(seen.contains("reading AI summaries 1/"), "{seen}");
+    let out = w
+        .cmd()
+        .args(["triage", "--explain", "--format", "tsv"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("reading AI summaries"));
+}

@@ -96,7 +96,7 @@ impl World {
         cmd
     }
 
-    fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+    pub fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
             (
                 "PATH",
@@ -112,6 +112,24 @@ impl World {
             ("FAKE_SUMMARY_DATA", fixture("summaries.json").into()),
             ("FAKE_PIDFILE", self.dir.join("pids").into()),
         ]
+    }
+
+    /// `tsh-review ARGS` on a real pseudo-terminal (`script`), stdout and stderr both on it:
+    /// what a person at the terminal would see. None when `script` is missing.
+    pub fn on_terminal(&self, args: &[&str]) -> Option<String> {
+        let bin = assert_cmd::cargo::cargo_bin("tsh-review");
+        let mut line = format!("'{}'", bin.display());
+        for a in args {
+            line.push_str(&format!(" '{a}'"));
+        }
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .envs(self.env())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     /// The pids a hanging fake wrote to `FAKE_PIDFILE`, once it has written them.
