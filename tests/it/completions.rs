@@ -51,7 +51,7 @@ fn committed_scripts_are_generated() {
         assert!(
             have == want,
             "{file} differs from `tsh-review completions {shell}`.\nRegenerate with: \
-             TSH_REVIEW_BLESS=1 cargo test --test completions"
+             TSH_REVIEW_BLESS=1 cargo test --test it completions::committed"
         );
     }
 }
