@@ -50,14 +50,9 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
         Action::Init { shell } => {
             print(&crate::cli::completions::init(shell).expect("the parser checked the shell name"))
         }
+        // Both run inside the user's prompt: silent on a closed pipe or an unusable cache.
         Action::CompletionBash { words } => {
-            let mut text = String::new();
-            for c in crate::cli::kingpin::candidates(words) {
-                text.push_str(&c);
-                text.push('\n');
-            }
-            // Silent on a closed pipe: this runs inside the user's prompt.
-            let _ = io::stdout().lock().write_all(text.as_bytes());
+            let _ = io::stdout().write_all(crate::complete::kingpin(words).as_bytes());
             Ok(())
         }
         Action::CompleteIds {
@@ -66,7 +61,9 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             playable,
             field,
         } => {
-            complete_ids(scope(g), prefix, *describe, *playable, field.as_deref());
+            let text =
+                crate::complete::ids(scope(g), prefix, *describe, *playable, field.as_deref());
+            let _ = io::stdout().write_all(text.as_bytes());
             Ok(())
         }
         Action::Recent(a) => {
@@ -121,20 +118,6 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
             })
         }
     }
-}
-
-/// Cached ids (or users, or targets) for the completion scripts (cli::completions::answer).
-/// Silent on any failure: a broken pipe or an unreadable cache must not print into the
-/// user's prompt.
-fn complete_ids(
-    scope: cache::Scope,
-    prefix: &str,
-    describe: bool,
-    playable: bool,
-    field: Option<&str>,
-) {
-    let text = crate::cli::completions::answer(scope, prefix, describe, playable, field);
-    let _ = io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn doctor(g: &Globals, term: &Term, insecure: bool) -> Result<(), Error> {
