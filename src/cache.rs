@@ -80,6 +80,9 @@ const MAX_FILE_BYTES: usize = 16 << 20;
 /// No real user, host, cluster or kind name is this long; longer ones are junk or an attack.
 const MAX_FIELD_BYTES: usize = 512;
 const LOCK_FILE: &str = "sessions.lock";
+/// What [`Cache::offered`] reads per session wanted: a typical line is about 200 bytes, and
+/// room for two or three times that spares a second, whole read when a filter drops some.
+const HEAD_BYTES_PER_ENTRY: usize = 512;
 /// More access requests than this on one session is junk, not a review trail.
 const MAX_ACCESS_REQUESTS: usize = 16;
 /// A writer holds the lock for milliseconds; waiting longer means something is stuck, and a
@@ -130,6 +133,19 @@ pub fn keepable<T>(mut items: Vec<T>, when: impl Fn(&T) -> (Option<i64>, Option<
 /// Known ids from the cache that start with `prefix` (case-insensitive), newest first.
 pub fn matching(scope: Scope, prefix: &str) -> Vec<Entry> {
     Cache::default_for(scope).map_or_else(Vec::new, |c| c.matching(prefix))
+}
+
+/// The sessions completion offers for an id being typed, newest first, of those that pass
+/// `keep`: with nothing typed only the newest `newest` (a shell builds an array of whatever it
+/// is given, which at 20,000 ids takes it longer than the rest of the TAB), with a prefix every
+/// match. Never fails.
+pub fn offered(
+    scope: Scope,
+    prefix: &str,
+    newest: usize,
+    keep: impl Fn(&Entry) -> bool,
+) -> Vec<Entry> {
+    Cache::default_for(scope).map_or_else(Vec::new, |c| c.offered(prefix, newest, keep))
 }
 
 /// The distinct values of one field (`|e| &e.user`, `|e| &e.target`) of the cached sessions,
@@ -201,6 +217,47 @@ impl Cache {
         self.read(Some(prefix.as_str()).filter(|p| !p.is_empty()))
     }
 
+    /// See [`offered`].
+    pub fn offered(
+        &self,
+        prefix: &str,
+        newest: usize,
+        keep: impl Fn(&Entry) -> bool,
+    ) -> Vec<Entry> {
+        if !prefix.is_empty() {
+            let mut found = self.matching(prefix);
+            found.retain(keep);
+            return found;
+        }
+        // The writer keeps the file newest first, so the newest sessions are its first lines:
+        // read as many bytes as that many lines take with room to spare, not the whole file (20,000
+        // entries are about 4 MB). When those lines are not enough (a `keep` that drops many,
+        // unusually long lines), read it all. A file edited out of order by hand gets its first
+        // lines offered, sorted: still only ids it holds.
+        let head = newest.saturating_mul(HEAD_BYTES_PER_ENTRY) + HEADER.len() + 1;
+        let Some(bytes) = self.read_trusted_head(head as u64) else {
+            return Vec::new();
+        };
+        let whole = bytes.len() < head;
+        // Up to the last whole line: a cut one would not parse anyway, and a cut inside a
+        // character would send the whole head down the line-by-line UTF-8 path.
+        let end = if whole {
+            bytes.len()
+        } else {
+            bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        let mut found = Collector::with_capacity(newest);
+        found.parse(&bytes[..end], None);
+        let mut found = found.finish();
+        found.retain(&keep);
+        if found.len() < newest && !whole {
+            found = self.load();
+            found.retain(&keep);
+        }
+        found.truncate(newest);
+        found
+    }
+
     fn read(&self, prefix: Option<&str>) -> Vec<Entry> {
         let Some(bytes) = self.read_trusted() else {
             return Vec::new();
@@ -261,6 +318,15 @@ impl Cache {
     fn read_trusted(&self) -> Option<Vec<u8>> {
         private_file::check_dir(&self.dir).ok()?;
         match private_file::read(&self.file(), MAX_FILE_BYTES as u64) {
+            Ok(Contents::Bytes(bytes)) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// The first `head` bytes of [`Cache::read_trusted`]'s file (all of it when shorter).
+    fn read_trusted_head(&self, head: u64) -> Option<Vec<u8>> {
+        private_file::check_dir(&self.dir).ok()?;
+        match private_file::read_head(&self.file(), MAX_FILE_BYTES as u64, head) {
             Ok(Contents::Bytes(bytes)) => Some(bytes),
             _ => None,
         }
@@ -819,6 +885,45 @@ mod tests {
         assert_eq!(read.len(), MAX_ENTRIES);
         assert_eq!(read[0].id, id(MAX_ENTRIES as u64 + 6));
         assert_eq!(read[MAX_ENTRIES - 1].id, id(7));
+    }
+
+    /// With nothing typed completion gets the newest few, read from the head of the file,
+    /// whatever a filter drops; with a prefix every match.
+    #[test]
+    fn offered_is_the_newest_few_or_every_match() {
+        let tmp = TempDir::new("offered");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        assert!(cache.offered("", 10, |_| true).is_empty());
+        let mut many: Vec<Entry> = (0..2000u64).map(|n| entry(n, n as i64)).collect();
+        // A long line among the newest: the head may cut anywhere, even inside a character.
+        many[1990].target = "é".repeat(200);
+        cache.record(&many).unwrap();
+        let all = ids(&cache.load());
+        assert_eq!(ids(&cache.offered("", 10, |_| true)), all[..10]);
+        // Every 37th session only: more than the head holds, so the whole file is read.
+        let rare = |e: &Entry| e.user.trim_start_matches("user").parse::<u64>().unwrap() % 37 == 0;
+        let want: Vec<String> = all
+            .iter()
+            .filter(|i| u64::from_str_radix(&i[24..], 16).unwrap() % 37 == 0)
+            .take(10)
+            .cloned()
+            .collect();
+        assert_eq!(want.len(), 10);
+        assert_eq!(ids(&cache.offered("", 10, rare)), want);
+        // More than there are.
+        assert_eq!(cache.offered("", 5000, |_| true).len(), 2000);
+        // A prefix gets every match, newest first, past the bound; case does not matter.
+        let matching = ids(&cache.matching("0000"));
+        assert_eq!(matching.len(), 2000);
+        assert_eq!(ids(&cache.offered("0000", 10, |_| true)), matching);
+        let one: Vec<String> = all
+            .iter()
+            .filter(|i| i.starts_with("000000a"))
+            .cloned()
+            .collect();
+        assert_eq!(one.len(), 16);
+        assert_eq!(ids(&cache.offered("000000A", 10, |_| true)), one);
+        assert!(cache.offered("zz", 10, |_| true).is_empty());
     }
 
     #[test]

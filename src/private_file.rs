@@ -93,6 +93,13 @@ pub(crate) enum Contents {
 /// else can write and at most `max` bytes long. Err(Refused) for a symlink or a non-regular
 /// file: never replace those, someone put them there; Err(Io) when it cannot be read.
 pub(crate) fn read(path: &Path, max: u64) -> Result<Contents, Problem> {
+    read_head(path, max, u64::MAX)
+}
+
+/// [`read`], but only the first `head` bytes (fewer when the file is shorter): for a reader
+/// that needs only the start of a file written in a known order. The checks are the same and
+/// apply to the whole file: one over `max` bytes is still ignored.
+pub(crate) fn read_head(path: &Path, max: u64, head: u64) -> Result<Contents, Problem> {
     let opened = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -115,15 +122,17 @@ pub(crate) fn read(path: &Path, max: u64) -> Result<Contents, Problem> {
     if !trusted(&meta) || meta.len() > max {
         return Ok(Contents::Ignored);
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    let want = max.min(head);
+    let mut bytes = Vec::with_capacity(meta.len().min(want) as usize + 1);
     // Bounded even if the file grows between fstat and read.
     (&mut file)
-        .take(max + 1)
+        .take(want + 1)
         .read_to_end(&mut bytes)
         .map_err(Problem::Io)?;
     if bytes.len() as u64 > max {
         return Ok(Contents::Ignored);
     }
+    bytes.truncate(usize::try_from(head).unwrap_or(usize::MAX));
     Ok(Contents::Bytes(bytes))
 }
 
@@ -311,6 +320,19 @@ mod tests {
         std::os::unix::fs::symlink(&path, &link).unwrap();
         assert!(matches!(read(&link, 5), Err(Problem::Refused(why)) if why.contains("symlink")));
         assert!(matches!(read(&tmp.0, 5), Err(Problem::Refused(_))));
+    }
+
+    #[test]
+    fn a_head_is_read_under_the_same_checks() {
+        let tmp = TempDir::new("head");
+        write_atomically(&tmp.0, "f", b"hello").unwrap();
+        let path = tmp.0.join("f");
+        assert!(matches!(read_head(&path, 5, 2), Ok(Contents::Bytes(b)) if b == b"he"));
+        assert!(matches!(read_head(&path, 5, 9), Ok(Contents::Bytes(b)) if b == b"hello"));
+        // The cap is on the file, not on the head.
+        assert!(matches!(read_head(&path, 4, 2), Ok(Contents::Ignored)));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o620)).unwrap();
+        assert!(matches!(read_head(&path, 5, 2), Ok(Contents::Ignored)));
     }
 
     #[test]
