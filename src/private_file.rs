@@ -16,7 +16,7 @@
 //!   crash; temp files a dead writer left behind are removed.
 
 use std::fmt;
-use std::fs::{self, Metadata, OpenOptions};
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -100,13 +100,32 @@ pub(crate) fn read(path: &Path, max: u64) -> Result<Contents, Problem> {
 /// that needs only the start of a file written in a known order. The checks are the same and
 /// apply to the whole file: one over `max` bytes is still ignored.
 pub(crate) fn read_head(path: &Path, max: u64, head: u64) -> Result<Contents, Problem> {
+    let Some((file, len)) = open(path, max)? else {
+        return Ok(Contents::Ignored);
+    };
+    let want = max.min(head);
+    let mut bytes = Vec::with_capacity(len.min(want) as usize + 1);
+    file.take(want + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Problem::Io)?;
+    if bytes.len() as u64 > max {
+        return Ok(Contents::Ignored);
+    }
+    bytes.truncate(usize::try_from(head).unwrap_or(usize::MAX));
+    Ok(Contents::Bytes(bytes))
+}
+
+/// `path` opened for reading under [`read`]'s checks, with its length, for a reader that
+/// streams it; None where [`read`] gives `Contents::Ignored`. The reader must still stop after
+/// `max` bytes: the file may grow after the check.
+pub(crate) fn open(path: &Path, max: u64) -> Result<Option<(File, u64)>, Problem> {
     let opened = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path);
-    let mut file = match opened {
+    let file = match opened {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Contents::Ignored),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         // The errno for O_NOFOLLOW on a symlink differs between systems; ask directly.
         Err(e) => {
             return match fs::symlink_metadata(path) {
@@ -120,20 +139,9 @@ pub(crate) fn read_head(path: &Path, max: u64, head: u64) -> Result<Contents, Pr
         return Err(Problem::Refused("it is not a regular file"));
     }
     if !trusted(&meta) || meta.len() > max {
-        return Ok(Contents::Ignored);
+        return Ok(None);
     }
-    let want = max.min(head);
-    let mut bytes = Vec::with_capacity(meta.len().min(want) as usize + 1);
-    // Bounded even if the file grows between fstat and read.
-    (&mut file)
-        .take(want + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Problem::Io)?;
-    if bytes.len() as u64 > max {
-        return Ok(Contents::Ignored);
-    }
-    bytes.truncate(usize::try_from(head).unwrap_or(usize::MAX));
-    Ok(Contents::Bytes(bytes))
+    Ok(Some((file, meta.len())))
 }
 
 /// A failed [`write_atomically`]: which file, and what went wrong.
