@@ -151,10 +151,7 @@ pub fn offered(
 /// The distinct values of one field (`|e| &e.user`, `|e| &e.target`) of the cached sessions,
 /// sorted: what `--user` and `--host` complete, without the network. Never fails.
 pub fn distinct(scope: Scope, field: fn(&Entry) -> &str) -> Vec<String> {
-    let mut values: Vec<String> = load(scope).iter().map(|e| field(e).to_owned()).collect();
-    values.sort_unstable();
-    values.dedup();
-    values
+    Cache::default_for(scope).map_or_else(Vec::new, |c| c.distinct(field))
 }
 
 /// The cached access-request ids that start with `prefix` (lowercase hex and dashes), distinct
@@ -220,20 +217,58 @@ impl Cache {
         self.stream_matching(&prefix)
     }
 
-    /// [`Cache::matching`] for a non-empty lowercase prefix, reading the file in small chunks:
-    /// most lines are skipped unparsed, and a buffer the size of the file (about 4 MB at
-    /// 20,000 entries) cost more to allocate and fault in than the rest of a TAB's answer.
+    /// [`Cache::matching`] for a non-empty lowercase prefix: most lines are skipped unparsed.
     fn stream_matching(&self, prefix: &str) -> Vec<Entry> {
-        const CHUNK: usize = 64 << 10;
-        if private_file::check_dir(&self.dir).is_err() {
+        let mut found = Collector::with_capacity(16);
+        if !self.stream(|lines| found.parse_lines(lines, Some(prefix))) {
             return Vec::new();
         }
-        let Ok(Some((file, _))) = private_file::open(&self.file(), MAX_FILE_BYTES as u64) else {
+        let mut found = found.finish();
+        found.truncate(self.limit);
+        found
+    }
+
+    /// See [`distinct`]. In the file's order (newest first) and for at most `limit` sessions,
+    /// as [`Cache::load`] would give them, but without holding them all.
+    pub fn distinct(&self, field: fn(&Entry) -> &str) -> Vec<String> {
+        let mut seen = HashSet::with_capacity_and_hasher(self.limit.min(1024), IdHash::new());
+        let mut values: HashSet<String> = HashSet::new();
+        let complete = self.stream(|bytes| {
+            for line in lines(bytes) {
+                if seen.len() >= self.limit {
+                    return;
+                }
+                let Some((key, entry)) = parse_line(line).and_then(sanitize) else {
+                    continue;
+                };
+                if seen.insert(key) && !values.contains(field(&entry)) {
+                    values.insert(field(&entry).to_owned());
+                }
+            }
+        });
+        if !complete {
             return Vec::new();
+        }
+        let mut values: Vec<String> = values.into_iter().collect();
+        values.sort_unstable();
+        values
+    }
+
+    /// Hands `each` the file's lines after the header, a run of whole lines at a time, read
+    /// in small chunks: a completion reads the whole cache at every TAB, and a buffer the size
+    /// of the file (about 4 MB at 20,000 entries) cost more to allocate and fault in than
+    /// the rest of the answer. False, and what `each` gathered is to be dropped, when the
+    /// file is missing, untrusted, not a cache file or over the size bound.
+    fn stream(&self, mut each: impl FnMut(&[u8])) -> bool {
+        const CHUNK: usize = 64 << 10;
+        if private_file::check_dir(&self.dir).is_err() {
+            return false;
+        }
+        let Ok(Some((file, _))) = private_file::open(&self.file(), MAX_FILE_BYTES as u64) else {
+            return false;
         };
         // Bounded even if the file grows after the check; a file over the bound is ignored.
         let mut file = file.take(MAX_FILE_BYTES as u64 + 1);
-        let mut found = Collector::with_capacity(16);
         let (mut buf, mut filled, mut total) = (vec![0; CHUNK], 0, 0);
         let mut header = false;
         loop {
@@ -244,11 +279,11 @@ impl Cache {
             let n = match file.read(&mut buf[filled..]) {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => return Vec::new(),
+                Err(_) => return false,
             };
             total += n;
             if total > MAX_FILE_BYTES {
-                return Vec::new();
+                return false;
             }
             filled += n;
             // Whole lines only; at the end of the file, whatever is left.
@@ -260,20 +295,17 @@ impl Cache {
             let mut lines = &buf[..end];
             if !header {
                 let Some(rest) = after_header(lines) else {
-                    return Vec::new();
+                    return false;
                 };
                 (lines, header) = (rest, true);
             }
-            found.parse_lines(lines, Some(prefix));
+            each(lines);
             if n == 0 {
-                break;
+                return true;
             }
             buf.copy_within(end..filled, 0);
             filled -= end;
         }
-        let mut found = found.finish();
-        found.truncate(self.limit);
-        found
     }
 
     /// See [`offered`].
@@ -481,17 +513,7 @@ impl Collector {
 
     /// [`Collector::parse`] for whole lines after the header.
     fn parse_lines(&mut self, bytes: &[u8], prefix: Option<&str>) {
-        // One UTF-8 check for the whole file lets lines be split with memchr and strings be
-        // parsed without revalidation; a file with invalid bytes takes the slow path.
-        let lines: Box<dyn Iterator<Item = &str>> = match std::str::from_utf8(bytes) {
-            Ok(text) => Box::new(text.split('\n')),
-            Err(_) => Box::new(
-                bytes
-                    .split(|&b| b == b'\n')
-                    .map(|line| std::str::from_utf8(line).unwrap_or("")),
-            ),
-        };
-        for line in lines {
+        for line in lines(bytes) {
             // Our writer puts the id first: skip visibly non-matching lines without parsing.
             if let Some(prefix) = prefix
                 && let Some(rest) = line.strip_prefix(r#"{"id":""#)
@@ -521,6 +543,20 @@ impl Collector {
         self.entries
             .sort_by_key(|e| Reverse((e.start_ms, e.end_ms)));
         self.entries
+    }
+}
+
+/// The lines of `bytes`. One UTF-8 check for the whole run lets lines be split with memchr
+/// and strings be parsed without revalidation; a run with invalid bytes takes the slow path,
+/// where a line that is not UTF-8 reads as empty.
+fn lines(bytes: &[u8]) -> Box<dyn Iterator<Item = &str> + '_> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Box::new(text.split('\n')),
+        Err(_) => Box::new(
+            bytes
+                .split(|&b| b == b'\n')
+                .map(|line| std::str::from_utf8(line).unwrap_or("")),
+        ),
     }
 }
 
@@ -1082,9 +1118,16 @@ mod tests {
             assert_eq!(got.iter().collect::<Vec<_>>(), want, "{prefix}");
         }
         assert_eq!(ids(&cache.matching("00000bb7")), [id(2999)]);
+        // Users likewise, each once, sorted.
+        let mut users: Vec<String> = all.iter().map(|e| e.user.clone()).collect();
+        users.sort_unstable();
+        users.dedup();
+        assert_eq!(cache.distinct(|e| &e.user), users);
+        assert_eq!(cache.distinct(|e| &e.target), ["node-1"]);
         // Not a cache file: nothing, as for a whole read.
         fs::write(cache.file(), b"{\"other\":1}\n").unwrap();
         assert!(cache.matching("0").is_empty());
+        assert!(cache.distinct(|e| &e.user).is_empty());
         fs::write(cache.file(), b"").unwrap();
         assert!(cache.matching("0").is_empty());
     }
