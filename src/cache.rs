@@ -255,9 +255,9 @@ impl Cache {
     }
 
     /// Hands `each` the file's lines after the header, a run of whole lines at a time, read
-    /// in small chunks: a completion reads the whole cache at every TAB, and a buffer the size
-    /// of the file (about 4 MB at 20,000 entries) cost more to allocate and fault in than
-    /// the rest of the answer. False, and what `each` gathered is to be dropped, when the
+    /// in small chunks: a TAB after a prefix or `--user` reads the whole cache, and a buffer
+    /// the size of the file (about 4 MB at 20,000 entries) cost more to allocate and fault in
+    /// than the rest of the answer. False, and what `each` gathered is to be dropped, when the
     /// file is missing, untrusted, not a cache file or over the size bound.
     fn stream(&self, mut each: impl FnMut(&[u8])) -> bool {
         const CHUNK: usize = 64 << 10;
@@ -321,10 +321,10 @@ impl Cache {
             return found;
         }
         // The writer keeps the file newest first, so the newest sessions are its first lines:
-        // read as many bytes as that many lines take with room to spare, not the whole file (20,000
-        // entries are about 4 MB). When those lines are not enough (a `keep` that drops many,
-        // unusually long lines), read it all. A file edited out of order by hand gets its first
-        // lines offered, sorted: still only ids it holds.
+        // read about as many bytes as those lines take, with room to spare, not the whole file
+        // (4 MB at 20,000 entries). When they are not enough (a `keep` that drops many,
+        // unusually long lines), read it all. A file edited out of order by hand gets its
+        // first lines offered, sorted: still only ids it holds.
         let head = newest.saturating_mul(HEAD_BYTES_PER_ENTRY) + HEADER.len() + 1;
         let Some(bytes) = self.read_trusted_head(head as u64) else {
             return Vec::new();
@@ -403,11 +403,7 @@ impl Cache {
 
     /// The file's bytes, or None when the directory or file is not one we can trust.
     fn read_trusted(&self) -> Option<Vec<u8>> {
-        private_file::check_dir(&self.dir).ok()?;
-        match private_file::read(&self.file(), MAX_FILE_BYTES as u64) {
-            Ok(Contents::Bytes(bytes)) => Some(bytes),
-            _ => None,
-        }
+        self.read_trusted_head(u64::MAX)
     }
 
     /// The first `head` bytes of [`Cache::read_trusted`]'s file (all of it when shorter).
