@@ -2,8 +2,11 @@
 //! shipped binary embeds plain text and carries no clap (src/cli/completions.rs).
 //!
 //! clap_complete writes the scripts; this file then fixes what the generators get wrong for
-//! this binary and adds session-id completion by appending a small hand-written function per
-//! shell (bash, zsh, fish) that asks the hidden `tsh-review __complete-ids` command.
+//! this binary and appends the hand-written part of each (src/shell/complete/cached.bash, .zsh,
+//! .fish: functions that ask the hidden `tsh-review __complete-ids` for cached session ids,
+//! users and hosts). Those are shell files, not Rust strings, so that they are linted
+//! (shellcheck, `zsh -n`, `fish --no-execute`) and read as what they are; the few `@NAME@`
+//! patterns in them are filled here from the command table.
 
 use std::path::Path;
 
@@ -19,9 +22,39 @@ use table::{COMMANDS, Complete, FLAGS, FlagSpec, Operand, Scope};
 
 const BIN: &str = "tsh-review";
 
+const CACHED_BASH: &str = include_str!("src/shell/complete/cached.bash");
+const CACHED_ZSH: &str = include_str!("src/shell/complete/cached.zsh");
+const CACHED_FISH: &str = include_str!("src/shell/complete/cached.fish");
+const CACHED: [&str; 3] = [
+    "src/shell/complete/cached.bash",
+    "src/shell/complete/cached.zsh",
+    "src/shell/complete/cached.fish",
+];
+
+/// `template` with each `@NAME@` replaced: every pattern given must occur, and none may be left
+/// over, so a renamed pattern fails the build instead of shipping a script that matches nothing.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = template.to_owned();
+    for (name, value) in values {
+        let pattern = format!("@{name}@");
+        assert!(text.contains(&pattern), "no {pattern} in the snippet");
+        text = text.replace(&pattern, value);
+    }
+    let between: Vec<&str> = text.split('@').collect();
+    let inner = &between[1..between.len().saturating_sub(1).max(1)];
+    let left = inner
+        .iter()
+        .find(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'));
+    assert!(left.is_none(), "@{}@ left unfilled", left.unwrap_or(&""));
+    text
+}
+
 fn main() {
     println!("cargo::rerun-if-changed=src/cli/table.rs");
     println!("cargo::rerun-if-changed=build.rs");
+    for file in CACHED {
+        println!("cargo::rerun-if-changed={file}");
+    }
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out);
     for (shell, file) in [
@@ -164,8 +197,8 @@ fn sid_commands() -> Vec<&'static str> {
 const BASH_BROKEN: &str = "tsh__subcmd__review__subcmd__";
 const BASH_FIXED: &str = "tsh__review__subcmd__";
 
-/// Fixes the generator's text, then wraps its function (a hand-written function appended
-/// here) so that the SID of show/play/download/link completes from the cache.
+/// Fixes the generator's text, then wraps its function (cached.bash, appended) so that the SID
+/// of show/play/download/link, users and hosts complete from the cache.
 fn bash(text: String) -> String {
     let text = text.replace(BASH_BROKEN, BASH_FIXED);
     let mut value_flags: Vec<String> = Vec::new();
@@ -175,11 +208,15 @@ fn bash(text: String) -> String {
             value_flags.push(format!("-{s}"));
         }
     }
-    let wrapper = BASH_IDS
-        .replace("@VALUE_FLAGS@", &value_flags.join("|"))
-        .replace("@USER_FLAGS@", &flags_completing(Complete::User))
-        .replace("@HOST_FLAGS@", &flags_completing(Complete::Host))
-        .replace("@SID_COMMANDS@", &sid_commands().join("|"));
+    let wrapper = fill(
+        CACHED_BASH,
+        &[
+            ("VALUE_FLAGS", &value_flags.join("|")),
+            ("USER_FLAGS", &flags_completing(Complete::User)),
+            ("HOST_FLAGS", &flags_completing(Complete::Host)),
+            ("SID_COMMANDS", &sid_commands().join("|")),
+        ],
+    );
     let register = text
         .rfind("if [[ \"${BASH_VERSINFO[0]}\" -eq 4")
         .expect("clap_complete's bash ends by registering the function");
@@ -190,52 +227,9 @@ fn bash(text: String) -> String {
     format!("# shellcheck disable=SC2207\n{head}{wrapper}\n{tail}")
 }
 
-const BASH_IDS: &str = r#"# Hand-written (appended by build.rs): the SID of @SID_COMMANDS@, and the users and hosts
-# of --user, --host and the like, complete from tsh-review's cache via the hidden
-# `__complete-ids`; everything else goes to _tsh__review. Ids stay newest first (the function
-# is registered with nosort), and an empty answer offers nothing rather than file names.
-_tsh_review_ids() {
-    local cur="${COMP_WORDS[COMP_CWORD]}" word cmd="" operands=0 demo="" skip="" flag="" i
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        word="${COMP_WORDS[i]}"
-        if [[ $word == "=" ]]; then skip=1; continue; fi
-        if [[ -n $skip ]]; then skip=""; flag=""; continue; fi
-        case "$word" in
-            --demo) demo=--demo ;;
-            @VALUE_FLAGS@) skip=1; flag="$word" ;;
-            -*) ;;
-            *) if [[ -z $cmd ]]; then cmd="$word"; else operands=$((operands + 1)); fi ;;
-        esac
-    done
-    if [[ -n $skip ]]; then
-        case "$flag" in
-            @USER_FLAGS@) _tsh_review_ask "$1" $demo __complete-ids --field user -- "$cur"; return ;;
-            @HOST_FLAGS@) _tsh_review_ask "$1" $demo __complete-ids --field host -- "$cur"; return ;;
-        esac
-    fi
-    case "$cmd" in
-        @SID_COMMANDS@)
-            if [[ -z $skip && $operands -eq 0 && $cur != -* ]]; then
-                _tsh_review_ask "$1" $demo __complete-ids -- "$cur"
-                return
-            fi
-            ;;
-    esac
-    _tsh__review "$@"
-}
-
-# One candidate a line from tsh-review; an empty answer offers nothing, not the file names of
-# bash's default completion.
-_tsh_review_ask() {
-    local IFS=$'\n'
-    COMPREPLY=($(command "$@" 2>/dev/null))
-    compopt +o default +o bashdefault 2>/dev/null
-    return 0
-}
-"#;
-
 /// Session ids for the SID operand: the generator's `_default` action is replaced by a
-/// hand-written function (appended here) that asks `__complete-ids` for ids and descriptions.
+/// function of cached.zsh (appended) that asks `__complete-ids` for ids and descriptions;
+/// users and hosts likewise.
 fn zsh(text: String) -> String {
     let mut text = text;
     for c in COMMANDS {
@@ -263,36 +257,10 @@ fn zsh(text: String) -> String {
         .rfind("if [ \"$funcstack[1]\" = \"_tsh-review\" ]")
         .expect("clap_complete's zsh ends by registering the function");
     let (head, tail) = text.split_at(register);
-    format!("{head}{ZSH_IDS}\n{tail}")
+    format!("{head}{CACHED_ZSH}\n{tail}")
 }
 
-const ZSH_IDS: &str = r#"# Hand-written (appended by build.rs): cached session ids with `user@target kind start`,
-# newest first (-V: an unsorted group; zsh would sort them by id).
-(( $+functions[_tsh-review_ids] )) ||
-_tsh-review_ids() {
-    local -a ids
-    local line demo
-    [[ " $BUFFER " == *" --demo "* ]] && demo=--demo
-    for line in ${(f)"$(command tsh-review $demo --format tsv __complete-ids -- "$PREFIX" 2>/dev/null)"}; do
-        ids+=("${line%%$'\t'*}:${${line#*$'\t'}//\\/\\\\}")
-    done
-    _describe -V -t session-ids 'session id' ids
-}
-
-# Hand-written (appended by build.rs): the users (last argument `user`) or targets (`host`)
-# of the sessions tsh-review has listed, from its cache (never the system's users and hosts).
-# _arguments passes its description options first; they go to compadd.
-(( $+functions[_tsh-review_names] )) ||
-_tsh-review_names() {
-    local -a names
-    local demo
-    [[ " $BUFFER " == *" --demo "* ]] && demo=--demo
-    names=(${(f)"$(command tsh-review $demo __complete-ids --field ${@[-1]} -- "$PREFIX" 2>/dev/null)"})
-    compadd "${@[1,-2]}" -a names
-}
-"#;
-
-/// Session ids for the SID operand: a hand-written function and `complete` line appended.
+/// Session ids for the SID operand, users and hosts: cached.fish appended.
 fn fish(text: String) -> String {
     let mut text = text;
     // clap_complete's fish offers no operand values: add the enumerated ones.
@@ -326,27 +294,6 @@ fn fish(text: String) -> String {
         assert!(text.contains(generated), "no fish {field} spec");
         text = text.replace(generated, &format!("(__fish_tsh_review_names {field})"));
     }
-    let ids = FISH_IDS.replace("@SID_COMMANDS@", &sid_commands().join(" "));
-    format!("{text}{ids}")
+    let cached = fill(CACHED_FISH, &[("SID_COMMANDS", &sid_commands().join(" "))]);
+    format!("{text}{cached}")
 }
-
-const FISH_IDS: &str = r#"# Hand-written (appended by build.rs): cached session ids with `user@target kind start`,
-# newest first (-k: fish would sort them by id).
-function __fish_tsh_review_ids
-    set -l words (commandline -opc)
-    set -l demo
-    contains -- --demo $words; and set demo --demo
-    # Only the first operand is a session id.
-    set -l operands (string match -v -- '-*' $words[2..-1])
-    test (count $operands) -le 1; or return
-    command tsh-review $demo --format tsv __complete-ids -- (commandline -ct) 2>/dev/null
-end
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand @SID_COMMANDS@" -f -k -a "(__fish_tsh_review_ids)"
-# The users ($argv[1] = user) or targets (host) of the sessions tsh-review has listed.
-function __fish_tsh_review_names
-    set -l demo
-    contains -- --demo (commandline -opc); and set demo --demo
-    # All of them: fish matches the token itself, `--user=al` as well as `--user al`.
-    command tsh-review $demo __complete-ids --field $argv[1] 2>/dev/null
-end
-"#;

@@ -7,8 +7,10 @@
 # --format=json` outputs of 10k and 100k events into target/bench/ (kept between runs, remade
 # when the generator changes), then times `tsh-review recent --format tsv` through a fake tctl
 # that streams the file, an equivalent jq pipeline (bench/recent.jq) and the bare parse floor,
-# and measures peak RSS, session-id completion, start-up and binary size.
-# Needs: cargo, python3, jq, hyperfine, GNU time (Debian: apt-get install -y hyperfine jq time).
+# and measures peak RSS, a whole TAB on `tsh-review play ` with the cache at its cap (bash; zsh
+# and fish when installed), start-up and binary size.
+# Needs: cargo, python3, jq, hyperfine, GNU time (Debian: apt-get install -y hyperfine jq time);
+# zsh and fish only for their TAB rows.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,6 +56,12 @@ pm() { # mean ± stddev, both in the mean's unit
         else if (m >= 0.01) printf "%.1f ms ± %.1f ms", m * 1000, d * 1000;
         else printf "%.2f ms ± %.2f ms", m * 1000, d * 1000 }'
 }
+# Median, then "mean ± σ", of times in ms, one a line on stdin (bench/tab.zsh's output).
+summary() {
+    sort -n | awk '{ t[NR] = $1; s += $1; q += $1 * $1 } END {
+        m = s / NR; d = sqrt(q / NR - m * m); med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+        printf "%.2f ms;%.2f ms ± %.2f ms;%d\n", med, m, d, NR }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b ? "yes" : "**no**") }'; }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "yes" : "**no**") }'; }
@@ -88,8 +96,10 @@ generate() { # FILE ARGS...
 for n in "${SIZES[@]}"; do
     generate "$OUT/ls-$n.json" --events "$n"
 done
-# The completion cache must hold 10,000 sessions; 10k events are fewer sessions (app chunks).
-generate "$OUT/ls-sessions-10000.json" --sessions 10000
+# The completion cache at its cap (cache::MAX_ENTRIES): 20,000 sessions, more than 10k events
+# hold (app chunks).
+CACHE_CAP=20000
+generate "$OUT/ls-sessions-$CACHE_CAP.json" --sessions "$CACHE_CAP"
 
 # --- Environment of every tsh-review run. ---------------------------------------------------
 export TSH_REVIEW_NOW=$NOW
@@ -176,23 +186,59 @@ for n in "${SIZES[@]}"; do
 done
 
 # Completion reads only the cache: fill it the way a user does, by listing.
-say "filling the completion cache from 10,000 sessions"
+say "filling the completion cache from $(group "$CACHE_CAP") sessions"
 rm -rf "$XDG_CACHE_HOME"
-BENCH_LS_FILE=$ROOT/$OUT/ls-sessions-10000.json "${TSH_REVIEW[@]}" recent --format tsv \
-    >"$OUT/recent-sessions-10000.tsv"
+BENCH_LS_FILE=$ROOT/$OUT/ls-sessions-$CACHE_CAP.json "${TSH_REVIEW[@]}" recent --format tsv \
+    >"$OUT/recent-sessions-$CACHE_CAP.tsv"
 CACHE_FILE=$XDG_CACHE_HOME/tsh-review/sessions.jsonl
 [[ -s $CACHE_FILE ]] || die "tsh-review did not write its cache at $CACHE_FILE"
-CACHED=$("$BIN" __complete-ids '' | wc -l)
-PREFIX=$(head -c 2 "$OUT/recent-sessions-10000.tsv")
-MATCHED=$("$BIN" __complete-ids "$PREFIX" | wc -l)
-((CACHED >= 10000)) || die "the cache offers $CACHED ids, expected 10000"
-say "timing completion ($CACHED cached ids; prefix $PREFIX matches $MATCHED)"
+# A header line, then one session a line.
+CACHED=$(($(wc -l <"$CACHE_FILE") - 1))
+((CACHED == CACHE_CAP)) || die "the cache holds $CACHED sessions, expected $CACHE_CAP"
+# One character typed: a sixteenth of the cache matches, every match is offered.
+PREFIX=$(head -c 1 "$OUT/recent-sessions-$CACHE_CAP.tsv")
+# A whole TAB is the shell's work plus the binary's: each shell runs the script the binary
+# prints, which calls `tsh-review` by name, so the binary measured is first on PATH.
+for shell in bash zsh fish; do "$BIN" completions "$shell" >"$OUT/complete.$shell"; done
+TAB_PATH=$ROOT/$(dirname "$BIN"):$PATH
+TAB_BASH=(bash --norc --noprofile bench/tab.bash "$OUT/complete.bash")
+tab_bash() { PATH=$TAB_PATH "${TAB_BASH[@]}" "$@"; }
+# bench/tab.bash is told the function, as looking it up would cost it a fork: check it here.
+registered=$(bash --norc --noprofile -c 'source "$1"; complete -p tsh-review' _ "$OUT/complete.bash")
+[[ $registered == *"-F _tsh_review_ids "* ]] ||
+    die "$OUT/complete.bash registers no _tsh_review_ids for tsh-review: $registered"
+OFFERED=$(tab_bash 'tsh-review play ' _tsh_review_ids)
+MATCHED=$(tab_bash "tsh-review play $PREFIX" _tsh_review_ids)
+[[ $OFFERED == 100 && $MATCHED -gt 100 ]] ||
+    die "a bash TAB offered $OFFERED ids with nothing typed, $MATCHED for '$PREFIX'; expected 100 and every match"
+say "timing a whole bash TAB ($(group "$CACHED") cached sessions: $OFFERED offered, $MATCHED for prefix $PREFIX)"
+PATH=$TAB_PATH hf tab 5 100 \
+    -n bash-tab "${TAB_BASH[*]} 'tsh-review play ' _tsh_review_ids" \
+    -n bash-tab-prefix "${TAB_BASH[*]} 'tsh-review play $PREFIX' _tsh_review_ids" \
+    -n bash-base "${TAB_BASH[*]}"
 # The argv of the shell scripts: bash asks for bare ids, zsh and fish ask `--format tsv` for
-# ids with descriptions (completions/tsh-review.bash, _tsh-review, tsh-review.fish).
+# ids with descriptions (src/shell/complete/cached.bash, .zsh, .fish).
+say "timing the binary's own answer"
 hf complete 5 100 \
-    -n bash-empty "$BIN __complete-ids ''" \
-    -n bash-prefix "$BIN __complete-ids $PREFIX" \
-    -n zsh-empty "$BIN --format tsv __complete-ids ''"
+    -n bin-empty "$BIN __complete-ids ''" \
+    -n bin-prefix "$BIN __complete-ids $PREFIX" \
+    -n bin-tsv "$BIN --format tsv __complete-ids ''"
+# zsh completes only in its line editor: bench/tab.zsh times TABs inside a real interactive
+# zsh on a pseudo-terminal. `play --` completes flags without the binary: zsh's own share.
+ZSH_TAB="" ZSH_FLAGS=""
+if command -v zsh >/dev/null; then
+    say "timing whole zsh TABs"
+    zsh_tab() { PATH=$TAB_PATH zsh -f bench/tab.zsh "$ROOT/$OUT/complete.zsh" "$1" 100 | summary; }
+    ZSH_TAB=$(zsh_tab 'tsh-review play ')
+    ZSH_FLAGS=$(zsh_tab 'tsh-review play --')
+fi
+if command -v fish >/dev/null; then
+    say "timing whole fish TABs"
+    FISH=(fish --no-config -c)
+    PATH=$TAB_PATH hf fish 3 50 \
+        -n fish-tab "${FISH[*]} 'source $OUT/complete.fish; complete -C \"tsh-review play \"'" \
+        -n fish-base "${FISH[*]} 'source $OUT/complete.fish'"
+fi
 
 say "timing start-up"
 hf version 20 300 -n version "$BIN --version"
@@ -233,13 +279,33 @@ for n in "${SIZES[@]}"; do
     if ((n >= 100000)); then target="<= 32 MiB" met=$(le "${RSS_TSH[$n]}" $((32 * 1024))); fi
     echo "| peak RSS of \`recent\`, $(group "$n") events (jq: $(mib "${RSS_JQ[$n]}"), floor: $(mib "${RSS_FLOOR[$n]}")) | $(mib "${RSS_TSH[$n]}") | $target | $met |"
 done
-for c in bash-empty:"\`__complete-ids ''\` (bash), all $(group "$CACHED") ids" \
-    bash-prefix:"\`__complete-ids $PREFIX\` (bash), $MATCHED ids" \
-    zsh-empty:"\`--format tsv __complete-ids ''\` (zsh, fish: with descriptions)"; do
-    name=${c%%:*} label=${c#*:}
-    med=$(hstat complete "$name" median)
-    echo "| completion from a $(group "$CACHED")-session cache, $label: median (mean ± σ $(pm "$(hstat complete "$name" mean)" "$(hstat complete "$name" stddev)")) | $(ms "$med") | <= 10 ms | $(le "$med" 0.010) |"
-done
+# hrow FILE NAME: "median (mean ± σ)" of one hyperfine result.
+hrow() { echo "$(ms "$(hstat "$1" "$2" median)") (mean ± σ $(pm "$(hstat "$1" "$2" mean)" "$(hstat "$1" "$2" stddev)"))"; }
+cache="$(group "$CACHED")-session cache (the cap)"
+tab=$(hstat tab bash-tab median) base=$(hstat tab bash-base median)
+echo "| whole bash TAB, \`tsh-review play <TAB>\`, $cache, $OFFERED ids offered: median (mean ± σ $(pm "$(hstat tab bash-tab mean)" "$(hstat tab bash-tab stddev)")) | $(ms "$tab") | <= 15 ms | $(le "$tab" 0.015) |"
+echo "| of which bash itself, sourcing the script (the baseline) | $(hrow tab bash-base) | | |"
+echo "| of which the TAB (whole TAB minus baseline, medians) | $(ms "$(awk -v a="$tab" -v b="$base" 'BEGIN { print a - b }')") | | |"
+echo "| whole bash TAB, \`tsh-review play $PREFIX<TAB>\`, $MATCHED ids offered | $(hrow tab bash-tab-prefix) | | |"
+echo "| the binary alone, \`__complete-ids ''\` (bash) | $(hrow complete bin-empty) | | |"
+echo "| the binary alone, \`__complete-ids $PREFIX\` (bash, $MATCHED ids) | $(hrow complete bin-prefix) | | |"
+echo "| the binary alone, \`--format tsv __complete-ids ''\` (zsh, fish: with descriptions) | $(hrow complete bin-tsv) | | |"
+if [[ -n $ZSH_TAB ]]; then
+    IFS=';' read -r med mean n <<<"$ZSH_TAB"
+    echo "| whole zsh TAB, \`tsh-review play <TAB>\` in an interactive zsh ($n TABs): median (mean ± σ $mean) | $med | | |"
+    IFS=';' read -r med mean n <<<"$ZSH_FLAGS"
+    echo "| of which zsh itself: \`tsh-review play --<TAB>\` (flags, no binary): median (mean ± σ $mean) | $med | | |"
+else
+    echo "| whole zsh TAB | zsh not installed | | |"
+fi
+if [[ -f $OUT/hf-fish.json ]] && command -v fish >/dev/null; then
+    ftab=$(hstat fish fish-tab median) fbase=$(hstat fish fish-base median)
+    echo "| whole fish TAB, \`complete -C 'tsh-review play '\` | $(hrow fish fish-tab) | | |"
+    echo "| of which fish itself, sourcing the script (the baseline) | $(hrow fish fish-base) | | |"
+    echo "| of which the TAB (minus baseline, medians) | $(ms "$(awk -v a="$ftab" -v b="$fbase" 'BEGIN { print a - b }')") | | |"
+else
+    echo "| whole fish TAB | fish not installed | | |"
+fi
 vmed=$(hstat version version median)
 echo "| start-up, \`tsh-review --version\`: median (mean ± σ $(pm "$(hstat version version mean)" "$(hstat version version stddev)")) | $(ms "$vmed") | <= 2 ms | $(le "$vmed" 0.002) |"
 echo "| release binary size | $(group "$SIZE") bytes ($(mib $((SIZE / 1024)))) | <= 3,145,728 bytes (3 MiB) | $(le "$SIZE" 3145728) |"
@@ -247,8 +313,11 @@ echo
 echo "Checks made before timing:"
 echo
 for c in "${checks[@]}"; do echo "- $c"; done
-echo "- the parse floor counted every element of each file; the completion cache held $(group "$CACHED") sessions"
+echo "- the parse floor counted every element of each file; the completion cache held $(group "$CACHED") sessions; a bash TAB offered $OFFERED ids with nothing typed and all $MATCHED that start with \`$PREFIX\`"
 echo
 echo "Times are hyperfine means ± standard deviation (10 runs at 10k events, 3 at 100k, after one"
-echo "warm-up; completion 100 runs, start-up 300), run without a shell (\`hyperfine -N\`)."
+echo "warm-up; TABs and the binary's answer 100 runs, fish 50, start-up 300), run without a shell"
+echo "(\`hyperfine -N\`). A bash TAB is bench/tab.bash (sets COMP_WORDS and calls the completion"
+echo "function, as readline does); a zsh TAB is timed inside an interactive zsh by bench/tab.zsh;"
+echo "a fish TAB is \`complete -C\`."
 echo "tsh-review reads through a pipe from the fake tctl (\`sh\` + \`cat\`); jq and the floor read the file."

@@ -412,8 +412,13 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -f -a "prive
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -f -a "bash zsh fish elvish powershell"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -f -a "bash zsh fish"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -f -a "recent search triage compliance hunt pivot request doctor show play download link completions init man help"
-# Hand-written (appended by build.rs): cached session ids with `user@target kind start`,
-# newest first (-k: fish would sort them by id).
+# --- src/shell/complete/cached.fish (appended by build.rs to clap_complete's script) --------
+# build.rs fills the commands between at signs from the command table and points the user and
+# host flags at __fish_tsh_review_names; both functions ask tsh-review's cache via the hidden
+# `__complete-ids`.
+
+# Cached session ids with `user@target kind start`, newest first (-k: fish would sort them by
+# id). With nothing typed the answer is the newest sessions only; a prefix gets every match.
 function __fish_tsh_review_ids
     set -l words (commandline -opc)
     set -l demo
@@ -424,6 +429,7 @@ function __fish_tsh_review_ids
     command tsh-review $demo --format tsv __complete-ids -- (commandline -ct) 2>/dev/null
 end
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand show play download link" -f -k -a "(__fish_tsh_review_ids)"
+
 # The users ($argv[1] = user) or targets (host) of the sessions tsh-review has listed.
 function __fish_tsh_review_names
     set -l demo

@@ -11,7 +11,7 @@ use crate::actions;
 use crate::cache;
 use crate::cli::args::{self, Hunt};
 use crate::cli::table::{Cmd, Opt};
-use crate::cli::{Globals, Invocation, Matches, completions, help, kingpin, man};
+use crate::cli::{Globals, Invocation, Matches, completions, help, man};
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style};
@@ -41,12 +41,7 @@ pub fn run(inv: Invocation) -> Result<(), Error> {
         Invocation::Version => print(&format!("{}\n", help::version())),
         Invocation::CompletionBash { words } => {
             // Silent on a closed pipe: this runs inside the user's prompt.
-            let mut text = String::new();
-            for c in kingpin::candidates(&words) {
-                text.push_str(&c);
-                text.push('\n');
-            }
-            let _ = io::stdout().lock().write_all(text.as_bytes());
+            let _ = io::stdout().write_all(crate::complete::kingpin(&words).as_bytes());
             Ok(())
         }
         Invocation::Run {
@@ -140,7 +135,7 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
             let a = args::complete_ids(m);
             let scope = r.source().scope();
             let text =
-                completions::answer(scope, &a.prefix, a.describe, a.playable, a.field.as_deref());
+                crate::complete::ids(scope, &a.prefix, a.describe, a.playable, a.field.as_deref());
             // Silent on any failure: this runs inside the user's prompt.
             let _ = io::stdout().lock().write_all(text.as_bytes());
             Ok(())

@@ -17,7 +17,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::hash::{BuildHasher, Hasher};
-use std::io;
+use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -80,6 +80,9 @@ const MAX_FILE_BYTES: usize = 16 << 20;
 /// No real user, host, cluster or kind name is this long; longer ones are junk or an attack.
 const MAX_FIELD_BYTES: usize = 512;
 const LOCK_FILE: &str = "sessions.lock";
+/// What [`Cache::offered`] reads per session wanted: a typical line is about 200 bytes, and
+/// room for two or three times that spares a second, whole read when a filter drops some.
+const HEAD_BYTES_PER_ENTRY: usize = 512;
 /// More access requests than this on one session is junk, not a review trail.
 const MAX_ACCESS_REQUESTS: usize = 16;
 /// A writer holds the lock for milliseconds; waiting longer means something is stuck, and a
@@ -132,13 +135,23 @@ pub fn matching(scope: Scope, prefix: &str) -> Vec<Entry> {
     Cache::default_for(scope).map_or_else(Vec::new, |c| c.matching(prefix))
 }
 
+/// The sessions completion offers for an id being typed, newest first, of those that pass
+/// `keep`: with nothing typed only the newest `newest` (a shell builds an array of whatever it
+/// is given, which at 20,000 ids takes it longer than the rest of the TAB), with a prefix every
+/// match. Never fails.
+pub fn offered(
+    scope: Scope,
+    prefix: &str,
+    newest: usize,
+    keep: impl Fn(&Entry) -> bool,
+) -> Vec<Entry> {
+    Cache::default_for(scope).map_or_else(Vec::new, |c| c.offered(prefix, newest, keep))
+}
+
 /// The distinct values of one field (`|e| &e.user`, `|e| &e.target`) of the cached sessions,
 /// sorted: what `--user` and `--host` complete, without the network. Never fails.
 pub fn distinct(scope: Scope, field: fn(&Entry) -> &str) -> Vec<String> {
-    let mut values: Vec<String> = load(scope).iter().map(|e| field(e).to_owned()).collect();
-    values.sort_unstable();
-    values.dedup();
-    values
+    Cache::default_for(scope).map_or_else(Vec::new, |c| c.distinct(field))
 }
 
 /// The cached access-request ids that start with `prefix` (lowercase hex and dashes), distinct
@@ -188,7 +201,7 @@ impl Cache {
 
     /// See [`load`].
     pub fn load(&self) -> Vec<Entry> {
-        self.read(None)
+        self.read()
     }
 
     /// See [`matching`].
@@ -198,19 +211,150 @@ impl Cache {
         if prefix.len() > 36 || !prefix.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
             return Vec::new();
         }
-        self.read(Some(prefix.as_str()).filter(|p| !p.is_empty()))
+        if prefix.is_empty() {
+            return self.load();
+        }
+        self.stream_matching(&prefix)
     }
 
-    fn read(&self, prefix: Option<&str>) -> Vec<Entry> {
+    /// [`Cache::matching`] for a non-empty lowercase prefix: most lines are skipped unparsed.
+    fn stream_matching(&self, prefix: &str) -> Vec<Entry> {
+        let mut found = Collector::with_capacity(16);
+        if !self.stream(|lines| found.parse_lines(lines, Some(prefix))) {
+            return Vec::new();
+        }
+        let mut found = found.finish();
+        found.truncate(self.limit);
+        found
+    }
+
+    /// See [`distinct`]. In the file's order (newest first) and for at most `limit` sessions,
+    /// as [`Cache::load`] would give them, but without holding them all.
+    pub fn distinct(&self, field: fn(&Entry) -> &str) -> Vec<String> {
+        let mut seen = HashSet::with_capacity_and_hasher(self.limit.min(1024), IdHash::new());
+        let mut values: HashSet<String> = HashSet::new();
+        let complete = self.stream(|bytes| {
+            for line in lines(bytes) {
+                if seen.len() >= self.limit {
+                    return;
+                }
+                let Some((key, entry)) = parse_line(line).and_then(sanitize) else {
+                    continue;
+                };
+                if seen.insert(key) && !values.contains(field(&entry)) {
+                    values.insert(field(&entry).to_owned());
+                }
+            }
+        });
+        if !complete {
+            return Vec::new();
+        }
+        let mut values: Vec<String> = values.into_iter().collect();
+        values.sort_unstable();
+        values
+    }
+
+    /// Hands `each` the file's lines after the header, a run of whole lines at a time, read
+    /// in small chunks: a TAB after a prefix or `--user` reads the whole cache, and a buffer
+    /// the size of the file (about 4 MB at 20,000 entries) cost more to allocate and fault in
+    /// than the rest of the answer. False, and what `each` gathered is to be dropped, when the
+    /// file is missing, untrusted, not a cache file or over the size bound.
+    fn stream(&self, mut each: impl FnMut(&[u8])) -> bool {
+        const CHUNK: usize = 64 << 10;
+        if private_file::check_dir(&self.dir).is_err() {
+            return false;
+        }
+        let Ok(Some((file, _))) = private_file::open(&self.file(), MAX_FILE_BYTES as u64) else {
+            return false;
+        };
+        // Bounded even if the file grows after the check; a file over the bound is ignored.
+        let mut file = file.take(MAX_FILE_BYTES as u64 + 1);
+        let (mut buf, mut filled, mut total) = (vec![0; CHUNK], 0, 0);
+        let mut header = false;
+        loop {
+            if filled == buf.len() {
+                // A line longer than the buffer: only a hand-edited file has one.
+                buf.resize(buf.len() * 2, 0);
+            }
+            let n = match file.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return false,
+            };
+            total += n;
+            if total > MAX_FILE_BYTES {
+                return false;
+            }
+            filled += n;
+            // Whole lines only; at the end of the file, whatever is left.
+            let end = match buf[..filled].iter().rposition(|&b| b == b'\n') {
+                _ if n == 0 => filled,
+                Some(i) => i + 1,
+                None => continue,
+            };
+            let mut lines = &buf[..end];
+            if !header {
+                let Some(rest) = after_header(lines) else {
+                    return false;
+                };
+                (lines, header) = (rest, true);
+            }
+            each(lines);
+            if n == 0 {
+                return true;
+            }
+            buf.copy_within(end..filled, 0);
+            filled -= end;
+        }
+    }
+
+    /// See [`offered`].
+    pub fn offered(
+        &self,
+        prefix: &str,
+        newest: usize,
+        keep: impl Fn(&Entry) -> bool,
+    ) -> Vec<Entry> {
+        if !prefix.is_empty() {
+            let mut found = self.matching(prefix);
+            found.retain(keep);
+            return found;
+        }
+        // The writer keeps the file newest first, so the newest sessions are its first lines:
+        // read about as many bytes as those lines take, with room to spare, not the whole file
+        // (4 MB at 20,000 entries). When they are not enough (a `keep` that drops many,
+        // unusually long lines), read it all. A file edited out of order by hand gets its
+        // first lines offered, sorted: still only ids it holds.
+        let head = newest.saturating_mul(HEAD_BYTES_PER_ENTRY) + HEADER.len() + 1;
+        let Some(bytes) = self.read_trusted_head(head as u64) else {
+            return Vec::new();
+        };
+        let whole = bytes.len() < head;
+        // Up to the last whole line: a cut one would not parse anyway, and a cut inside a
+        // character would send the whole head down the line-by-line UTF-8 path.
+        let end = if whole {
+            bytes.len()
+        } else {
+            bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        };
+        let mut found = Collector::with_capacity(newest);
+        found.parse(&bytes[..end], None);
+        let mut found = found.finish();
+        found.retain(&keep);
+        if found.len() < newest && !whole {
+            found = self.load();
+            found.retain(&keep);
+        }
+        found.truncate(newest);
+        found
+    }
+
+    fn read(&self) -> Vec<Entry> {
         let Some(bytes) = self.read_trusted() else {
             return Vec::new();
         };
-        let expected = match prefix {
-            Some(_) => 16,
-            None => (bytes.len() / 200).min(self.limit),
-        };
-        let mut found = Collector::with_capacity(expected);
-        found.parse(&bytes, prefix);
+        let mut found = Collector::with_capacity((bytes.len() / 200).min(self.limit));
+        found.parse(&bytes, None);
         let mut found = found.finish();
         // Only a hand-edited file can hold more; the bound holds for readers too.
         found.truncate(self.limit);
@@ -259,8 +403,13 @@ impl Cache {
 
     /// The file's bytes, or None when the directory or file is not one we can trust.
     fn read_trusted(&self) -> Option<Vec<u8>> {
+        self.read_trusted_head(u64::MAX)
+    }
+
+    /// The first `head` bytes of [`Cache::read_trusted`]'s file (all of it when shorter).
+    fn read_trusted_head(&self, head: u64) -> Option<Vec<u8>> {
         private_file::check_dir(&self.dir).ok()?;
-        match private_file::read(&self.file(), MAX_FILE_BYTES as u64) {
+        match private_file::read_head(&self.file(), MAX_FILE_BYTES as u64, head) {
             Ok(Contents::Bytes(bytes)) => Some(bytes),
             _ => None,
         }
@@ -353,21 +502,14 @@ impl Collector {
     /// Adds the entries of a cache file, skipping lines that fail to parse or validate. With
     /// `prefix` (lowercase), only entries whose id starts with it.
     fn parse(&mut self, bytes: &[u8], prefix: Option<&str>) {
-        // One UTF-8 check for the whole file lets lines be split with memchr and strings be
-        // parsed without revalidation; a file with invalid bytes takes the slow path.
-        let mut lines: Box<dyn Iterator<Item = &str>> = match std::str::from_utf8(bytes) {
-            Ok(text) => Box::new(text.split('\n')),
-            Err(_) => Box::new(
-                bytes
-                    .split(|&b| b == b'\n')
-                    .map(|line| std::str::from_utf8(line).unwrap_or("")),
-            ),
-        };
-        match lines.next() {
-            Some(first) if first.trim_ascii().as_bytes() == HEADER => {}
-            _ => return,
+        if let Some(lines) = after_header(bytes) {
+            self.parse_lines(lines, prefix);
         }
-        for line in lines {
+    }
+
+    /// [`Collector::parse`] for whole lines after the header.
+    fn parse_lines(&mut self, bytes: &[u8], prefix: Option<&str>) {
+        for line in lines(bytes) {
             // Our writer puts the id first: skip visibly non-matching lines without parsing.
             if let Some(prefix) = prefix
                 && let Some(rest) = line.strip_prefix(r#"{"id":""#)
@@ -398,6 +540,30 @@ impl Collector {
             .sort_by_key(|e| Reverse((e.start_ms, e.end_ms)));
         self.entries
     }
+}
+
+/// The lines of `bytes`. One UTF-8 check for the whole run lets lines be split with memchr
+/// and strings be parsed without revalidation; a run with invalid bytes takes the slow path,
+/// where a line that is not UTF-8 reads as empty.
+fn lines(bytes: &[u8]) -> Box<dyn Iterator<Item = &str> + '_> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Box::new(text.split('\n')),
+        Err(_) => Box::new(
+            bytes
+                .split(|&b| b == b'\n')
+                .map(|line| std::str::from_utf8(line).unwrap_or("")),
+        ),
+    }
+}
+
+/// The lines after a cache file's header line, or None when the file does not start with
+/// one (an old or foreign format: read as empty, then rebuilt).
+fn after_header(bytes: &[u8]) -> Option<&[u8]> {
+    let (first, rest) = match bytes.iter().position(|&b| b == b'\n') {
+        Some(i) => (&bytes[..i], &bytes[i + 1..]),
+        None => (bytes, &[][..]),
+    };
+    (first.trim_ascii() == HEADER).then_some(rest)
 }
 
 /// One cache line. Lines exactly as `serialize` writes them (fixed key order, no escapes, no
@@ -821,6 +987,45 @@ mod tests {
         assert_eq!(read[MAX_ENTRIES - 1].id, id(7));
     }
 
+    /// With nothing typed completion gets the newest few, read from the head of the file,
+    /// whatever a filter drops; with a prefix every match.
+    #[test]
+    fn offered_is_the_newest_few_or_every_match() {
+        let tmp = TempDir::new("offered");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        assert!(cache.offered("", 10, |_| true).is_empty());
+        let mut many: Vec<Entry> = (0..2000u64).map(|n| entry(n, n as i64)).collect();
+        // A long line among the newest: the head may cut anywhere, even inside a character.
+        many[1990].target = "é".repeat(200);
+        cache.record(&many).unwrap();
+        let all = ids(&cache.load());
+        assert_eq!(ids(&cache.offered("", 10, |_| true)), all[..10]);
+        // Every 37th session only: more than the head holds, so the whole file is read.
+        let rare = |e: &Entry| e.user.trim_start_matches("user").parse::<u64>().unwrap() % 37 == 0;
+        let want: Vec<String> = all
+            .iter()
+            .filter(|i| u64::from_str_radix(&i[24..], 16).unwrap() % 37 == 0)
+            .take(10)
+            .cloned()
+            .collect();
+        assert_eq!(want.len(), 10);
+        assert_eq!(ids(&cache.offered("", 10, rare)), want);
+        // More than there are.
+        assert_eq!(cache.offered("", 5000, |_| true).len(), 2000);
+        // A prefix gets every match, newest first, past the bound; case does not matter.
+        let matching = ids(&cache.matching("0000"));
+        assert_eq!(matching.len(), 2000);
+        assert_eq!(ids(&cache.offered("0000", 10, |_| true)), matching);
+        let one: Vec<String> = all
+            .iter()
+            .filter(|i| i.starts_with("000000a"))
+            .cloned()
+            .collect();
+        assert_eq!(one.len(), 16);
+        assert_eq!(ids(&cache.offered("000000A", 10, |_| true)), one);
+        assert!(cache.offered("zz", 10, |_| true).is_empty());
+    }
+
     #[test]
     fn corrupt_header_reads_empty_and_is_rebuilt() {
         let tmp = TempDir::new("header");
@@ -876,6 +1081,51 @@ mod tests {
         cache.record(&[entry(3, 3000)]).unwrap();
         assert_eq!(ids(&cache.load()), vec![id(3), id(2), id(1)]);
         assert_eq!(fs::read_to_string(cache.file()).unwrap().lines().count(), 4);
+    }
+
+    /// A prefix streams the file in chunks; it finds what a whole read finds: across chunk
+    /// boundaries, past a line longer than a chunk and invalid bytes, and in a last line
+    /// without its newline.
+    #[test]
+    fn a_prefix_streams_the_file_as_a_whole_read_would() {
+        let tmp = TempDir::new("stream");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        cache.record(&[entry(1, 1)]).unwrap();
+        let mut bytes = b"{\"tsh-review-cache\":1}\n".to_vec();
+        for n in 0..3000 {
+            if n == 1500 {
+                bytes.extend_from_slice(&[b'x'; 200_000]);
+                bytes.push(b'\n');
+            }
+            if n == 2000 {
+                bytes.extend_from_slice(b"\xff\xfe\n");
+            }
+            serde_json::to_writer(&mut bytes, &entry(n, 3000 - n as i64)).unwrap();
+            bytes.push(b'\n');
+        }
+        bytes.pop();
+        fs::write(cache.file(), &bytes).unwrap();
+        let all = cache.load();
+        assert_eq!(all.len(), 3000);
+        for prefix in ["0", "00000", "000005", "000005D", "00000bb7", "00000bb8"] {
+            let lower = prefix.to_ascii_lowercase();
+            let want: Vec<&Entry> = all.iter().filter(|e| e.id.starts_with(&lower)).collect();
+            let got = cache.matching(prefix);
+            assert_eq!(got.iter().collect::<Vec<_>>(), want, "{prefix}");
+        }
+        assert_eq!(ids(&cache.matching("00000bb7")), [id(2999)]);
+        // Users likewise, each once, sorted.
+        let mut users: Vec<String> = all.iter().map(|e| e.user.clone()).collect();
+        users.sort_unstable();
+        users.dedup();
+        assert_eq!(cache.distinct(|e| &e.user), users);
+        assert_eq!(cache.distinct(|e| &e.target), ["node-1"]);
+        // Not a cache file: nothing, as for a whole read.
+        fs::write(cache.file(), b"{\"other\":1}\n").unwrap();
+        assert!(cache.matching("0").is_empty());
+        assert!(cache.distinct(|e| &e.user).is_empty());
+        fs::write(cache.file(), b"").unwrap();
+        assert!(cache.matching("0").is_empty());
     }
 
     #[test]

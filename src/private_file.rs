@@ -16,7 +16,7 @@
 //!   crash; temp files a dead writer left behind are removed.
 
 use std::fmt;
-use std::fs::{self, Metadata, OpenOptions};
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -93,13 +93,39 @@ pub(crate) enum Contents {
 /// else can write and at most `max` bytes long. Err(Refused) for a symlink or a non-regular
 /// file: never replace those, someone put them there; Err(Io) when it cannot be read.
 pub(crate) fn read(path: &Path, max: u64) -> Result<Contents, Problem> {
+    read_head(path, max, u64::MAX)
+}
+
+/// [`read`], but only the first `head` bytes (fewer when the file is shorter): for a reader
+/// that needs only the start of a file written in a known order. The checks are the same and
+/// apply to the whole file: one over `max` bytes is still ignored.
+pub(crate) fn read_head(path: &Path, max: u64, head: u64) -> Result<Contents, Problem> {
+    let Some((file, len)) = open(path, max)? else {
+        return Ok(Contents::Ignored);
+    };
+    let want = max.min(head);
+    let mut bytes = Vec::with_capacity(len.min(want) as usize + 1);
+    file.take(want + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Problem::Io)?;
+    if bytes.len() as u64 > max {
+        return Ok(Contents::Ignored);
+    }
+    bytes.truncate(usize::try_from(head).unwrap_or(usize::MAX));
+    Ok(Contents::Bytes(bytes))
+}
+
+/// `path` opened for reading under [`read`]'s checks, with its length, for a reader that
+/// streams it; None where [`read`] gives `Contents::Ignored`. The reader must still stop after
+/// `max` bytes: the file may grow after the check.
+pub(crate) fn open(path: &Path, max: u64) -> Result<Option<(File, u64)>, Problem> {
     let opened = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path);
-    let mut file = match opened {
+    let file = match opened {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Contents::Ignored),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         // The errno for O_NOFOLLOW on a symlink differs between systems; ask directly.
         Err(e) => {
             return match fs::symlink_metadata(path) {
@@ -113,18 +139,9 @@ pub(crate) fn read(path: &Path, max: u64) -> Result<Contents, Problem> {
         return Err(Problem::Refused("it is not a regular file"));
     }
     if !trusted(&meta) || meta.len() > max {
-        return Ok(Contents::Ignored);
+        return Ok(None);
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    // Bounded even if the file grows between fstat and read.
-    (&mut file)
-        .take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(Problem::Io)?;
-    if bytes.len() as u64 > max {
-        return Ok(Contents::Ignored);
-    }
-    Ok(Contents::Bytes(bytes))
+    Ok(Some((file, meta.len())))
 }
 
 /// A failed [`write_atomically`]: which file, and what went wrong.
@@ -311,6 +328,19 @@ mod tests {
         std::os::unix::fs::symlink(&path, &link).unwrap();
         assert!(matches!(read(&link, 5), Err(Problem::Refused(why)) if why.contains("symlink")));
         assert!(matches!(read(&tmp.0, 5), Err(Problem::Refused(_))));
+    }
+
+    #[test]
+    fn a_head_is_read_under_the_same_checks() {
+        let tmp = TempDir::new("head");
+        write_atomically(&tmp.0, "f", b"hello").unwrap();
+        let path = tmp.0.join("f");
+        assert!(matches!(read_head(&path, 5, 2), Ok(Contents::Bytes(b)) if b == b"he"));
+        assert!(matches!(read_head(&path, 5, 9), Ok(Contents::Bytes(b)) if b == b"hello"));
+        // The cap is on the file, not on the head.
+        assert!(matches!(read_head(&path, 4, 2), Ok(Contents::Ignored)));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o620)).unwrap();
+        assert!(matches!(read_head(&path, 5, 2), Ok(Contents::Ignored)));
     }
 
     #[test]

@@ -1,11 +1,7 @@
 //! Shell completion scripts, generated from the command table by build.rs with clap_complete
 //! and embedded as text: the binary carries no clap. Committed copies live in completions/.
-
-use jiff::Timestamp;
-
-use crate::cache::{self, Entry, Scope};
-use crate::session::Kind;
-use crate::text::sanitize::escape;
+//! What the scripts ask the binary at TAB time is answered outside cli/ (src/complete.rs), as
+//! it reads the cache.
 
 const BASH: &str = include_str!(concat!(env!("OUT_DIR"), "/tsh-review.bash"));
 const ZSH: &str = include_str!(concat!(env!("OUT_DIR"), "/_tsh-review"));
@@ -48,104 +44,10 @@ pub fn init(shell: &str) -> Option<String> {
     ))
 }
 
-/// The answer of the hidden `__complete-ids` for the completion scripts, one candidate a line:
-/// cached session ids starting with `prefix`, newest first (bare for bash; with `describe`,
-/// `id<TAB>user@target kind start` for zsh and fish), or with `field` the cached users or
-/// targets. Only the cache is read: this runs at every TAB and must never wait on the network.
-pub fn answer(
-    scope: Scope,
-    prefix: &str,
-    describe: bool,
-    playable: bool,
-    field: Option<&str>,
-) -> String {
-    let mut text = String::new();
-    if let Some(field) = field {
-        let pick: fn(&Entry) -> &str = match field {
-            "user" => |e| &e.user,
-            _ => |e| &e.target,
-        };
-        for name in cache::distinct(scope, pick) {
-            if name.starts_with(prefix) && plain_word(&name) {
-                text.push_str(&name);
-                text.push('\n');
-            }
-        }
-        return text;
-    }
-    for e in cache::matching(scope, prefix) {
-        if playable && !tsh_can_play(&e) {
-            continue;
-        }
-        text.push_str(&e.id);
-        if describe {
-            let start = e
-                .start_ms
-                .and_then(|ms| Timestamp::from_millisecond(ms).ok())
-                .map(|t| t.strftime("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default();
-            let about = format!("{}@{} {} {start}", e.user, e.target, e.kind);
-            let about = escape(about.trim_end()).replace(['\t', '\n', '\r'], " ");
-            text.push('\t');
-            text.push_str(&about);
-        }
-        text.push('\n');
-    }
-    text
-}
-
-/// Offering a session that tsh cannot play (a desktop, an app, a kind this version does not
-/// know, an unrecorded session) on `tsh play <TAB>` only leads to an error.
-fn tsh_can_play(e: &Entry) -> bool {
-    Kind::parse(&e.kind).is_some_and(Kind::plays_in_tsh) && e.recorded != Some(false)
-}
-
-/// Whether a shell takes `name` as one plain word. Users and hosts come from the cluster, and
-/// completion types them into a command line the user is about to run: a name with a quote,
-/// `$`, `;`, a space or an invisible character is not offered at all, nor one that would read
-/// as a flag.
-pub fn plain_word(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('-')
-        && name.len() <= 255
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+'))
-        && escape(name) == name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cli::table::SHELLS;
-
-    #[test]
-    fn only_plain_words_are_offered() {
-        for ok in [
-            "alice",
-            "bob@example.com",
-            "web-01.prod",
-            "db_02",
-            "ci+deploy",
-            "wеb-01",
-        ] {
-            assert!(plain_word(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "-rf",
-            "a b",
-            "$(reboot)",
-            "x;y",
-            "it's",
-            "\u{202e}dorp.10-bew",
-            "web\u{200b}01",
-            "a\u{301}",
-            "web-01:22",
-        ] {
-            assert!(!plain_word(bad), "{bad:?}");
-        }
-    }
 
     #[test]
     fn every_shell_has_a_script() {

@@ -2,15 +2,19 @@
 //! one candidate a line for the last word. tsh's bash and zsh completion ask
 //! `tsh --completion-bash review WORDS...`, and through the alias `review: "tsh-review"` tsh
 //! runs `tsh-review --completion-bash WORDS...`, so answering it makes `tsh review <TAB>` work.
-//! Reads only the command table and the cache: never the network, never an error.
+//! Reads only the command table: never the network, never an error. Session ids, users and
+//! hosts come from the cache, which the caller reads (src/complete.rs): cli/ never does.
 
-use crate::cache::{self, Scope as CacheScope};
-use crate::cli::completions::plain_word;
 use crate::cli::table::{COMMANDS, CommandSpec, Complete, FLAGS, FlagSpec};
 
 /// Candidates for the last of `words` (the word being completed; absent = empty), filtered by
-/// its prefix. Unknown words are tolerated: a half-typed line need not parse.
-pub fn candidates(words: &[String]) -> Vec<String> {
+/// its prefix. Unknown words are tolerated: a half-typed line need not parse. For a value only
+/// the cache knows (`Complete::SessionId`, `User`, `Host`), `cached(what, demo, typed)` gives
+/// the words: `demo` when the line has `--demo`, `typed` the word's prefix so far.
+pub fn candidates(
+    words: &[String],
+    cached: impl Fn(Complete, bool, &str) -> Vec<String>,
+) -> Vec<String> {
     let (cur, before) = match words.split_last() {
         Some((cur, before)) => (cur.as_str(), before),
         None => ("", &[][..]),
@@ -47,7 +51,7 @@ pub fn candidates(words: &[String]) -> Vec<String> {
         }
     }
     let words: Vec<String> = if let Some(flag) = pending {
-        value_words(flag.complete, flag.choices, demo, cur)
+        value_words(flag.complete, flag.choices, &|what| cached(what, demo, cur))
     } else if cur.starts_with('-') {
         FLAGS
             .iter()
@@ -67,7 +71,7 @@ pub fn candidates(words: &[String]) -> Vec<String> {
                     .get(operands)
                     .or_else(|| c.operands.last().filter(|o| o.many));
                 match operand {
-                    Some(o) => value_words(o.complete, o.choices, demo, cur),
+                    Some(o) => value_words(o.complete, o.choices, &|what| cached(what, demo, cur)),
                     None => Vec::new(),
                 }
             }
@@ -88,27 +92,15 @@ fn visible_commands() -> Vec<String> {
         .collect()
 }
 
-fn value_words(complete: Complete, choices: &[&str], demo: bool, cur: &str) -> Vec<String> {
-    let scope = if demo {
-        CacheScope::Demo
-    } else {
-        CacheScope::Live
-    };
-    let names = |field: fn(&cache::Entry) -> &str| {
-        cache::distinct(scope, field)
-            .into_iter()
-            .filter(|n| plain_word(n))
-            .collect()
-    };
+fn value_words(
+    complete: Complete,
+    choices: &[&str],
+    cached: &dyn Fn(Complete) -> Vec<String>,
+) -> Vec<String> {
     match complete {
         Complete::Choices => choices.iter().map(|c| (*c).to_owned()).collect(),
         Complete::Command => visible_commands(),
-        Complete::SessionId => cache::matching(scope, cur)
-            .into_iter()
-            .map(|e| e.id)
-            .collect(),
-        Complete::User => names(|e| &e.user),
-        Complete::Host => names(|e| &e.target),
+        Complete::SessionId | Complete::User | Complete::Host => cached(complete),
         _ => Vec::new(),
     }
 }
@@ -116,6 +108,15 @@ fn value_words(complete: Complete, choices: &[&str], demo: bool, cur: &str) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stands in for the cache: one word that says what was asked.
+    fn cached(what: Complete, demo: bool, typed: &str) -> Vec<String> {
+        vec![format!("{typed}<{what:?} demo={demo}>")]
+    }
+
+    fn candidates(words: &[String]) -> Vec<String> {
+        super::candidates(words, cached)
+    }
 
     fn words(line: &str) -> Vec<String> {
         let mut w: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
@@ -138,5 +139,22 @@ mod tests {
         assert!(candidates(&words("help ")).contains(&"recent".to_owned()));
         assert!(candidates(&words("man ")).is_empty());
         assert!(candidates(&[]).contains(&"recent".to_owned()));
+    }
+
+    #[test]
+    fn cached_values_are_asked_of_the_caller() {
+        assert_eq!(candidates(&words("play ")), ["<SessionId demo=false>"]);
+        assert_eq!(
+            candidates(&words("--demo show 3f")),
+            ["3f<SessionId demo=true>"]
+        );
+        assert_eq!(
+            candidates(&words("pivot --user al")),
+            ["al<User demo=false>"]
+        );
+        assert_eq!(candidates(&words("pivot --host ")), ["<Host demo=false>"]);
+        // Only the first operand is a session id; a flag's value is not one.
+        assert!(candidates(&words("play 3f2a ")).is_empty());
+        assert_eq!(candidates(&words("play --speed 2")), ["2x"]);
     }
 }

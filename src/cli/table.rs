@@ -620,9 +620,11 @@ pub static COMMANDS: &[CommandSpec] = &[
         hidden: false,
         summary: "Print a shell completion script (bash, zsh, fish and more)",
         about: "Prints the completion script for a shell: commands, aliases, options, their \
-                values, and session ids from tsh-review's cache (bash, zsh and fish). Load it \
-                from your shell's start-up file, or install the copy for your shell from the \
-                completions directory of the source.",
+                values, and session ids from tsh-review's cache (bash, zsh and fish). With \
+                nothing typed, a session id completes to the newest 100 sessions; type the \
+                first characters of an id to be offered every match. Load the script from your \
+                shell's start-up file, or install the copy for your shell from the completions \
+                directory of the source.",
         operands: &[Operand {
             name: "SHELL",
             help: "bash, zsh, fish, elvish or powershell",

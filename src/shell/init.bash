@@ -23,11 +23,12 @@ _tsh_review_tsh() {
         esac
     done
     if [[ $cmd == play && -z $skip && $operands -eq 0 && $cur != -* ]]; then
-        local id
-        COMPREPLY=()
-        while IFS= read -r id; do
-            COMPREPLY+=("$id")
-        done < <(command tsh-review __complete-ids --playable -- "$cur" 2>/dev/null)
+        # With nothing typed the answer is the newest sessions only; a prefix gets every
+        # match. Split by word splitting, not `read` or mapfile, which take a pipe a byte at a
+        # time; ids have no spaces or glob characters.
+        local IFS=$'\n'
+        # shellcheck disable=SC2207
+        COMPREPLY=($(command tsh-review __complete-ids --playable -- "$cur" 2>/dev/null))
         # Newest first, as listed (bash would sort them by id); an empty answer offers nothing
         # rather than the file names of `-o default`.
         compopt -o nosort +o default 2>/dev/null

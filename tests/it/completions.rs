@@ -5,8 +5,8 @@
 use crate::common;
 
 use common::shells::{
-    BASH_ENGINE, candidates, fish_complete, has, lines_of, matches, shell_env, zsh_complete,
-    zsh_listed,
+    BASH_ENGINE, SHARED, candidates, fish_complete, has, lines_of, many_sessions, matches,
+    shell_env, zsh_complete, zsh_listed,
 };
 
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ fn committed_scripts_are_generated() {
         assert!(
             have == want,
             "{file} differs from `tsh-review completions {shell}`.\nRegenerate with: \
-             TSH_REVIEW_BLESS=1 cargo test --test completions"
+             TSH_REVIEW_BLESS=1 cargo test --test it completions::committed"
         );
     }
 }
@@ -381,6 +381,68 @@ fn session_ids_are_offered_newest_first() {
         let text = fish_complete(&w, &fish, "tsh-review --demo show ");
         assert_eq!(candidates(&text), want, "{text}");
     }
+}
+
+/// With nothing typed, a session id completes to the newest 100 only (src/complete.rs's
+/// NEWEST), however many the cache holds: a shell builds an array of every candidate it is
+/// given. A prefix offers every match, past that bound. In every shell, newest first.
+#[test]
+fn nothing_typed_offers_the_newest_and_a_prefix_every_match() {
+    const NEWEST: usize = 100;
+    let w = World::new();
+    let (all, _) = many_sessions(&w, 250);
+    let newest = &all[..NEWEST];
+    let bare = stdout_lines(&w.cmd().args(["__complete-ids", ""]).output().unwrap());
+    assert_eq!(bare.len(), NEWEST);
+    assert_eq!(bare, newest);
+    // One more character: every match, newest first.
+    let narrower = format!("{SHARED}{}", &all[0][SHARED.len()..][..1]);
+    let some: Vec<String> = all
+        .iter()
+        .filter(|i| i.starts_with(&narrower))
+        .cloned()
+        .collect();
+    assert!(some.len() > 1 && some.len() < all.len());
+
+    let bash = write_script(&w, "bash");
+    assert_eq!(bash_complete(&w, &bash, "tsh-review play "), newest);
+    assert_eq!(
+        bash_complete(&w, &bash, &format!("tsh-review play {SHARED}")),
+        all
+    );
+    assert_eq!(
+        bash_complete(&w, &bash, &format!("tsh-review show {narrower}")),
+        some
+    );
+    if has("zsh") {
+        let setup = format!("source {}\n", write_script(&w, "zsh").display());
+        let got = zsh_complete(&w, &setup, "tsh-review play ");
+        assert_eq!(matches(&got), newest);
+        let got = zsh_complete(&w, &setup, &format!("tsh-review play {SHARED}"));
+        assert_eq!(matches(&got), all);
+    }
+    if has("fish") {
+        let fish = write_script(&w, "fish");
+        let text = fish_complete(&w, &fish, "tsh-review play ");
+        assert_eq!(candidates(&text), newest, "{text}");
+        let text = fish_complete(&w, &fish, &format!("tsh-review play {SHARED}"));
+        assert_eq!(candidates(&text), all, "{text}");
+    }
+    // kingpin's protocol (`tsh review play <TAB>`) offers the same.
+    let kingpin = stdout_lines(
+        &w.cmd()
+            .args(["--completion-bash", "play", ""])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(kingpin, newest);
+    let kingpin = stdout_lines(
+        &w.cmd()
+            .args(["--completion-bash", "play", &narrower])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(kingpin, some);
 }
 
 /// `--user`, `--host` (and `--username`, `--resource-name`, `--server-hostname`) offer the

@@ -6,8 +6,8 @@
 use crate::common;
 
 use common::shells::{
-    BASH_ENGINE, bin_dir, candidates, fish_complete, has, lines_of, matches, shell_env,
-    zsh_complete, zsh_complete_after, zsh_listed,
+    BASH_ENGINE, SHARED, bin_dir, candidates, fish_complete, has, lines_of, many_sessions, matches,
+    shell_env, zsh_complete, zsh_complete_after, zsh_listed,
 };
 
 use std::path::{Path, PathBuf};
@@ -211,6 +211,41 @@ fn fish_tsh_play_completes_playable_ids_newest_first() {
     let text = fish_complete(&w, &snippet, "tsh play ");
     // Newest first, and nothing tsh cannot play.
     assert_eq!(candidates(&text), ids, "{text}");
+}
+
+/// `tsh play <TAB>` with nothing typed offers the newest 100 sessions tsh can play
+/// (src/complete.rs's NEWEST), however many the cache holds; a prefix offers every playable
+/// match. In bash (whichever script loads first), zsh and fish.
+#[test]
+fn tsh_play_offers_the_newest_playable_and_every_match() {
+    const NEWEST: usize = 100;
+    let w = World::new();
+    let (_, playable) = many_sessions(&w, 250);
+    assert!(playable.len() > NEWEST);
+    let newest = &playable[..NEWEST];
+    let typed = format!("tsh play {SHARED}");
+    let snippet = init(&w, "bash");
+    for tsh_first in [true, false] {
+        let got = bash_complete_tsh(&w, &snippet, tsh_first, "tsh play ");
+        assert_eq!(got.len(), NEWEST, "tsh first: {tsh_first}");
+        assert_eq!(got, newest, "tsh first: {tsh_first}");
+        assert_eq!(bash_complete_tsh(&w, &snippet, tsh_first, &typed), playable);
+    }
+    if has("zsh") {
+        let setup = format!(
+            "eval \"$(tsh --completion-script-zsh)\"\nsource {}\n",
+            init(&w, "zsh").display()
+        );
+        assert_eq!(matches(&zsh_complete(&w, &setup, "tsh play ")), newest);
+        assert_eq!(matches(&zsh_complete(&w, &setup, &typed)), playable);
+    }
+    if has("fish") {
+        let snippet = init(&w, "fish");
+        let text = fish_complete(&w, &snippet, "tsh play ");
+        assert_eq!(candidates(&text), newest, "{text}");
+        let text = fish_complete(&w, &snippet, &typed);
+        assert_eq!(candidates(&text), playable, "{text}");
+    }
 }
 
 fn kingpin(w: &World, words: &[&str]) -> Vec<String> {

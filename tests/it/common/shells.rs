@@ -204,3 +204,68 @@ _drive() {
     fi
 }
 "#;
+
+/// What every id [`many_sessions`] makes starts with.
+pub const SHARED: &str = "5e55";
+
+/// Fills the live cache the way a user does, by listing `n` sessions that ended a minute apart
+/// before NOW, every fourth a Windows desktop (which `tsh play` cannot play). Every id starts
+/// with [`SHARED`]; the rest of it is in no order, so newest first is not id order. Returns
+/// the ids newest first, all of them and those tsh can play.
+pub fn many_sessions(w: &World, n: usize) -> (Vec<String>, Vec<String>) {
+    let events = super::fixture_json("ls_mixed.json");
+    let template = |kind: &str| {
+        events
+            .iter()
+            .find(|e| e["event"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in ls_mixed.json"))
+            .clone()
+    };
+    let (ssh, desktop) = (
+        template("session.end"),
+        template("windows.desktop.session.end"),
+    );
+    let now: jiff::Timestamp = super::NOW.parse().unwrap();
+    let (mut all, mut playable, mut listing) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n as u64 {
+        let scrambled = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20;
+        let sid = format!(
+            "{SHARED}{:04x}-{:04x}-4{:03x}-8{:03x}-{i:012x}",
+            scrambled & 0xffff,
+            (scrambled >> 16) & 0xffff,
+            (scrambled >> 32) & 0xfff,
+            i & 0xfff,
+        );
+        let stop = now - jiff::SignedDuration::from_mins(i as i64 + 1);
+        let start = stop - jiff::SignedDuration::from_mins(5);
+        let is_desktop = i % 4 == 3;
+        let mut e = if is_desktop {
+            desktop.clone()
+        } else {
+            ssh.clone()
+        };
+        e["sid"] = sid.clone().into();
+        e["uid"] = format!("00000000-0000-4000-8000-{i:012x}").into();
+        e["time"] = stop.to_string().into();
+        e["session_start"] = start.to_string().into();
+        e["session_stop"] = stop.to_string().into();
+        listing.push(e);
+        if !is_desktop {
+            playable.push(sid.clone());
+        }
+        all.push(sid);
+    }
+    let file = w.dir.join(format!("ls-{n}.json"));
+    std::fs::write(&file, serde_json::to_vec(&listing).unwrap()).unwrap();
+    w.cmd()
+        .env("FAKE_LS_DATA", &file)
+        .args(["recent", "--format", "tsv"])
+        .assert()
+        .success();
+    let cached = super::quiet_lines(&w.cmd().args(["__complete-ids", SHARED]).output().unwrap());
+    assert_eq!(cached, all, "the cache holds every session, newest first");
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_ne!(sorted, all);
+    (all, playable)
+}
