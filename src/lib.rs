@@ -8,6 +8,7 @@ pub mod actions;
 pub mod app;
 pub mod cache;
 pub mod cli;
+pub mod content;
 pub mod demo;
 pub mod error;
 pub(crate) mod private_file;
