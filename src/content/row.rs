@@ -112,6 +112,8 @@ pub struct Row {
     hidden: Vec<Hidden>,
     hidden_chars: usize,
     flags: Flags,
+    /// A concealed character was printed: only then is the line searched for them.
+    concealed: bool,
 }
 
 impl Row {
@@ -132,14 +134,20 @@ impl Row {
     /// is past the last column: the caller starts a new line.
     pub fn print(&mut self, ch: char, concealed: bool) -> bool {
         let at = self.cursor;
+        let new = Cell { ch, concealed };
+        self.concealed |= concealed;
+        if at == self.cells.len() && at < MAX_COLUMNS {
+            // Writing at the end of the line: the common case.
+            self.cells.push(new);
+            self.cursor = at + 1;
+            self.deleting = None;
+            return true;
+        }
         if at >= MAX_COLUMNS {
             return false;
         }
-        let new = Cell { ch, concealed };
         self.deleting = None;
         match self.cells.get(at).copied() {
-            // Writing at the end of the line, the common case.
-            None if at == self.cells.len() => self.cells.push(new),
             None => {
                 self.cells.resize(at, Cell::BLANK);
                 self.cells.push(new);
@@ -385,7 +393,9 @@ impl Row {
     /// starts an empty one with the cursor at column 0.
     pub fn complete(&mut self, out: &mut Line) {
         self.close_run();
-        self.collect_concealed();
+        if self.concealed {
+            self.collect_concealed();
+        }
         let shown = self
             .cells
             .iter()
@@ -397,13 +407,21 @@ impl Row {
         }
         out.hidden.append(&mut self.hidden);
         out.flags = out.flags.union(self.flags);
+        self.clear();
+    }
+
+    /// Empties the row, keeping its allocations: the cursor at column 0, nothing hidden.
+    pub fn clear(&mut self) {
         self.cells.clear();
+        self.hidden.clear();
+        self.run = None;
         self.cursor = 0;
         self.rewind = Rewind::None;
         self.run_cells.clear();
         self.deleting = None;
         self.hidden_chars = 0;
         self.flags = Flags::EMPTY;
+        self.concealed = false;
     }
 
     /// Concealed characters still on the line become hidden text, a run of them at a time.

@@ -224,7 +224,7 @@ impl Term {
     fn vertical<F: FnMut(&Line)>(&mut self, y: Option<u32>, col: Option<usize>, on_line: &mut F) {
         let col = col.unwrap_or(self.row.cursor());
         if self.row.is_empty() {
-            self.row = Row::default();
+            self.row.clear();
         } else {
             self.complete(on_line, Flags::EMPTY);
         }
