@@ -625,3 +625,14 @@ fn the_last_line_without_a_newline_is_scanned() {
     assert_eq!(summary.lines, 3);
     assert_eq!(summary.bytes, 12);
 }
+
+#[test]
+fn a_scanner_can_run_on_a_replay_thread() {
+    fn send<T: Send>() {}
+    fn shared<T: Send + Sync>() {}
+    send::<Scanner>();
+    send::<Screen>();
+    shared::<Matcher>();
+    send::<Event>();
+    send::<Summary>();
+}
