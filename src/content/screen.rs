@@ -10,7 +10,7 @@ use vte::{Params, Parser, Perform};
 use super::flags::{Flag, Flags};
 use super::line::Line;
 use super::osc;
-use super::row::{MAX_COLUMNS, Move, Row};
+use super::row::{Ink, MAX_COLUMNS, Move, Row};
 
 /// Noise characters (invalid UTF-8, unused controls) after which a session is flagged
 /// `binary-noise`: a mis-encoded file name shows a few, a `cat` of a binary thousands.
@@ -116,14 +116,31 @@ impl Screen {
 #[derive(Clone, Copy, Debug, Default)]
 struct Pen {
     concealed: bool,
+    faint: bool,
     fg: Option<u32>,
     bg: Option<u32>,
 }
 
 impl Pen {
-    /// Concealed, or drawn in the colour of its background.
-    fn hides(self) -> bool {
-        self.concealed || (self.fg.is_some() && self.fg == self.bg)
+    fn ink(self) -> Ink {
+        Ink {
+            // Concealed, or drawn in the colour of its background.
+            concealed: self.concealed || (self.fg.is_some() && self.fg == self.bg),
+            faint: self.faint || self.fg.is_some_and(is_grey),
+        }
+    }
+}
+
+/// A grey foreground: bright black (8), the darker half of the 256-colour grey ramp, or a
+/// direct colour with equal components no lighter than that.
+fn is_grey(colour: u32) -> bool {
+    match colour {
+        8 | 232..=246 => true,
+        c if c >> 24 == 1 => {
+            let (r, g, b) = ((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff);
+            r == g && g == b && r <= 0xa0
+        }
+        _ => false,
     }
 }
 
@@ -193,13 +210,13 @@ impl Term {
             self.noise();
         }
         self.last_printed = Some(c);
-        let hides = self.pen.hides();
-        if !self.row.print(c, hides) {
+        let ink = self.pen.ink();
+        if !self.row.print(c, ink) {
             // Past the column cap: the rest goes on as the next line, so nothing is lost
             // from the search.
             self.complete(on_line, Flags::from_iter([Flag::CutLines]));
             self.y = self.y.map(|y| y.saturating_add(1));
-            let _ = self.row.print(c, hides);
+            let _ = self.row.print(c, ink);
         }
     }
 
@@ -315,6 +332,8 @@ impl Term {
         while let Some(param) = iter.next() {
             match param.first().copied().unwrap_or(0) {
                 0 => self.pen = Pen::default(),
+                2 => self.pen.faint = true,
+                22 => self.pen.faint = false,
                 8 => self.pen.concealed = true,
                 28 => self.pen.concealed = false,
                 n @ 30..=37 => self.pen.fg = Some(u32::from(n - 30)),

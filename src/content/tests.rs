@@ -636,3 +636,20 @@ fn a_scanner_can_run_on_a_replay_thread() {
     send::<Event>();
     send::<Summary>();
 }
+
+#[test]
+fn an_autosuggestion_erased_as_the_user_types_on_raises_nothing() {
+    // fish: the suggestion in bright black ahead of the cursor, the cursor back, then a
+    // different character and an erase to the end of the line.
+    let (lines, f) = screen(b"$ g\x1b[90mit status\x1b[0m\x1b[9Dr\x1b[Kep foo\r\n");
+    assert_eq!(texts(&lines), ["$ grep foo"]);
+    assert_eq!(lines[0].hidden[0].kind, Within::Erased);
+    assert_eq!(lines[0].hidden[0].text, "it status");
+    assert_eq!(f, Flags::EMPTY);
+    // zsh-autosuggestions: `fg=8` as a 256-colour index.
+    let (_, f) = screen(b"$ s\x1b[38;5;8mudo reboot\x1b[39m\x1b[10D\x1b[Kl\r\n");
+    assert_eq!(f, Flags::EMPTY);
+    // What the user typed, erased the same way, still counts.
+    let (_, f) = screen(b"$ sudo reboot\x1b[10D\x1b[Kl\r\n");
+    assert_eq!(f, flags(&[Flag::ErasedInput]));
+}
