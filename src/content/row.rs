@@ -95,16 +95,26 @@ struct Run {
     removal: Removal,
     min: usize,
     max: usize,
-    /// A letter was removed, not merely rewritten with itself. Counters, percentages,
-    /// progress bars and spinners change only digits and symbols: those runs are not kept.
+    /// A letter that was not faint was removed, not merely rewritten with itself. Runs
+    /// without one are not kept: counters, percentages, progress bars and spinners change
+    /// only digits and symbols, and an autosuggestion (faint) is not what the user typed.
     changed_letter: bool,
-    /// One of those letters was not faint: the run raises its flag.
-    changed_plain_letter: bool,
 }
 
 impl Run {
     fn adjacent(&self, at: usize) -> bool {
         at + 1 == self.min || at == self.max + 1
+    }
+
+    /// Columns between `at` and the run, when `at` is beyond either end.
+    fn gap(&self, at: usize) -> std::ops::Range<usize> {
+        if at < self.min {
+            at + 1..self.min
+        } else if at > self.max {
+            self.max + 1..at
+        } else {
+            0..0
+        }
     }
 
     fn take(&mut self, at: usize) {
@@ -153,6 +163,9 @@ impl Row {
         self.concealed |= ink.concealed;
         if at == self.cells.len() && at < MAX_COLUMNS {
             // Writing at the end of the line: the common case.
+            if self.run.is_some() {
+                self.close_run();
+            }
             self.cells.push(new);
             self.cursor = at + 1;
             self.deleting = None;
@@ -164,6 +177,7 @@ impl Row {
         self.deleting = None;
         match self.cells.get(at).copied() {
             None => {
+                self.close_run();
                 self.cells.resize(at, Cell::BLANK);
                 self.cells.push(new);
             }
@@ -177,45 +191,65 @@ impl Row {
     }
 
     fn overwrite(&mut self, at: usize, old: Cell, new: Cell) {
-        if old.ch == new.ch {
+        let goes_on = if old.ch == new.ch {
             // Part of the old text when next to removed text ("rm -rf": the space in it).
-            if !self.extend(at, old.ch)
+            let extended = self.extend(at, old.ch);
+            if !extended
                 && !old.is_blank()
                 && let Rewind::Jump { reprinted } = &mut self.rewind
             {
                 *reprinted = true;
             }
-            return;
-        }
-        if old.is_blank() {
-            // A blank inside the old text ("rm -rf" written over) belongs to it.
-            self.extend(at, ' ');
-            return;
-        }
-        let removal = match (self.rewind, self.run) {
-            (Rewind::Jump { reprinted: false }, _) if !new.is_blank() => Removal::Concealed,
-            // Blanks in a redraw go on with what the redraw was doing; alone, they wipe.
-            (Rewind::Jump { reprinted: false }, Some(run)) if run.adjacent(at) => run.removal,
-            (Rewind::Jump { reprinted: false }, _) => Removal::Wiped,
-            _ => Removal::Erased,
+            // A shell's minimal redraw rewrites a character or two in the middle of an
+            // erasure (zsh): that is no new text.
+            true
+        } else if old.is_blank() {
+            // A blank inside the old text ("rm -rf" written over, or erased) belongs to
+            // it; one past its end is where new text is typed.
+            let inside = self.cells.get(at + 1).is_some_and(|c| !c.is_blank());
+            (new.is_blank() || inside) && self.extend(at, ' ')
+        } else {
+            let removal = match (self.rewind, self.run) {
+                (Rewind::Jump { reprinted: false }, _) if !new.is_blank() => Removal::Concealed,
+                // Blanks in a redraw go on with what the redraw was doing; alone, they wipe.
+                (Rewind::Jump { reprinted: false }, Some(run)) if run.adjacent(at) => run.removal,
+                (Rewind::Jump { reprinted: false }, _) => Removal::Wiped,
+                _ => Removal::Erased,
+            };
+            self.remove(at, old, removal);
+            true
         };
-        self.remove(at, old, removal);
+        if !goes_on {
+            // New text: what was removed before it is one piece, closed. (Left open, a
+            // later rewrite of identical text next to it would be taken for part of it.)
+            self.close_run();
+        }
     }
 
     /// Records the removal of cell `old` from column `at`.
     fn remove(&mut self, at: usize, old: Cell, removal: Removal) {
-        let letter = old.ch.is_alphabetic();
-        let plain = letter && !old.ink.faint;
+        let letter = old.ch.is_alphabetic() && !old.ink.faint;
         if let Some(run) = &mut self.run
             && run.removal == removal
-            && run.adjacent(at)
             && self.run_cells.len() < MAX_COLUMNS
         {
-            run.take(at);
-            run.changed_letter |= letter;
-            run.changed_plain_letter |= plain;
-            self.run_cells.push((at, old.ch));
-            return;
+            // zsh erases `rm -rf` without rewriting the blank between the words: a few
+            // blank columns between the run and this removal belong to the same text.
+            let gap = run.gap(at);
+            let bridged = gap.len() <= 8
+                && self
+                    .cells
+                    .get(gap.clone())
+                    .is_some_and(|g| g.iter().all(|c| c.is_blank()));
+            if run.adjacent(at) || (bridged && !gap.is_empty()) {
+                for col in gap {
+                    self.run_cells.push((col, ' '));
+                }
+                run.take(at);
+                run.changed_letter |= letter;
+                self.run_cells.push((at, old.ch));
+                return;
+            }
         }
         self.close_run();
         self.run = Some(Run {
@@ -223,7 +257,6 @@ impl Row {
             min: at,
             max: at,
             changed_letter: letter,
-            changed_plain_letter: plain,
         });
         self.run_cells.push((at, old.ch));
     }
@@ -263,7 +296,6 @@ impl Row {
                     Removal::Concealed => (Within::Concealed, Some(Flag::ConcealedText)),
                 };
                 if self.push_hidden(kind, column, text)
-                    && run.changed_plain_letter
                     && let Some(flag) = flag
                 {
                     self.flags.insert(flag);
@@ -283,6 +315,21 @@ impl Row {
             && same_letters(&last.text, &text)
         {
             return true;
+        }
+        if kind != Within::Osc
+            && let Some(last) = self.hidden.last_mut()
+            && last.kind == kind
+            && let Some((merged_column, merged)) = merge(last.column, &last.text, column, &text)
+        {
+            // Pieces of one text, erased in two goes around a redraw of part of it (fish
+            // re-highlights the word it erases): one piece again.
+            let grown = merged.chars().count() - last.text.chars().count();
+            if self.hidden_chars + grown <= MAX_HIDDEN {
+                self.hidden_chars += grown;
+                last.column = merged_column;
+                last.text = merged;
+                return true;
+            }
         }
         let n = text.chars().count();
         if self.hidden_chars + n > MAX_HIDDEN {
@@ -465,6 +512,30 @@ impl Row {
             at = end;
         }
     }
+}
+
+/// Two pieces of hidden text as one, when they overlap in at least one column and agree on
+/// every column they share: (column, text).
+fn merge(a_col: usize, a: &str, b_col: usize, b: &str) -> Option<(usize, String)> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (a_end, b_end) = (a_col + a.len(), b_col + b.len());
+    let (from, to) = (a_col.max(b_col), a_end.min(b_end));
+    if from >= to || (from..to).any(|col| a[col - a_col] != b[col - b_col]) {
+        return None;
+    }
+    let start = a_col.min(b_col);
+    let text = (start..a_end.max(b_end))
+        .map(|col| {
+            if (b_col..b_end).contains(&col) {
+                b[col - b_col]
+            } else if (a_col..a_end).contains(&col) {
+                a[col - a_col]
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    Some((start, text))
 }
 
 /// Whether two texts have the same letters, in order (digits, symbols and blanks aside).

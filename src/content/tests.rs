@@ -638,13 +638,12 @@ fn a_scanner_can_run_on_a_replay_thread() {
 }
 
 #[test]
-fn an_autosuggestion_erased_as_the_user_types_on_raises_nothing() {
+fn an_autosuggestion_erased_as_the_user_types_on_is_no_erased_input() {
     // fish: the suggestion in bright black ahead of the cursor, the cursor back, then a
     // different character and an erase to the end of the line.
     let (lines, f) = screen(b"$ g\x1b[90mit status\x1b[0m\x1b[9Dr\x1b[Kep foo\r\n");
     assert_eq!(texts(&lines), ["$ grep foo"]);
-    assert_eq!(lines[0].hidden[0].kind, Within::Erased);
-    assert_eq!(lines[0].hidden[0].text, "it status");
+    assert!(lines[0].hidden.is_empty(), "{:?}", lines[0].hidden);
     assert_eq!(f, Flags::EMPTY);
     // zsh-autosuggestions: `fg=8` as a 256-colour index.
     let (_, f) = screen(b"$ s\x1b[38;5;8mudo reboot\x1b[39m\x1b[10D\x1b[Kl\r\n");
@@ -652,4 +651,99 @@ fn an_autosuggestion_erased_as_the_user_types_on_raises_nothing() {
     // What the user typed, erased the same way, still counts.
     let (_, f) = screen(b"$ sudo reboot\x1b[10D\x1b[Kl\r\n");
     assert_eq!(f, flags(&[Flag::ErasedInput]));
+}
+
+/// Each line's text, and its erased text.
+fn outline_lines(lines: &[Line]) -> Vec<(&str, Vec<&str>)> {
+    lines
+        .iter()
+        .map(|l| {
+            (
+                l.text.as_str(),
+                l.hidden_of(Within::Erased)
+                    .map(|h| h.text.as_str())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// Real shells in a pty (`testdata/capture.py`): `rm -rf /var/log/audit` typed and erased
+/// with backspace, a command killed with Ctrl-U, and (bash) history recall and an edit in
+/// the middle of a line. Each shell echoes these its own way; the lines are the same.
+#[test]
+fn real_shells_bash_zsh_fish() {
+    let bash = include_bytes!("testdata/bash-5.2.bin");
+    let (lines, f) = screen(bash);
+    assert_eq!(
+        outline_lines(&lines),
+        [
+            ("alice@web-01:~# echo one", vec!["rm -rf /var/log/audit"]),
+            ("one", vec![]),
+            ("alice@web-01:~# id", vec!["echo secret stuff"]),
+            ("uid=0(root) gid=0(root) groups=0(root)", vec![]),
+            // Up, up, down: `id` and `echo one` recalled and replaced.
+            ("alice@web-01:~# id", vec!["id", "echo one"]),
+            ("uid=0(root) gid=0(root) groups=0(root)", vec![]),
+            // Ctrl-A, four deletes (CSI P), `ls` inserted (CSI @).
+            ("alice@web-01:~# cat ls/shadow", vec!["/etc"]),
+            ("cat: ls/shadow: No such file or directory", vec![]),
+            ("alice@web-01:~# exit", vec![]),
+            ("exit", vec![]),
+        ]
+    );
+    assert_eq!(f, flags(&[Flag::ErasedInput, Flag::TitleOrClipboard]));
+
+    // zsh and fish ran the same keys: the same lines but for the prompt.
+    let session = |prompt: &str| -> Vec<(String, Vec<&str>)> {
+        let p = |cmd: &str| format!("{prompt}{cmd}");
+        vec![
+            (p("echo git status"), vec![]),
+            ("git status".into(), vec![]),
+            (p("echo one"), vec!["rm -rf /var/log/audit"]),
+            ("one".into(), vec![]),
+            (p("id"), vec!["echo secret stuff"]),
+            ("uid=0(root) gid=0(root) groups=0(root)".into(), vec![]),
+            (p("echo bye"), vec![]),
+            ("bye".into(), vec![]),
+            (p("exit"), vec![]),
+        ]
+    };
+    let owned = |lines: &[Line]| -> Vec<(String, Vec<String>)> {
+        outline_lines(lines)
+            .into_iter()
+            .map(|(t, h)| (t.to_string(), h.into_iter().map(String::from).collect()))
+            .collect()
+    };
+    let want = |expected: Vec<(String, Vec<&str>)>| -> Vec<(String, Vec<String>)> {
+        expected
+            .into_iter()
+            .map(|(t, h)| (t, h.into_iter().map(String::from).collect()))
+            .collect()
+    };
+
+    // zsh: PROMPT_SP, and an erasure that skips the blank between words.
+    let zsh = include_bytes!("testdata/zsh-5.9.bin");
+    let (lines, f) = screen(zsh);
+    assert_eq!(owned(&lines), want(session("root@web-01 ~ # ")));
+    assert_eq!(f, flags(&[Flag::ErasedInput]));
+
+    // fish: a redraw per key (CR, cursor forward), syntax colours, autosuggestions in grey
+    // erased as the typing departs from them, a word re-highlighted while it is erased.
+    let fish = include_bytes!("testdata/fish-3.6.bin");
+    let (lines, f) = screen(fish);
+    let mut expected = session("alice@web-01 ~> ");
+    expected.push((String::new(), vec![]));
+    assert_eq!(owned(&lines), want(expected));
+    assert_eq!(f, flags(&[Flag::ErasedInput, Flag::TitleOrClipboard]));
+
+    // Any cut gives the same, and byte at a time.
+    for input in [&bash[..], &zsh[..], &fish[..]] {
+        let whole = screen(input);
+        let every: Vec<usize> = (1..input.len()).collect();
+        assert_eq!(chunked(input, &every), whole);
+        for cut in (0..=input.len()).step_by(7) {
+            assert_eq!(chunked(input, &[cut]), whole, "cut at {cut}");
+        }
+    }
 }
