@@ -48,9 +48,11 @@ pub struct Match {
     /// before its column, the hidden text, the displayed text after it); for OSC text, that
     /// text alone. Attacker-typed, like the line.
     pub text: Option<String>,
-    /// Byte ranges of the matches in that text, in order, empty matches left out (a pattern
-    /// such as `^` matches every line and highlights nothing). In erased and concealed text,
-    /// only matches that touch the hidden part count: the rest was displayed.
+    /// Byte ranges of the matches in that text, in order, not overlapping, empty matches left
+    /// out (a pattern such as `^` matches every line and highlights nothing). In erased and
+    /// concealed text, only matches that touch the hidden part count: the rest was displayed.
+    /// The ranges index the raw text: to highlight, escape the pieces between range ends one
+    /// by one (escaping the whole text first moves the offsets).
     pub spans: Vec<Range<usize>>,
     /// Indices of the patterns that matched, in the order they were given.
     pub patterns: Vec<usize>,
