@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
 each=${SECONDS_EACH:-600}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(ls search tsh config_js window escape)
+[ ${#targets[@]} -gt 0 ] || targets=(ls search tsh config_js window escape content)
 mkdir -p logs
 cargo fuzz build -O
 for t in "${targets[@]}"; do

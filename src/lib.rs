@@ -9,6 +9,7 @@ pub mod app;
 pub mod cache;
 pub mod cli;
 pub(crate) mod complete;
+pub mod content;
 pub mod demo;
 pub mod error;
 pub(crate) mod private_file;

@@ -180,3 +180,97 @@ fn assert_clean(bytes: &[u8]) {
         panic!("raw {:?} reached the output: {text:?}", c);
     }
 }
+
+/// Recording content (`tsh play --format text` bytes). The first byte seeds how the rest is
+/// cut into chunks. Properties: the same lines, flags and grep events whatever the chunking;
+/// no line or hidden text beyond its cap; no raw C0, DEL or C1 control in what the terminal
+/// model reconstructs (displayed, erased and concealed text; OSC text is raw by design);
+/// match spans inside their text, on character boundaries.
+pub fn content(data: &[u8]) {
+    use tsh_review::content::{
+        Context, Event, Line, MAX_COLUMNS, MAX_HIDDEN, Matcher, Options, Scanner, Screen, Within,
+    };
+
+    let Some((&seed, input)) = data.split_first() else {
+        return;
+    };
+    let lines = |cuts: &mut dyn FnMut() -> usize| {
+        let mut screen = Screen::new();
+        let mut lines: Vec<Line> = Vec::new();
+        let mut rest = input;
+        while !rest.is_empty() {
+            let (now, later) = rest.split_at(cuts().min(rest.len()));
+            screen.feed(now, &mut |l: &Line| lines.push(l.clone()));
+            rest = later;
+        }
+        screen.finish(&mut |l: &Line| lines.push(l.clone()));
+        (lines, screen.flags())
+    };
+    let whole = lines(&mut || usize::MAX);
+    let mut state = u32::from(seed) | 0x100;
+    let mut next = move || {
+        // xorshift: chunk sizes 1..=16, mostly small, to split every kind of sequence.
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state % 16) as usize + 1
+    };
+    assert_eq!(lines(&mut next), whole, "chunking changed the lines");
+    assert_eq!(lines(&mut || 1), whole, "byte-at-a-time changed the lines");
+
+    let raw = |c: char| matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}');
+    for (i, line) in whole.0.iter().enumerate() {
+        assert_eq!(line.number, i as u64 + 1);
+        assert!(
+            line.text.chars().count() <= MAX_COLUMNS,
+            "line over the cap"
+        );
+        assert!(
+            !line.text.chars().any(raw),
+            "raw control in {:?}",
+            line.text
+        );
+        let hidden: usize = line.hidden.iter().map(|h| h.text.chars().count()).sum();
+        assert!(hidden <= MAX_HIDDEN, "hidden text over the cap");
+        for h in &line.hidden {
+            assert_ne!(h.kind, Within::Displayed);
+            assert!(!h.text.is_empty());
+            if h.kind != Within::Osc {
+                assert!(!h.text.chars().any(raw), "raw control in {:?}", h.text);
+            }
+        }
+    }
+
+    let matcher = Matcher::new(&["(?i)sudo", "a", r"\d+", "x.y"], Options::default())
+        .expect("the patterns compile");
+    let grep = |chunk: usize| {
+        let mut scanner = Scanner::new(matcher.clone(), Context::both(2));
+        let mut events: Vec<Event> = Vec::new();
+        for part in input.chunks(chunk) {
+            events.extend(scanner.feed(part));
+        }
+        let (last, summary) = scanner.finish();
+        events.extend(last);
+        (events, summary)
+    };
+    let (events, summary) = grep(input.len().max(1));
+    assert_eq!(
+        grep(3),
+        (events.clone(), summary),
+        "chunking changed the matches"
+    );
+    assert_eq!(summary.lines, whole.0.len() as u64);
+    for event in &events {
+        if let Event::Line(hit) = event {
+            for m in &hit.matches {
+                let text = m.text(&hit.line);
+                for span in &m.spans {
+                    assert!(
+                        text.get(span.clone()).is_some(),
+                        "span {span:?} outside {text:?}"
+                    );
+                }
+            }
+        }
+    }
+}

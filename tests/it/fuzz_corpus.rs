@@ -52,3 +52,8 @@ fn window() {
 fn escape() {
     replay("escape", checks::escaping);
 }
+
+#[test]
+fn content() {
+    replay("content", checks::content);
+}
