@@ -29,6 +29,9 @@ _tsh__review() {
             tsh__review,download)
                 cmd="tsh__review__subcmd__download"
                 ;;
+            tsh__review,grep)
+                cmd="tsh__review__subcmd__grep"
+                ;;
             tsh__review,help)
                 cmd="tsh__review__subcmd__help"
                 ;;
@@ -75,7 +78,7 @@ _tsh__review() {
 
     case "${cmd}" in
         tsh__review)
-            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent ls search triage compliance hunt pivot request doctor show play download link completions init man help"
+            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent ls search triage compliance hunt grep pivot request doctor show play download link completions init man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -312,8 +315,166 @@ _tsh__review() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tsh__review__subcmd__grep)
+            opts="-e -i -w -F -C -A -B -j -h -V --since --from --to --limit --kind --user --host --label --regexp --ignore-case --word-regexp --fixed-strings --context --after-context --before-context --hunt --jobs --non-interactive --tsh --tctl --format --color --timeout --demo --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "ssh k8s db desktop app" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --regexp)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --after-context)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --before-context)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --hunt)
+                    COMPREPLY=($(compgen -W "privesc persistence ssh-tamper exfil secrets kernel recon" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                --tsh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tctl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table tsv markdown csv json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tsh__review__subcmd__help)
-            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent search triage compliance hunt pivot request doctor show play download link completions init man help"
+            opts="-h -V --tsh --tctl --format --color --timeout --demo --help --version recent search triage compliance hunt grep pivot request doctor show play download link completions init man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,7 +511,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__hunt)
-            opts="-h -V --since --from --to --limit --kind --explain --no-fallback --list --query --keyword --tsh --tctl --format --color --timeout --demo --help --version privesc persistence ssh-tamper exfil secrets kernel recon"
+            opts="-j -h -V --since --from --to --limit --kind --jobs --non-interactive --verify --explain --no-fallback --list --query --keyword --tsh --tctl --format --color --timeout --demo --help --version privesc persistence ssh-tamper exfil secrets kernel recon"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -386,6 +547,20 @@ _tsh__review() {
                     ;;
                 --kind)
                     COMPREPLY=($(compgen -W "ssh k8s db desktop app" -- "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=("${cur}")
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o nospace
+                    fi
                     return 0
                     ;;
                 --query)
@@ -1064,7 +1239,7 @@ _tsh_review_ids() {
         if [[ -n $skip ]]; then skip=""; flag=""; continue; fi
         case "$word" in
             --demo) demo=--demo ;;
-            --tsh|--tctl|--format|--color|--timeout|--since|--from|--to|--limit|--kind|--user|--host|--username|--role|--resource-kind|--resource-name|--label|--access-request|--server-hostname|--server-addr|--pod-namespace|--pod-name|--database-name|--search-mode|--min-severity|--quarter|--query|--keyword|--speed|--output|-o|--field) skip=1; flag="$word" ;;
+            --tsh|--tctl|--format|--color|--timeout|--since|--from|--to|--limit|--kind|--user|--host|--username|--role|--resource-kind|--resource-name|--label|--access-request|--server-hostname|--server-addr|--pod-namespace|--pod-name|--database-name|--search-mode|--min-severity|--regexp|-e|--context|-C|--after-context|-A|--before-context|-B|--hunt|--jobs|-j|--quarter|--query|--keyword|--speed|--output|-o|--field) skip=1; flag="$word" ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd="$word"; else operands=$((operands + 1)); fi ;;
         esac

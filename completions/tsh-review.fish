@@ -44,6 +44,7 @@ complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "search" -d 'S
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "triage" -d 'The riskiest sessions of the week, highest severity first'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "compliance" -d 'Review production access for a period, grouped by user and target'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "hunt" -d 'Sweep for an attacker technique (privesc, persistence, exfil...)'
+complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "grep" -d 'Search what recordings showed (every edition), with evasion flags'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "pivot" -d 'What one user did on one host, oldest first'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "request" -d 'Everything done under one access request, by user and time'
 complete -c tsh-review -n "__fish_tsh_review_needs_command" -f -a "doctor" -d 'Check binaries, login, versions, edition, search and permissions'
@@ -212,6 +213,7 @@ k8s\t''
 db\t''
 desktop\t''
 app\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s j -l jobs -d 'Recordings replayed at once' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l query -d 'Hunt with your own query instead of a technique' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l keyword -d 'Hunt for an exact token (keyword search mode)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
@@ -225,12 +227,56 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l color -d 
 always\t''
 never\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l non-interactive -d 'Replay non-interactive (exec) sessions too (often not recorded)'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l verify -d 'Replay each search hit and show the first line matching the technique\'s patterns (or the --keyword tokens)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l explain -d 'Read the listed sessions\' AI summaries (the first 20, 4 at a time) and show each one\'s short description beside its row'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l no-fallback -d 'Fail (exit 5) instead of listing with recordings ls when search is unavailable'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l list -d 'List the built-in techniques and their queries'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s V -l version -d 'Show the version'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
+k8s\t''
+db\t''
+desktop\t''
+app\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l user -d 'Only sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l host -d 'The host (resource name) the user worked on' -r -f -a "(__fish_tsh_review_names host)"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l label -d 'Resource labels, all required (an empty value: no label filter)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s e -l regexp -d 'A pattern to search for (repeatable; for a pattern that starts with -)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s C -l context -d 'Lines of context before and after each match' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s A -l after-context -d 'Lines of context after each match' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s B -l before-context -d 'Lines of context before each match' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l hunt -d 'Search for a built-in technique\'s patterns (hunt --list shows them)' -r -f -a "privesc\t''
+persistence\t''
+ssh-tamper\t''
+exfil\t''
+secrets\t''
+kernel\t''
+recon\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s j -l jobs -d 'Recordings replayed at once' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l tsh -d 'Path to tsh (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l tctl -d 'Path to tctl (else PATH, /usr/local/bin, /opt/homebrew/bin, ~/go/bin)' -r -F
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l format -d 'Output format (default: table on a terminal, tsv when piped; play: pty|json|yaml|text)' -r -f -a "table\t''
+tsv\t''
+markdown\t''
+csv\t''
+json\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l color -d 'Colour table output (auto honours NO_COLOR, CLICOLOR, CLICOLOR_FORCE, TERM=dumb)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s i -l ignore-case -d 'Match upper and lower case alike'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s w -l word-regexp -d 'Match whole words only'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s F -l fixed-strings -d 'Patterns are plain text, not regular expressions'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l non-interactive -d 'Replay non-interactive (exec) sessions too (often not recorded)'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s V -l version -d 'Show the version'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand pivot" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
@@ -411,7 +457,7 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -s V -l vers
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -f -a "privesc persistence ssh-tamper exfil secrets kernel recon"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand completions" -f -a "bash zsh fish elvish powershell"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand init" -f -a "bash zsh fish"
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -f -a "recent search triage compliance hunt pivot request doctor show play download link completions init man help"
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand help" -f -a "recent search triage compliance hunt grep pivot request doctor show play download link completions init man help"
 # --- src/shell/complete/cached.fish (appended by build.rs to clap_complete's script) --------
 # build.rs fills the commands between at signs from the command table and points the user and
 # host flags at __fish_tsh_review_names; both functions ask tsh-review's cache via the hidden

@@ -9,15 +9,14 @@ use jiff::Timestamp;
 
 use crate::actions;
 use crate::cache;
-use crate::cli::args::{self, Hunt};
+use crate::cli::args;
 use crate::cli::table::{Cmd, Opt};
 use crate::cli::{Globals, Invocation, Matches, completions, help, man};
+use crate::content::Matcher;
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style};
-use crate::review::{
-    Listing, Note, compliance, explain, hunt, pivot, recent, request, search, triage,
-};
+use crate::review::{Listing, Note, compliance, explain, pivot, recent, request, search, triage};
 use crate::session::Session;
 use crate::source::{self, Source};
 use crate::teleport::tsh::Profile;
@@ -76,17 +75,7 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
                 triage::triage(s, &a, w, now)
             })
         }
-        Cmd::Hunt => match args::hunt(m)? {
-            // The catalogue is help text: it stays text in a pipe unless a format is asked for.
-            Hunt::List => finish(render::techniques(
-                &mut BufWriter::new(io::stdout().lock()),
-                r.format(Format::Table),
-            )),
-            Hunt::Sweep(a) => {
-                let how = explain(m, Explain::First);
-                r.listing(&a.window, Links::Ask, how, |s, w| hunt::hunt(s, &a, w, now))
-            }
-        },
+        Cmd::Hunt => crate::hunt::hunt(r, args::hunt(m)?, explain(m, Explain::First)),
         Cmd::Pivot => {
             let a = args::pivot(m)?;
             let how = explain(m, Explain::First);
@@ -119,6 +108,14 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
             r.present(window, Links::Known(profile.ok()), how, |s, _| {
                 compliance::compliance(s, &a, now, reviewer.as_deref())
             })
+        }
+        Cmd::Grep => {
+            let g = args::grep(m)?;
+            let matcher = Matcher::new(&g.patterns, g.options).map_err(|e| {
+                Error::usage(format!("grep: {e}"))
+                    .hint("patterns are regular expressions (Rust's regex syntax); -F takes them as plain text")
+            })?;
+            crate::grep::grep(r, &g, &matcher)
         }
         Cmd::Doctor => doctor(r, m.has(Opt::Insecure)),
         Cmd::Show => actions::show(r, &args::sid(m)?),
@@ -181,7 +178,7 @@ impl<'g> Run<'g> {
     }
 
     /// A listing over the window the user asked for.
-    fn listing(
+    pub(crate) fn listing(
         &self,
         window: &WindowArgs,
         links: Links,
@@ -309,7 +306,7 @@ fn explain(m: &Matches, how: Explain) -> Explain {
 
 /// Which sessions of a listing get a line of their AI summary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Explain {
+pub(crate) enum Explain {
     None,
     /// The first rows.
     First,
@@ -319,7 +316,7 @@ enum Explain {
 
 /// The login the web player links are built from: known before the listing (or known to be
 /// missing), or to be asked of tsh when the format shows links.
-enum Links {
+pub(crate) enum Links {
     Known(Option<Profile>),
     Ask,
 }

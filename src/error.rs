@@ -7,11 +7,28 @@ use crate::text::sanitize::escape;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
-    Failure = 1,
-    Usage = 2,
-    Login = 3,
-    Denied = 4,
-    SearchUnavailable = 5,
+    Failure,
+    Usage,
+    Login,
+    Denied,
+    SearchUnavailable,
+    /// `grep`'s "nothing matched", as grep says it.
+    NoMatch,
+    /// `grep`'s trouble: a failure where grep's callers expect 2 (1 means no match).
+    Trouble,
+}
+
+impl Exit {
+    /// The process's exit status.
+    pub fn status(self) -> i32 {
+        match self {
+            Exit::Failure | Exit::NoMatch => 1,
+            Exit::Usage | Exit::Trouble => 2,
+            Exit::Login => 3,
+            Exit::Denied => 4,
+            Exit::SearchUnavailable => 5,
+        }
+    }
 }
 
 /// Boxed so that `Result<_, Error>` stays one word wide on the happy path.
@@ -56,6 +73,12 @@ impl Error {
         self
     }
 
+    /// The same error under another exit status.
+    pub fn with_exit(mut self, exit: Exit) -> Error {
+        self.0.exit = exit;
+        self
+    }
+
     pub fn because(mut self, why: impl Into<String>) -> Error {
         self.0.why = Some(why.into());
         self
@@ -77,7 +100,7 @@ impl Error {
     }
 
     pub fn code(&self) -> i32 {
-        self.exit as i32
+        self.exit.status()
     }
 }
 

@@ -12,6 +12,8 @@ pub(crate) mod complete;
 pub mod content;
 pub mod demo;
 pub mod error;
+pub mod grep;
+pub(crate) mod hunt;
 pub(crate) mod private_file;
 pub mod progress;
 pub mod render;

@@ -156,6 +156,9 @@ pub enum Flag {
     /// A human must look: the server asks for it (review reasons), or, in a compliance review,
     /// nothing scored the session.
     NeedsReview,
+    /// The recording hid something a reader of its summary would miss: text typed then
+    /// erased, concealed text, or a title or clipboard write (`hunt --verify`).
+    Evasion(crate::content::Flag),
 }
 
 impl Flag {
@@ -166,6 +169,7 @@ impl Flag {
             Flag::NonInteractive => "non-interactive",
             Flag::FollowUp => "follow-up",
             Flag::NeedsReview => "needs-review",
+            Flag::Evasion(f) => f.as_str(),
         }
     }
 }
@@ -198,6 +202,8 @@ pub struct Session {
     pub flags: Vec<Flag>,
     /// One line of the session's AI summary, when `--explain` read it.
     pub explained: Option<Box<Explained>>,
+    /// What `hunt --verify` read in the recording.
+    pub evidence: Option<Box<Evidence>>,
     /// The web UI player, when the proxy and cluster are known.
     pub web_url: Option<String>,
 }
@@ -226,6 +232,7 @@ impl Session {
             flags: Vec::new(),
             web_url: None,
             explained: None,
+            evidence: None,
         }
     }
 
@@ -280,6 +287,18 @@ pub struct Explained {
     pub line: String,
     /// Whether a summary was read (else `line` says why not).
     pub found: bool,
+}
+
+/// What `hunt --verify` read in a session's recording: how many lines matched the hunt's
+/// patterns and the first of them, or why the recording could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub matched_lines: u64,
+    /// The first matching line as the terminal showed it, raw (escape it when shown), with the
+    /// hidden text put back when the match was in it; and where the match was.
+    pub first: Option<(String, crate::content::Within)>,
+    /// Why there is nothing to read (e.g. "no recording"), when there is not.
+    pub unavailable: Option<&'static str>,
 }
 
 /// A resource's labels, sorted by key, one value per key. A sorted vector rather than a

@@ -19,7 +19,7 @@ use crate::teleport::probe::{Verdict, cached};
 use crate::teleport::search::{SearchQuery, Summary};
 use crate::teleport::tctl::Tctl;
 use crate::teleport::tsh::{Profile, Tsh};
-use crate::teleport::{Cluster, Searched};
+use crate::teleport::{Cluster, NoReplay, Searched};
 
 pub trait Source: Cluster + Send + Sync {
     /// The cache file this source's sessions go to (the demo's never mix with a cluster's).
@@ -40,6 +40,9 @@ pub trait Source: Cluster + Send + Sync {
 
     /// Write the recording of `id` into `dir` (`dir/ID.tar`).
     fn download(&self, id: &str, dir: &Path) -> Result<(), Error>;
+
+    /// The recording of `id` as text (`tsh play --format text`), in chunks as it streams.
+    fn replay(&self, id: &str, consume: &mut dyn FnMut(&[u8])) -> Result<(), NoReplay>;
 
     /// What the proxy's config.js said when last probed, to explain an unavailable search;
     /// never touches the network.
@@ -151,6 +154,13 @@ impl Source for Live {
 
     fn cannot_download(&self) -> Option<&'static str> {
         None
+    }
+
+    fn replay(&self, id: &str, consume: &mut dyn FnMut(&[u8])) -> Result<(), NoReplay> {
+        match self.tsh() {
+            Ok(tsh) => tsh.replay_text(id, consume),
+            Err(e) => Err(NoReplay::Failed(e.what.clone())),
+        }
     }
 
     fn download(&self, id: &str, dir: &Path) -> Result<(), Error> {

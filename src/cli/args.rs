@@ -135,6 +135,9 @@ pub fn hunt(m: &Matches) -> Result<Hunt, Error> {
         kinds: kinds(m, true)?,
         limit: best(m)?,
         no_fallback: m.has(Opt::NoFallback),
+        verify: m.has(Opt::Verify),
+        jobs: jobs(m)?,
+        non_interactive: m.has(Opt::NonInteractive),
     }))
 }
 
@@ -163,6 +166,97 @@ pub fn request(m: &Matches) -> Result<RequestArgs, Error> {
         limit: limit(m)?,
         no_fallback: m.has(Opt::NoFallback),
     })
+}
+
+/// `grep`: the patterns and how to match them, and which sessions to replay.
+#[derive(Debug)]
+pub struct Grep {
+    pub window: WindowArgs,
+    pub patterns: Vec<String>,
+    pub options: crate::content::Options,
+    /// `--hunt`: the technique whose patterns were added.
+    pub technique: Option<&'static str>,
+    pub scan: crate::review::grep::GrepArgs,
+}
+
+pub fn grep(m: &Matches) -> Result<Grep, Error> {
+    let technique = match m.one(Opt::Technique) {
+        Some(name) => Some(technique(name).ok_or_else(|| {
+            Error::usage(format!("unknown technique {name:?}"))
+                .hint("`tsh-review hunt --list` shows the techniques")
+        })?),
+        None => None,
+    };
+    let mut patterns: Vec<String> = m
+        .operands()
+        .iter()
+        .chain(m.all(Opt::Regexp))
+        .cloned()
+        .collect();
+    if let Some(t) = technique {
+        patterns.extend(t.patterns.iter().map(|p| (*p).to_owned()));
+    }
+    if patterns.is_empty() {
+        return Err(
+            Error::usage("grep needs a PATTERN, -e PATTERN or --hunt TECHNIQUE")
+                .hint("e.g. `tsh-review grep sudo`, or `tsh-review grep --hunt privesc`"),
+        );
+    }
+    let count = |opt: Opt| -> Result<Option<usize>, Error> {
+        m.value(opt)
+            .map(|text| {
+                text.parse::<usize>()
+                    .ok()
+                    .filter(|&n| n <= 1000)
+                    .ok_or_else(|| {
+                        Error::usage(format!(
+                            "--{} {text:?} is not a number of lines (0 to 1000)",
+                            opt.spec().long
+                        ))
+                    })
+            })
+            .transpose()
+    };
+    let around = count(Opt::Context)?.unwrap_or(0);
+    let context = crate::content::Context {
+        before: count(Opt::BeforeContext)?.unwrap_or(around),
+        after: count(Opt::AfterContext)?.unwrap_or(around),
+    };
+    let jobs = jobs(m)?;
+    let mut kinds = kinds(m, false)?;
+    if kinds.is_empty()
+        && let Some(t) = technique
+    {
+        kinds = t.kinds.to_vec();
+    }
+    Ok(Grep {
+        window: window(m),
+        patterns,
+        options: crate::content::Options {
+            ignore_case: m.has(Opt::IgnoreCase),
+            word: m.has(Opt::WordRegexp),
+            fixed: m.has(Opt::FixedStrings),
+        },
+        technique: technique.map(|t| t.name),
+        scan: crate::review::grep::GrepArgs {
+            kinds,
+            user: owned(m, Opt::User),
+            host: owned(m, Opt::Host),
+            labels: owned(m, Opt::Label),
+            context,
+            jobs,
+            non_interactive: m.has(Opt::NonInteractive),
+        },
+    })
+}
+
+/// `-j N`: replays at once.
+fn jobs(m: &Matches) -> Result<usize, Error> {
+    let text = m.value(Opt::Jobs).unwrap_or_default();
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| (1..=64).contains(n))
+        .ok_or_else(|| Error::usage(format!("--jobs {text:?} is not a number from 1 to 64")))
 }
 
 /// The session id as typed (resolved against the cache when the command runs).
@@ -403,6 +497,7 @@ mod tests {
             Cmd::Init => init_shell(&m)?.to_owned(),
             Cmd::Help => format!("{:?}", help_topic(&m)?.map(|c| c.name)),
             Cmd::CompleteIds => format!("{:?}", complete_ids(&m)),
+            Cmd::Grep => format!("{:?}", grep(&m)?),
             Cmd::Doctor | Cmd::Man => String::new(),
         })
     }
@@ -567,6 +662,7 @@ mod tests {
                 format!("{command} 3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f")
             }
             "completions" | "init" => format!("{command} bash"),
+            "grep" => "grep sudo".into(),
             other => other.into(),
         }
     }

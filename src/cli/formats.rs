@@ -16,6 +16,7 @@ const RENDERED: &[&str] = &[
     "request",
     "show",
     "doctor",
+    "grep",
 ];
 
 /// Commands that read `--format` themselves: play passes tsh's own formats on, and the

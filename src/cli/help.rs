@@ -108,7 +108,14 @@ fn options<'a>(out: &mut String, command: &str, flags: impl Iterator<Item = &'a 
     for f in flags {
         let mut help = f.help.to_owned();
         if !f.choices.is_empty() {
-            let _ = write!(help, " [{}]", f.choices.join("|"));
+            // A long list is written so that it can wrap.
+            let list = f.choices.join("|");
+            let list = if list.len() > 40 {
+                f.choices.join(", ")
+            } else {
+                list
+            };
+            let _ = write!(help, " [{list}]");
         }
         if let Some(d) = f.default_for(command) {
             let _ = write!(help, " [default: {d}]");

@@ -54,7 +54,8 @@ const JSON_KEYS: &[(&str, &str)] = &[
     (
         "flags",
         "any of `suspicious-text`, `not-recorded`, `non-interactive`, `follow-up`, \
-         `needs-review`",
+         `needs-review`, and with `hunt --verify` `erased-input`, `concealed-text`, \
+         `title-or-clipboard`",
     ),
     (
         "web_url",
@@ -65,6 +66,13 @@ const JSON_KEYS: &[(&str, &str)] = &[
         "summary",
         "with `--explain` only: `risk_level`, `short_description` (a line of the session's AI \
          summary) and `unavailable` (why there is none); absent without `--explain`",
+    ),
+    (
+        "evidence",
+        "with `hunt --verify` only: `matched_lines` (lines of the recording that matched the \
+         hunt's patterns), `line` (the first of them, as the user's terminal showed it), \
+         `within` (`displayed`, `erased`, `concealed` or `osc`: where the match was) and \
+         `unavailable` (why the recording could not be read); absent without `--verify`",
     ),
 ];
 
@@ -540,7 +548,10 @@ mod tests {
             .iter()
             .flat_map(|(keys, _)| keys.split(", "))
             .collect();
-        for col in &crate::render::columns::EXPLAINED {
+        for col in crate::render::columns::SESSION
+            .iter()
+            .chain(&crate::render::columns::ADDED)
+        {
             assert!(documented.contains(&col.key), "{} is undocumented", col.key);
         }
     }

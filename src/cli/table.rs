@@ -51,6 +51,17 @@ pub enum Opt {
     MinSeverity,
     Unscored,
     Explain,
+    Regexp,
+    IgnoreCase,
+    WordRegexp,
+    FixedStrings,
+    Context,
+    AfterContext,
+    BeforeContext,
+    Technique,
+    Jobs,
+    NonInteractive,
+    Verify,
     NoFallback,
     Quarter,
     List,
@@ -68,7 +79,7 @@ pub enum Opt {
 }
 
 impl Opt {
-    pub const ALL: [Opt; 42] = [
+    pub const ALL: [Opt; 53] = [
         Opt::Tsh,
         Opt::Tctl,
         Opt::Format,
@@ -97,6 +108,17 @@ impl Opt {
         Opt::MinSeverity,
         Opt::Unscored,
         Opt::Explain,
+        Opt::Regexp,
+        Opt::IgnoreCase,
+        Opt::WordRegexp,
+        Opt::FixedStrings,
+        Opt::Context,
+        Opt::AfterContext,
+        Opt::BeforeContext,
+        Opt::Technique,
+        Opt::Jobs,
+        Opt::NonInteractive,
+        Opt::Verify,
         Opt::NoFallback,
         Opt::Quarter,
         Opt::List,
@@ -126,6 +148,7 @@ impl Opt {
 /// nothing runs does not compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cmd {
+    Grep,
     Recent,
     Search,
     Triage,
@@ -240,12 +263,15 @@ impl FlagSpec {
 
 /// Exit statuses, documented in `--help` and the man page.
 pub const EXIT_STATUSES: &[(i32, &str)] = &[
-    (0, "success (an empty result is a success)"),
+    (0, "success (an empty result is a success, except for grep)"),
     (
         1,
-        "runtime failure (tctl/tsh failed, timed out, or printed unexpected output)",
+        "runtime failure (tctl or tsh failed or timed out); grep: nothing matched",
     ),
-    (2, "usage error"),
+    (
+        2,
+        "usage error; grep: any failure (said after every result is printed)",
+    ),
     (
         3,
         "not logged in, or the Teleport login expired: run `tsh login`",
@@ -256,7 +282,7 @@ pub const EXIT_STATUSES: &[(i32, &str)] = &[
     ),
     (
         5,
-        "search unavailable (--no-fallback; `hunt` then lists the window unfiltered)",
+        "search unavailable (--no-fallback; a `hunt --query` without search)",
     ),
 ];
 
@@ -268,9 +294,12 @@ pub const KINDS: &[&str] = &["ssh", "k8s", "db", "desktop", "app"];
 pub const CHOICE_ALIASES: &[(&str, &str, &str)] = &[("kind", "kube", "k8s")];
 
 /// Commands that take --since/--from/--to.
-const WINDOWED: &[&str] = &["recent", "search", "triage", "hunt", "pivot", "request"];
+const WINDOWED: &[&str] = &[
+    "recent", "search", "triage", "hunt", "pivot", "request", "grep",
+];
 const DATED: &[&str] = &[
     "recent",
+    "grep",
     "search",
     "triage",
     "hunt",
@@ -278,7 +307,11 @@ const DATED: &[&str] = &[
     "request",
     "compliance",
 ];
-const KINDED: &[&str] = &["recent", "search", "triage", "hunt", "compliance"];
+const KINDED: &[&str] = &["recent", "search", "triage", "hunt", "compliance", "grep"];
+/// `grep`'s own options.
+const GREP: &[&str] = &["grep"];
+/// Commands that replay recordings: grep, and hunt (its content hunt and `--verify`).
+const REPLAYING: &[&str] = &["grep", "hunt"];
 /// Commands built on session search, which fall back to `recordings ls` without it.
 const SEARCHING: &[&str] = &["search", "triage", "hunt", "pivot", "request", "compliance"];
 const SEARCH: &[&str] = &["search"];
@@ -422,7 +455,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                 persistence, ssh-tamper, exfil (database sessions), secrets, kernel and recon \
                 (--list shows them), or your own --query TEXT, or exact --keyword TOKENs \
                 (keyword search mode). Default window: 7 days. Results are triaged by severity; \
-                unscored sessions are kept.",
+                unscored sessions are kept. --verify replays each hit and shows the first line \
+                of its recording that matches the technique's patterns (or the keywords), and \
+                the evasions it shows. On a cluster without session search, a technique or \
+                keywords are hunted in what the recordings showed instead (as grep --hunt; \
+                grep's output and exit statuses); only a --query lists the window unfiltered.",
         operands: &[Operand {
             name: "TECHNIQUE",
             help: "privesc, persistence, ssh-tamper, exfil, secrets, kernel or recon",
@@ -445,8 +482,53 @@ pub static COMMANDS: &[CommandSpec] = &[
                 "exact tokens",
             ),
             (
+                "tsh-review hunt secrets --verify",
+                "each hit with the recording's first matching line",
+            ),
+            (
                 "tsh-review hunt --list",
                 "the built-in techniques and their queries",
+            ),
+        ],
+    },
+    CommandSpec {
+        id: Cmd::Grep,
+        name: "grep",
+        aliases: &[],
+        hidden: false,
+        summary: "Search what recordings showed (every edition), with evasion flags",
+        about: "Searches the content of the recordings that ended in a window (default: the \
+                last 24 hours): each SSH, Kubernetes and database session is replayed with \
+                `tsh play --format text` (-j at a time), its output read through a terminal \
+                parser into the lines as they were displayed, and matched with the patterns \
+                (regular expressions; -F for fixed strings). Works on every edition. Matches \
+                are grouped by session with context; a match in text that was typed and then \
+                erased, or hidden (SGR 8, overwritten), says so, and each session is flagged \
+                erased-input, concealed-text or title-or-clipboard when it did that. Desktop \
+                and app sessions cannot be replayed as text and are counted; non-interactive \
+                ones are skipped unless --non-interactive. Exit status as grep: 0 when \
+                something matched, 1 when nothing did, 2 or more on an error. Nothing from a \
+                recording is written to disk.",
+        operands: &[Operand {
+            name: "PATTERN",
+            help: "regular expressions (or -e PATTERN, repeatable)",
+            required: false,
+            many: true,
+            choices: &[],
+            complete: Complete::Nothing,
+        }],
+        examples: &[
+            (
+                "tsh-review grep sudo --since 7d",
+                "every sudo a recording showed this week",
+            ),
+            (
+                "tsh-review grep -i -e 'rm -rf' -e shred --user mallory -C 2",
+                "two patterns, case-insensitive, with context",
+            ),
+            (
+                "tsh-review grep --hunt persistence --since 30d --format csv",
+                "a technique's patterns, one row per match",
             ),
         ],
     },
@@ -820,6 +902,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: Default::Per(&[
             ("recent", "24h"),
+            ("grep", "24h"),
             ("search", "7d"),
             ("triage", "7d"),
             ("hunt", "7d"),
@@ -892,7 +975,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: Default::None,
         env: None,
-        scope: Scope::Commands(&["recent", "pivot"]),
+        scope: Scope::Commands(&["recent", "pivot", "grep"]),
         complete: Complete::User,
         repeatable: false,
     },
@@ -905,7 +988,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: Default::None,
         env: None,
-        scope: Scope::Commands(&["pivot"]),
+        scope: Scope::Commands(&["pivot", "grep"]),
         complete: Complete::Host,
         repeatable: false,
     },
@@ -970,7 +1053,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: Default::Per(&[("compliance", "env=prod")]),
         env: None,
-        scope: Scope::Commands(&["search", "compliance"]),
+        scope: Scope::Commands(&["search", "compliance", "grep"]),
         complete: Complete::Nothing,
         repeatable: false,
     },
@@ -1088,6 +1171,149 @@ pub static FLAGS: &[FlagSpec] = &[
         default: Default::None,
         env: None,
         scope: Scope::Commands(&["triage"]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::Regexp,
+        long: "regexp",
+        short: Some('e'),
+        value: Some("PATTERN"),
+        help: "A pattern to search for (repeatable; for a pattern that starts with -)",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: true,
+    },
+    FlagSpec {
+        id: Opt::IgnoreCase,
+        long: "ignore-case",
+        short: Some('i'),
+        value: None,
+        help: "Match upper and lower case alike",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::WordRegexp,
+        long: "word-regexp",
+        short: Some('w'),
+        value: None,
+        help: "Match whole words only",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::FixedStrings,
+        long: "fixed-strings",
+        short: Some('F'),
+        value: None,
+        help: "Patterns are plain text, not regular expressions",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::Context,
+        long: "context",
+        short: Some('C'),
+        value: Some("N"),
+        help: "Lines of context before and after each match",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::AfterContext,
+        long: "after-context",
+        short: Some('A'),
+        value: Some("N"),
+        help: "Lines of context after each match",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::BeforeContext,
+        long: "before-context",
+        short: Some('B'),
+        value: Some("N"),
+        help: "Lines of context before each match",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::Technique,
+        long: "hunt",
+        short: None,
+        value: Some("TECHNIQUE"),
+        help: "Search for a built-in technique's patterns (hunt --list shows them)",
+        choices: TECHNIQUES,
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(GREP),
+        complete: Complete::Choices,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::Jobs,
+        long: "jobs",
+        short: Some('j'),
+        value: Some("N"),
+        help: "Recordings replayed at once",
+        choices: &[],
+        default: Default::Always("4"),
+        env: None,
+        scope: Scope::Commands(REPLAYING),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::NonInteractive,
+        long: "non-interactive",
+        short: None,
+        value: None,
+        help: "Replay non-interactive (exec) sessions too (often not recorded)",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(REPLAYING),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
+        id: Opt::Verify,
+        long: "verify",
+        short: None,
+        value: None,
+        help: "Replay each search hit and show the first line matching the technique's patterns (or the --keyword tokens)",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(&["hunt"]),
         complete: Complete::Nothing,
         repeatable: false,
     },

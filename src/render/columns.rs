@@ -11,9 +11,10 @@ use std::borrow::Cow;
 
 use nu_ansi_term::{Color, Style as Paint};
 
+use crate::content::Within;
 use crate::review::doctor::Check;
 use crate::review::hunt::Technique;
-use crate::session::{Flag, Session, Severity};
+use crate::session::{Evidence, Flag, Session, Severity};
 use crate::text::format::{compact_time, human_duration, rfc3339, short_id, short_time};
 use crate::text::sanitize::escape;
 
@@ -146,13 +147,53 @@ fn machine_time(t: Option<jiff::Timestamp>) -> Cow<'static, str> {
 /// The columns of every session listing, and of `show` in tsv and csv.
 pub static SESSION: [Column<Session>; 11] = SESSION_COLUMNS;
 
-/// The columns of a listing whose sessions' summaries `--explain` read: one more, last, so
-/// that a script's positions for the others hold.
-pub static EXPLAINED: [Column<Session>; 12] = {
-    let c = SESSION_COLUMNS;
-    [
-        c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], SUMMARY,
-    ]
+/// The columns a listing adds after [`SESSION`], last, so that a script's positions for the
+/// others hold: `--explain`'s summary line, then `hunt --verify`'s evidence.
+pub static ADDED: [Column<Session>; 2] = [SUMMARY, EVIDENCE];
+
+/// The columns of a listing: [`SESSION`], and those of [`ADDED`] it asked for.
+pub fn listing(explained: bool, verified: bool) -> Vec<Column<Session>> {
+    let asked = [explained, verified];
+    let added = ADDED.iter().zip(asked).filter(|(_, on)| *on);
+    SESSION
+        .iter()
+        .copied()
+        .chain(added.map(|(c, _)| *c))
+        .collect()
+}
+
+/// What `hunt --verify` read in the recording: the first line that matched the hunt's
+/// patterns (what the user typed or saw, escaped like any field), marked when the match was
+/// in text the terminal hid, and how many more lines matched.
+const EVIDENCE: Column<Session> = Column {
+    human: |s| match s.evidence.as_deref() {
+        Some(e) => match (&e.first, e.unavailable) {
+            (_, Some(why)) => format!("({why})").into(),
+            (None, None) => "(no matching line)".into(),
+            (Some((line, within)), None) => {
+                let hidden = match within {
+                    Within::Displayed => String::new(),
+                    other => format!("[{}] ", other.as_str()),
+                };
+                let more = match e.matched_lines {
+                    0 | 1 => String::new(),
+                    n => format!(" (+{} more)", n - 1),
+                };
+                format!("{hidden}{}{more}", escape(line.trim())).into()
+            }
+        },
+        None => "".into(),
+    },
+    table: Presence::IfAny,
+    fit: Fit::Cut(0),
+    markdown: Presence::IfAny,
+    ..plain("evidence", "Evidence", |s| match s.evidence.as_deref() {
+        Some(Evidence {
+            first: Some((line, _)),
+            ..
+        }) => escape(line.trim()),
+        _ => "".into(),
+    })
 };
 
 /// One line of the session's AI summary (`--explain`): the model's short description, which

@@ -20,14 +20,30 @@ pub fn write<'r, R: 'r>(
     rows: impl IntoIterator<Item = &'r R>,
     dialect: Dialect,
 ) -> io::Result<()> {
+    header(out, cols, dialect)?;
+    write_rows(out, cols, rows, dialect)
+}
+
+/// CSV's header row (TSV has none): for output written a part at a time.
+pub fn header<R>(out: &mut dyn Write, cols: &[Column<R>], dialect: Dialect) -> io::Result<()> {
+    if dialect == Dialect::Csv {
+        let keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
+        write!(out, "{}\r\n", keys.join(","))?;
+    }
+    Ok(())
+}
+
+/// The rows, without the header.
+pub fn write_rows<'r, R: 'r>(
+    out: &mut dyn Write,
+    cols: &[Column<R>],
+    rows: impl IntoIterator<Item = &'r R>,
+    dialect: Dialect,
+) -> io::Result<()> {
     let (sep, end) = match dialect {
         Dialect::Tsv => ("\t", "\n"),
         Dialect::Csv => (",", "\r\n"),
     };
-    if dialect == Dialect::Csv {
-        let keys: Vec<&str> = cols.iter().map(|c| c.key).collect();
-        write!(out, "{}{end}", keys.join(","))?;
-    }
     let mut line = String::new();
     for row in rows {
         line.clear();

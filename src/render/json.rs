@@ -40,6 +40,18 @@ struct Record<'a> {
     /// With `--explain`: a line of the AI summary, or why there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<Brief<'a>>,
+    /// With `hunt --verify`: what the recording showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Proof<'a>>,
+}
+
+/// `hunt --verify`'s reading of a recording, in JSON.
+#[derive(Serialize)]
+struct Proof<'a> {
+    matched_lines: u64,
+    line: Option<&'a str>,
+    within: Option<&'static str>,
+    unavailable: Option<&'static str>,
 }
 
 /// `--explain`'s line of a session's summary, in JSON.
@@ -79,6 +91,12 @@ impl<'a> Record<'a> {
                 risk_level: e.risk.map(|r| r.as_str()),
                 short_description: e.found.then_some(e.line.as_str()),
                 unavailable: (!e.found).then_some(e.line.as_str()),
+            }),
+            evidence: s.evidence.as_deref().map(|e| Proof {
+                matched_lines: e.matched_lines,
+                line: e.first.as_ref().map(|(l, _)| l.as_str()),
+                within: e.first.as_ref().map(|(_, w)| w.as_str()),
+                unavailable: e.unavailable,
             }),
         }
     }
@@ -132,6 +150,13 @@ impl Serialize for Records<'_> {
     }
 }
 
+/// One value as compact JSON with terminal-safe strings (a row of a stream).
+pub fn compact(out: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
+    let mut ser =
+        Serializer::with_formatter(&mut *out, TerminalSafe(serde_json::ser::CompactFormatter));
+    v.serialize(&mut ser).map_err(io::Error::other)
+}
+
 /// Any value as indented JSON with terminal-safe strings, and a final newline.
 pub fn value(out: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
     let mut ser = Serializer::with_formatter(&mut *out, TerminalSafe(PrettyFormatter::new()));
@@ -148,9 +173,20 @@ mod tests {
     /// A column of the model is a JSON key of the same name: one name per fact.
     #[test]
     fn every_column_is_a_json_key() {
-        let s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        let mut s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        s.explained = Some(Box::new(crate::session::Explained {
+            risk: None,
+            line: "ran sudo".into(),
+            found: true,
+        }));
+        s.evidence = Some(Box::new(crate::session::Evidence {
+            matched_lines: 1,
+            first: Some(("sudo -i".into(), crate::content::Within::Displayed)),
+            unavailable: None,
+        }));
         let v = serde_json::to_value(Record::new(&s)).unwrap();
-        for col in &crate::render::columns::SESSION {
+        let columns = crate::render::columns::listing(true, true);
+        for col in &columns {
             assert!(v.get(col.key).is_some(), "{} is not a JSON key", col.key);
         }
     }

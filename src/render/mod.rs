@@ -5,6 +5,7 @@ mod checks;
 pub(crate) mod columns;
 mod delimited;
 mod detail;
+mod grep;
 mod json;
 mod markdown;
 mod notes;
@@ -18,7 +19,7 @@ use serde::Serialize;
 use crate::review::Listing;
 use crate::review::hunt::{self, Technique};
 use crate::text::sanitize;
-use columns::{EXPLAINED, SESSION, TECHNIQUES};
+use columns::TECHNIQUES;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -63,6 +64,7 @@ impl Format {
 
 pub use checks::write as checks;
 pub use detail::write as session;
+pub use grep::Writer as GrepWriter;
 pub use summary::JSON_KEYS as SUMMARY_KEYS;
 
 /// `hunt --list`: the catalogue text in a table's place, its columns elsewhere.
@@ -125,8 +127,7 @@ pub fn listing(
     preamble(out, l, format, style)?;
     let group = |s: &_| l.grouping.key(s);
     // A listing whose summaries were read has a column more.
-    let columns: &[columns::Column<crate::session::Session>] =
-        if l.explained { &EXPLAINED } else { &SESSION };
+    let columns = &columns::listing(l.explained, l.verified)[..];
     match format {
         Format::Table => table::write(out, columns, &l.sessions, style, &group)?,
         Format::Tsv => delimited::write(out, columns, &l.sessions, delimited::Dialect::Tsv)?,

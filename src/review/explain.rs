@@ -2,9 +2,7 @@
 //! instructions (it is model output over attacker-typed input), and, for `--explain`, one
 //! line per listed session fetched a bounded number at a time.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use crate::review::pool;
 use crate::review::suspicious::looks_like_instructions;
 use crate::session::{Explained, Flag, Session};
 use crate::teleport::Cluster;
@@ -30,43 +28,33 @@ pub fn explain(
         .filter(|&i| wanted(&sessions[i]))
         .collect();
     let chosen = &picked[..picked.len().min(MOST)];
-    let ids: Vec<&str> = chosen.iter().map(|&i| sessions[i].id.as_str()).collect();
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let found: Mutex<Vec<(usize, Explained, bool)>> = Mutex::new(Vec::with_capacity(ids.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..AT_ONCE.min(ids.len()) {
-            scope.spawn(|| {
-                loop {
-                    let n = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(id) = ids.get(n) else { break };
-                    let (line, suspicious) = match cluster.summary(id) {
-                        Ok(s) => (explained(&s), reads_like_instructions(&s)),
-                        Err(none) => (
-                            Explained {
-                                risk: None,
-                                line: none.line(),
-                                found: false,
-                            },
-                            false,
-                        ),
-                    };
-                    found
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((n, line, suspicious));
-                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, ids.len());
-                }
-            });
-        }
-    });
-    for (n, line, suspicious) in found.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        let s = &mut sessions[chosen[n]];
-        s.explained = Some(Box::new(line));
-        if suspicious {
-            s.flag(Flag::SuspiciousText);
-        }
-    }
+    let ids: Vec<String> = chosen.iter().map(|&i| sessions[i].id.clone()).collect();
+    let mut done = 0;
+    pool::each(
+        ids.len(),
+        AT_ONCE,
+        |n| match cluster.summary(&ids[n]) {
+            Ok(s) => (explained(&s), reads_like_instructions(&s)),
+            Err(none) => (
+                Explained {
+                    risk: None,
+                    line: none.line(),
+                    found: false,
+                },
+                false,
+            ),
+        },
+        |n, (line, suspicious)| {
+            let s = &mut sessions[chosen[n]];
+            s.explained = Some(Box::new(line));
+            if suspicious {
+                s.flag(Flag::SuspiciousText);
+            }
+            done += 1;
+            progress(done, ids.len());
+            true
+        },
+    );
     picked.len()
 }
 
@@ -118,6 +106,8 @@ mod tests {
     use crate::teleport::ls::{LsEvent, LsQuery};
     use crate::teleport::search::{SearchQuery, Summary};
     use crate::teleport::{NoSummary, Searched, Summarized};
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A cluster with summaries for some ids, counting the calls.
     struct Summaries {

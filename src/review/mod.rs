@@ -6,13 +6,16 @@ pub mod compliance;
 pub mod doctor;
 pub mod explain;
 pub mod fetch;
+pub mod grep;
 pub mod hunt;
 pub mod pivot;
+pub mod pool;
 pub mod recent;
 pub mod request;
 pub mod search;
 pub mod suspicious;
 pub mod triage;
+pub mod verify;
 
 #[cfg(test)]
 pub mod canned;
@@ -37,6 +40,8 @@ pub struct Listing {
     pub notes: Vec<Note>,
     /// `--explain` read the sessions' summaries: the listing has a summary column.
     pub explained: bool,
+    /// `hunt --verify` read the sessions' recordings: the listing has an evidence column.
+    pub verified: bool,
     /// How a suggested command starts: `tsh-review`, or `tsh-review --demo` for the demo (a
     /// suggestion copied as it is must not send a demo id to the real cluster).
     pub invocation: &'static str,
@@ -57,6 +62,7 @@ impl Listing {
             notes: Vec::new(),
             stand_in: false,
             explained: false,
+            verified: false,
             invocation: "tsh-review",
         }
     }
@@ -154,6 +160,9 @@ pub enum Note {
     AskedForReview { count: usize },
     /// `--explain` read the summaries of the first `read` of the `of` sessions it would have.
     ExplainedFirst { read: usize, of: usize },
+    /// `hunt --verify` read the recordings: what its evidence column is, and the grep that
+    /// shows every matching line (for a technique).
+    Verified { technique: Option<&'static str> },
     /// The standing caveat under every severity table.
     SeverityCaveat,
     /// Access-request sessions must be reviewed as a set.

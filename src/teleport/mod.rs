@@ -48,6 +48,22 @@ pub trait Cluster {
     }
 }
 
+/// Why a recording could not be replayed as text: each is counted and said under `grep`'s
+/// results; only a missing login stops the other sessions.
+#[derive(Clone, Debug)]
+pub enum NoReplay {
+    /// tsh found no recording (expired, never recorded).
+    NotFound,
+    /// The role may not read it; what tsh said.
+    Denied(String),
+    /// The replay did not finish within --timeout.
+    TimedOut,
+    /// The login is missing or expired: nothing else will replay either.
+    NotLoggedIn(crate::error::Error),
+    /// Any other failure, in our words.
+    Failed(String),
+}
+
 /// A session's AI summary, or why there is none.
 pub type Summarized = Result<summary::AiSummary, NoSummary>;
 

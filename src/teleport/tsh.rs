@@ -358,6 +358,52 @@ impl Tsh {
         Err(self.program().refused("tsh play", &refusal))
     }
 
+    /// `tsh play --format=text SID`: the bytes the user's terminal received, handed to
+    /// `consume` in chunks as they stream (never held whole, never written to disk), bounded
+    /// by --timeout.
+    pub fn replay_text(
+        &self,
+        sid: &str,
+        consume: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), super::NoReplay> {
+        use super::NoReplay;
+        if !crate::session::is_canonical_id(sid) {
+            return Err(NoReplay::Failed(
+                "the session id is not a canonical UUID".into(),
+            ));
+        }
+        let args = vec![
+            "play".to_owned(),
+            "--format=text".to_owned(),
+            sid.to_owned(),
+        ];
+        let read = |out: &mut dyn Read| {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match out.read(&mut buf) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => consume(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        };
+        let what = "tsh play --format=text";
+        match self.program().try_call(what, &args, read) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(r)) => Err(match r.failure {
+                super::errors::Failure::RecordingNotFound => NoReplay::NotFound,
+                super::errors::Failure::AccessDenied => NoReplay::Denied(r.said),
+                super::errors::Failure::NotLoggedIn => {
+                    NoReplay::NotLoggedIn(self.program().refused(what, &r))
+                }
+                _ => NoReplay::Failed(self.program().refused(what, &r).what.clone()),
+            }),
+            Err(e) if e.what.contains("did not finish within") => Err(NoReplay::TimedOut),
+            Err(e) => Err(NoReplay::Failed(e.what.clone())),
+        }
+    }
+
     /// Client and proxy versions, from `tsh version --format=json`.
     pub fn versions(&self) -> Result<Versions, Error> {
         let args = ["version".to_owned(), "--format=json".to_owned()];

@@ -12,6 +12,7 @@ mod doctor;
 mod errors;
 mod fidelity;
 mod fuzz_corpus;
+mod grep;
 mod hostile;
 mod link;
 mod man;

@@ -51,7 +51,10 @@ fn every_command_and_flag_is_documented() {
             assert!(text.contains(alias), "alias {alias} of {}", c.name);
         }
         for (example, _) in c.examples {
-            let escaped = example.replace('\\', "\\e").replace('-', "\\-");
+            let escaped = example
+                .replace('\\', "\\e")
+                .replace('-', "\\-")
+                .replace('\'', "\\(aq");
             let joined = text.replace("\\\n", "");
             assert!(joined.contains(&escaped), "example {example:?}");
         }

@@ -241,7 +241,8 @@ fn without_search_one_line_above_the_table_says_what_the_list_is() {
     for args in [
         vec!["triage"],
         vec!["pivot", "--user", "alice", "--host", "web-01"],
-        vec!["hunt", "privesc"],
+        // Only a free-text hunt falls back to the listing: a technique hunts the content.
+        vec!["hunt", "--query", "a root shell"],
     ] {
         let out = w
             .cmd()

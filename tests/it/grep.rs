@@ -1,0 +1,424 @@
+//! `grep` over the recordings' content (issue 13): the real binary, the fake tsh's
+//! `play --format text` bytes (coloured prompts, erasure, SGR 8, OSC titles and clipboard),
+//! every format, the exit statuses, parallel replays and a replay that never ends.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{self, World, raw_dangerous};
+
+const A1: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
+const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
+
+fn grep(w: &World, args: &[&str]) -> (i32, String, String) {
+    let out = w.cmd().arg("grep").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn matches_are_grouped_by_session_with_their_line_numbers() {
+    let w = World::new();
+    let (code, out, err) = grep(&w, &["sudo", "--format", "table", "-C", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let group = &out[out.find(A1).expect(&out)..];
+    let heading = group.lines().next().unwrap();
+    assert!(
+        heading.contains("alice@web-01") && heading.contains("2026-06-03 20:12 UTC"),
+        "{heading}"
+    );
+    assert!(
+        heading.contains("title-or-clipboard"),
+        "prompts set the title: {heading}"
+    );
+    // As displayed: the prompt without its colours, the command as echoed.
+    assert!(group.contains(":alice@web-01:~$ sudo su -\n"), "{group}");
+    // Context lines are `N-`, as grep writes them.
+    assert!(
+        group.lines().any(|l| l.contains("- 20:12:07 up 12 days")),
+        "{group}"
+    );
+    assert!(err.contains("scanned ") && err.contains("matched"), "{err}");
+    // Only canonical ids reached tsh, only as `play --format=text ID`.
+    for (prog, argv) in w.calls() {
+        if prog == "tsh" {
+            assert_eq!(argv[..2], ["play", "--format=text"], "{argv:?}");
+            assert!(tsh_review::session::is_canonical_id(&argv[2]), "{argv:?}");
+        }
+    }
+}
+
+#[test]
+fn erased_concealed_and_clipboard_text_is_found_and_says_so() {
+    let w = World::new();
+    let (code, out, _) = grep(&w, &["rm -rf /var/log/audit", "--format", "table"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(":[erased] root@web-03:~# rm -rf /var/log/audit"),
+        "{out}"
+    );
+    assert!(out.contains("erased-input"), "{out}");
+    let (_, out, _) = grep(&w, &["ghp_[A-Za-z0-9]+", "--format", "table"]);
+    assert!(
+        out.contains("[concealed] ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+        "{out}"
+    );
+    assert!(out.contains("concealed-text"), "{out}");
+    // The clipboard write (OSC 52), decoded.
+    let (_, out, _) = grep(&w, &["-F", "203.0.113.50/i.sh", "--format", "tsv"]);
+    let row: Vec<&str> = out.lines().next().expect(&out).split('\t').collect();
+    assert_eq!((row[0], row[6]), (M1, "osc"), "{out}");
+}
+
+#[test]
+fn one_row_per_match_in_every_data_format_and_nothing_raw() {
+    let w = World::new();
+    for format in ["tsv", "csv", "json", "markdown", "table"] {
+        let (code, out, err) = grep(&w, &["-i", "SUDO|audit", "--format", format]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert_eq!(
+            raw_dangerous(&out.replace(['\t', '\r'], " ")),
+            Vec::<char>::new(),
+            "{format}"
+        );
+        assert_eq!(raw_dangerous(&err), Vec::<char>::new(), "{format}");
+    }
+    let (_, out, _) = grep(&w, &["sudo", "--format", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let first = &rows[0];
+    for key in [
+        "id", "kind", "user", "target", "start", "line", "within", "text", "flags",
+    ] {
+        assert!(first.get(key).is_some(), "{key}: {first}");
+    }
+    let (_, out, _) = grep(&w, &["sudo", "--format", "csv"]);
+    assert!(out.starts_with("id,kind,user,target,start,line,within,text,flags\r\n"));
+    // M1's target carries a bidi override: escaped in the rows.
+    let (_, out, _) = grep(&w, &["authorized_keys", "--format", "tsv"]);
+    assert!(out.contains("web-03\\u{202e}txt.exe"), "{out}");
+}
+
+#[test]
+fn exit_status_is_greps() {
+    let w = World::new();
+    assert_eq!(grep(&w, &["sudo"]).0, 0);
+    let (code, out, err) = grep(&w, &["no-such-text-anywhere"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("0 matched"), "{err}");
+    let (code, _, err) = grep(&w, &["(unclosed"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("regular expressions"), "{err}");
+    let (code, _, err) = grep(&w, &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs a PATTERN"), "{err}");
+    // The listing failing is trouble, not "no match".
+    let out = w
+        .cmd()
+        .args(["grep", "sudo"])
+        .env("FAKE_TCTL_SCENARIO", "garbage")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn what_was_not_scanned_is_said_by_reason() {
+    let w = World::new();
+    let (_, _, err) = grep(&w, &["sudo", "--since", "14d"]);
+    assert!(
+        err.contains("desktop or app session(s): they have no text replay"),
+        "{err}"
+    );
+    assert!(err.contains("--kind desktop,app` shows them"), "{err}");
+    assert!(err.contains("non-interactive (exec) session(s)"), "{err}");
+    let (_, _, err) = grep(&w, &["sudo", "--since", "14d", "--non-interactive"]);
+    assert!(!err.contains("non-interactive (exec)"), "{err}");
+    // The exec session has no recording: not found, not trouble.
+    assert!(err.contains("had no recording"), "{err}");
+}
+
+#[test]
+fn replays_run_in_parallel() {
+    let w = World::new();
+    let time = |jobs: &str| {
+        let started = Instant::now();
+        let out = w
+            .cmd()
+            .args(["grep", "sudo", "--jobs", jobs])
+            .env("FAKE_TSH_SCENARIO", "play-slow")
+            .env("FAKE_SLOW_SECS", "1")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        started.elapsed()
+    };
+    let one = time("1");
+    let four = time("4");
+    // Five replayable sessions in the last day, a second each.
+    assert!(one > Duration::from_secs(5), "{one:?}");
+    assert!(four < one / 2, "-j 4 took {four:?}, -j 1 {one:?}");
+}
+
+#[test]
+fn a_replay_that_never_ends_is_stopped_at_the_timeout() {
+    let w = World::new();
+    let started = Instant::now();
+    let out = w
+        .cmd()
+        .args(["grep", "sudo", "--timeout", "2s", "--user", "alice"])
+        .env("FAKE_TSH_SCENARIO", "play-hang")
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("did not finish within --timeout"), "{err}");
+    let pids = std::fs::read_to_string(w.dir.join("pids")).unwrap();
+    for pid in pids.split_whitespace() {
+        assert!(
+            !common::process_alive(pid.parse().unwrap()),
+            "{pid} outlived grep"
+        );
+    }
+}
+
+#[test]
+fn a_flood_streams_through_and_its_match_is_found() {
+    let w = World::new();
+    let (code, out, err) = w
+        .cmd()
+        .args(["grep", "auth.log", "--user", "alice", "--format", "tsv"])
+        .env("FAKE_TSH_SCENARIO", "play-flood")
+        .env("FAKE_FLOOD_MB", "8")
+        .output()
+        .map(|o| {
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8(o.stdout).unwrap(),
+                String::from_utf8(o.stderr).unwrap(),
+            )
+        })
+        .unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("$ sudo tail /var/log/auth.log"), "{out}");
+}
+
+#[test]
+fn nothing_from_a_recording_is_written_to_disk() {
+    let w = World::new();
+    grep(&w, &["ghp_", "--format", "table"]);
+    let mut stack = vec![w.dir.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(
+                    !text.contains("ghp_16C7e42F"),
+                    "{} holds recording text",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn grep_hunt_uses_the_techniques_patterns() {
+    let w = World::new();
+    let (code, out, _) = grep(&w, &["--hunt", "ssh-tamper", "--format", "tsv"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().all(|l| l.starts_with(M1)), "{out}");
+    assert!(out.contains("authorized_keys"), "{out}");
+    let (_, out, _) = grep(&w, &["--hunt", "exfil", "--format", "tsv"]);
+    assert!(out.contains("COPY customers TO STDOUT"), "{out}");
+}
+
+#[test]
+fn the_demo_greps_its_own_recordings() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args([
+            "--demo", "grep", "sudo", "--since", "14d", "--format", "tsv",
+        ])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("sudo su -"), "{text}");
+    let out = w
+        .cmd()
+        .args([
+            "--demo",
+            "grep",
+            "rm -rf /var/log/audit",
+            "--since",
+            "7d",
+            "--format",
+            "tsv",
+        ])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\terased\t"), "{text}");
+    // The demo's search hits are corroborated by its recordings.
+    let out = w
+        .cmd()
+        .args(["--demo", "hunt", "privesc", "--verify", "--format", "json"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<&str> = rows
+        .iter()
+        .map(|r| r["evidence"]["line"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert!(lines.iter().all(|l| l.contains("sudo -l")), "{lines:?}");
+}
+
+#[test]
+fn without_search_a_technique_is_hunted_in_the_recordings_and_exits_as_grep() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["hunt", "ssh-tamper", "--format", "tsv"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .output()
+        .unwrap();
+    let (stdout, err) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // One line says what happened instead, before the scan's report.
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("no session search on this cluster")
+            && first.contains("grep --hunt ssh-tamper"),
+        "{err}"
+    );
+    assert_eq!(err.matches("no session search").count(), 1, "{err}");
+    assert!(
+        !err.contains("search is unavailable"),
+        "not the listing's headline: {err}"
+    );
+    // grep's rows: the matching lines, not the window's sessions.
+    assert!(stdout.lines().all(|l| l.starts_with(M1)), "{stdout}");
+    assert!(stdout.contains("authorized_keys"), "{stdout}");
+    let calls = w.tctl_calls();
+    assert_eq!(calls[0][..2], ["recordings", "search"], "{calls:?}");
+    assert!(
+        calls[1..].iter().all(|c| c[..2] == ["recordings", "ls"]),
+        "{calls:?}"
+    );
+    assert!(w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
+
+    // Nothing matched: 1, as grep says it (kernel: no fake recording loads a module).
+    let out = w
+        .cmd()
+        .args(["hunt", "kernel"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // --no-fallback still refuses, without reading anything.
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["hunt", "privesc", "--no-fallback"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(w.calls().iter().all(|(p, _)| p != "tsh"), "{:?}", w.calls());
+}
+
+#[test]
+fn verify_reads_each_hit_and_shows_its_first_matching_line() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["hunt", "privesc", "--verify", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let alice = rows.iter().find(|r| r["id"] == A1).expect("A1 is a hit");
+    let evidence = &alice["evidence"];
+    assert!(
+        evidence["line"].as_str().unwrap().contains("sudo su -"),
+        "{evidence}"
+    );
+    assert_eq!(evidence["within"], "displayed");
+    assert!(evidence["matched_lines"].as_u64().unwrap() >= 1);
+    // Mallory's session is read too; its evasions are flagged on the row.
+    let mallory = rows.iter().find(|r| r["id"] == M1).expect("M1 is a hit");
+    let flags: Vec<&str> = mallory["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(flags.contains(&"title-or-clipboard"), "{flags:?}");
+    // Every replayable hit was replayed, once, by its canonical id.
+    let played: Vec<String> = w
+        .calls()
+        .into_iter()
+        .filter(|(p, a)| p == "tsh" && a[0] == "play")
+        .map(|(_, a)| a[2].clone())
+        .collect();
+    let replayable = rows
+        .iter()
+        .filter(|r| ["ssh", "k8s", "db"].contains(&r["kind"].as_str().unwrap()))
+        .count();
+    assert_eq!(played.len(), replayable, "{played:?}");
+    // Sessions tsh cannot replay as text say so instead of a line.
+    if let Some(desktop) = rows.iter().find(|r| r["kind"] == "desktop") {
+        assert_eq!(desktop["evidence"]["unavailable"], "no text replay");
+    }
+
+    // On a terminal: an evidence column, and the note saying what it is.
+    let out = w
+        .cmd()
+        .args(["hunt", "privesc", "--verify", "--format", "table"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("EVIDENCE"), "{text}");
+    assert!(text.contains("grep --hunt privesc"), "{text}");
+    // Without --verify nothing is replayed.
+    let w = World::new();
+    w.cmd().args(["hunt", "privesc"]).assert().success();
+    assert!(w.calls().iter().all(|(p, a)| p != "tsh" || a[0] != "play"));
+}
+
+#[test]
+fn verify_needs_patterns() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["hunt", "--query", "anything odd", "--verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("--verify needs")
+    );
+    assert!(w.calls().is_empty());
+}
