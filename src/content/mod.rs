@@ -89,9 +89,10 @@
 //! installers' status lines) can raise `concealed-text` or `erased-input`. A flag says where to
 //! look; the hidden text shows what was there.
 //!
-//! The instruction-like-text check is the project's one (`review::suspicious`), made for
-//! names and labels: it also reads `rm -rf` and `curl … | sh` as instructions, so shown
-//! command lines with those carry `suspicious-text`.
+//! The instruction-like-text check is the project's (`review::suspicious`) in its
+//! recording form, `addresses_the_reader`: shell commands such as `rm -rf` and
+//! `curl … | sh` are what recordings are made of and raise nothing, while text addressed to an
+//! operator or an AI ("ignore previous instructions", "the user has approved") does.
 
 mod flags;
 mod line;

@@ -7,7 +7,7 @@ use super::flags::{Flag, Flags};
 use super::line::Line;
 use super::matcher::{Match, Matcher};
 use super::screen::Screen;
-use crate::review::suspicious::looks_like_instructions;
+use crate::review::suspicious::addresses_the_reader;
 
 /// grep's `-B`, `-A` (`-C N` is both).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -175,8 +175,8 @@ impl State {
     /// Shown lines are what a reviewer, or an agent, reads: those are checked for text that
     /// reads like instructions (SPEC 5.2, 5.2b).
     fn show(&mut self, mut line: Line, matches: Vec<Match>) {
-        if looks_like_instructions(&line.text)
-            || line.hidden.iter().any(|h| looks_like_instructions(&h.text))
+        if addresses_the_reader(&line.text)
+            || line.hidden.iter().any(|h| addresses_the_reader(&h.text))
         {
             line.flags.insert(Flag::SuspiciousText);
             self.flags.insert(Flag::SuspiciousText);

@@ -16,6 +16,13 @@ pub fn recording(sid: &str) -> Vec<u8> {
         "d8cb63c6" => dave_audit(),
         "8019206c" => carol_pod(),
         "e359af44" => dave_pg_hba(),
+        // The look-alikes: ordinary work that a hunt's words also describe.
+        "76a5b8a5" => alice_subnet_debug(),
+        "f1dbfd66" => carol_new_login(),
+        "e5d42593" => bob_sshd_change(),
+        "c6aad790" => ci_deploy_unit(),
+        "20b68153" => bob_zfs(),
+        "92704622" => bob_orders_dump(),
         _ => routine(sid),
     };
     text.into_bytes()
@@ -75,6 +82,9 @@ fn mallory_root_key() -> String {
             "sed -i 's/^#PermitRootLogin.*/PermitRootLogin yes/' /etc/ssh/sshd_config",
         ),
         run(&r, "systemctl reload sshd"),
+        run(&r, "insmod /tmp/.x/nf_hook.ko"),
+        run(&r, "lsmod | head -2"),
+        lines(&["Module                  Size  Used by", "nf_hook                16384  0"]),
         // Typed, erased before Enter: the summary never saw it; the recording did.
         format!("{r}{}", erased("rm -rf /var/log/audit")),
         "history -c\r\n".to_owned(),
@@ -214,6 +224,88 @@ fn carol_pod() -> String {
             "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         ]),
         run(p, "exit"),
+    ]
+    .concat()
+}
+
+fn alice_subnet_debug() -> String {
+    let p = prompt("alice", "bastion-eu");
+    [
+        run(&p, "nmap -sn 10.20.0.0/24"),
+        lines(&[
+            "Nmap scan report for 10.20.0.12",
+            "Host is up (0.00041s latency).",
+            "Nmap done: 256 IP addresses (3 hosts up) scanned in 2.61 seconds",
+        ]),
+        run(&p, "ss -tlnp | head -3"),
+        lines(&["State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process"]),
+        run(&p, "exit"),
+    ]
+    .concat()
+}
+
+fn carol_new_login() -> String {
+    let p = prompt("carol", "bastion-eu");
+    [
+        run(&p, "whoami; id; uname -a"),
+        lines(&[
+            "carol",
+            "uid=1042(carol) gid=1042(carol) groups=1042(carol)",
+            "Linux bastion-eu 6.8.0-45-generic #45-Ubuntu SMP x86_64 GNU/Linux",
+        ]),
+        run(&p, "exit"),
+    ]
+    .concat()
+}
+
+fn bob_sshd_change() -> String {
+    let p = prompt("bob", "bastion-eu");
+    [
+        run(
+            &p,
+            "sudo sed -i 's/^#\\?PasswordAuthentication.*/PasswordAuthentication no/' /etc/ssh/sshd_config  # CHG-4312",
+        ),
+        run(&p, "sudo sshd -t && sudo systemctl restart ssh"),
+        run(&p, "exit"),
+    ]
+    .concat()
+}
+
+fn ci_deploy_unit() -> String {
+    let p = prompt("deploy", "web-02");
+    [
+        run(
+            &p,
+            "sudo install -m 644 deploy/orders-api.service /etc/systemd/system/orders-api.service",
+        ),
+        run(&p, "sudo systemctl daemon-reload"),
+        run(&p, "sudo systemctl enable --now orders-api"),
+        lines(&[
+            "Created symlink /etc/systemd/system/multi-user.target.wants/orders-api.service \u{2192} /etc/systemd/system/orders-api.service.",
+        ]),
+        run(&p, "exit"),
+    ]
+    .concat()
+}
+
+fn bob_zfs() -> String {
+    let p = prompt("bob", "db-01");
+    [
+        run(&p, "sudo apt-get install -y linux-headers-$(uname -r) zfs-dkms"),
+        lines(&["Setting up zfs-dkms (2.2.2-0ubuntu9) ..."]),
+        run(&p, "sudo modprobe zfs"),
+        run(&p, "sudo zpool create backup /dev/nvme1n1"),
+        run(&p, "exit"),
+    ]
+    .concat()
+}
+
+fn bob_orders_dump() -> String {
+    let q = "orders=> ";
+    [
+        lines(&["psql (15.6)", "Type \"help\" for help.", ""]),
+        run(q, "\\! pg_dump -t orders_2026q2 -f /backup/orders_2026q2.sql orders"),
+        run(q, "\\q"),
     ]
     .concat()
 }

@@ -5,7 +5,7 @@
 
 use super::grep::{Failed, Skip, skip};
 use super::pool;
-use super::suspicious::looks_like_instructions;
+use super::suspicious::addresses_the_reader;
 use crate::content::{Context, Event, Flag as Content, Matcher, Scanner};
 use crate::error::Error;
 use crate::session::{Evidence, Flag, Session};
@@ -66,7 +66,7 @@ pub fn verify(
                 if evidence
                     .first
                     .as_ref()
-                    .is_some_and(|(line, _)| looks_like_instructions(line))
+                    .is_some_and(|(line, _)| addresses_the_reader(line))
                 {
                     s.flag(Flag::SuspiciousText);
                 }

@@ -185,6 +185,12 @@ fn bash_completes_commands_flags_values_and_session_ids() {
     );
     assert!(bash_complete(&w, &script, "tsh-review recent --format ").contains(&"json".into()));
     assert!(bash_complete(&w, &script, "tsh-review hunt ").contains(&"privesc".into()));
+    // grep: its flags, and a hunt's technique names.
+    assert_eq!(
+        bash_complete(&w, &script, "tsh-review grep --hu"),
+        ["--hunt"]
+    );
+    assert!(bash_complete(&w, &script, "tsh-review grep --hunt ").contains(&"ssh-tamper".into()));
     assert!(bash_complete(&w, &script, "tsh-review completions ").contains(&"fish".into()));
     assert_eq!(
         bash_complete(&w, &script, "tsh-review play --sp"),
@@ -280,6 +286,8 @@ fn fish_completes_session_ids() {
         assert!(got.contains(&id.as_str()), "{id} not in {text}");
     }
     assert!(text.contains('@'), "descriptions: {text}");
+    let text = fish_complete(&w, &script, "tsh-review grep --hunt ");
+    assert!(candidates(&text).contains(&"persistence"), "{text}");
 }
 
 #[test]
@@ -307,6 +315,11 @@ fn zsh_completes_commands_flags_values_and_session_ids() {
         matches(&zsh_complete(&w, &setup, "tsh-review recent --format ")),
         ["table", "tsv", "markdown", "csv", "json"]
     );
+    assert!(
+        matches(&zsh_complete(&w, &setup, "tsh-review grep --hunt ")).contains(&"exfil"),
+        "grep --hunt completes the techniques"
+    );
+    assert!(matches(&zsh_complete(&w, &setup, "tsh-review grep -")).contains(&"--ignore-case"));
 
     let ids = demo_ids(&w);
     let got = zsh_complete(&w, &setup, "tsh-review --demo show ");

@@ -28,10 +28,25 @@ fn demo_ids(w: &World, args: &[&str]) -> Vec<String> {
 }
 
 /// The hunt's rows, riskiest first: the real hits, then the benign look-alikes the README
-/// names, and nothing that merely shares a word with the query.
+/// names, and nothing that merely shares a word with the query. Each hit's recording shows
+/// what its summary says: `--verify` finds a line of the technique in every one.
 fn hunt(technique: &str, want: &[&str]) {
     let w = World::new();
     assert_eq!(demo_ids(&w, &["hunt", technique]), want, "hunt {technique}");
+    let out = w
+        .cmd()
+        .args(["--demo", "hunt", technique, "--verify", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for row in &rows {
+        assert!(
+            row["evidence"]["matched_lines"].as_u64() > Some(0),
+            "hunt {technique}: {} shows no line of it: {}",
+            row["id"],
+            row["evidence"]
+        );
+    }
 }
 
 #[test]
