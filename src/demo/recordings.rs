@@ -291,7 +291,10 @@ fn ci_deploy_unit() -> String {
 fn bob_zfs() -> String {
     let p = prompt("bob", "db-01");
     [
-        run(&p, "sudo apt-get install -y linux-headers-$(uname -r) zfs-dkms"),
+        run(
+            &p,
+            "sudo apt-get install -y linux-headers-$(uname -r) zfs-dkms",
+        ),
         lines(&["Setting up zfs-dkms (2.2.2-0ubuntu9) ..."]),
         run(&p, "sudo modprobe zfs"),
         run(&p, "sudo zpool create backup /dev/nvme1n1"),
@@ -304,7 +307,10 @@ fn bob_orders_dump() -> String {
     let q = "orders=> ";
     [
         lines(&["psql (15.6)", "Type \"help\" for help.", ""]),
-        run(q, "\\! pg_dump -t orders_2026q2 -f /backup/orders_2026q2.sql orders"),
+        run(
+            q,
+            "\\! pg_dump -t orders_2026q2 -f /backup/orders_2026q2.sql orders",
+        ),
         run(q, "\\q"),
     ]
     .concat()

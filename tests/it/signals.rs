@@ -187,3 +187,65 @@ fn a_termination_request_during_play_reaches_tsh() {
     let out = finish(child);
     assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{out:?}");
 }
+
+/// Every process under `pid`, from /proc.
+fn descendants(pid: i32) -> Vec<i32> {
+    let parent_of = |p: i32| -> Option<i32> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        stat.rsplit(')')
+            .next()?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let all: Vec<i32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let p = found[i];
+        found.extend(all.iter().filter(|&&c| parent_of(c) == Some(p)));
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+#[test]
+fn an_interrupted_grep_stops_every_replay() {
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        let w = World::new();
+        let child = start(
+            &w,
+            &["grep", "sudo", "-j", "3"],
+            ("FAKE_TSH_SCENARIO", "play-hang"),
+        );
+        w.wait_for_pids();
+        // Three replays hang at once.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut replays = Vec::new();
+        while Instant::now() < deadline {
+            replays = descendants(child.id() as i32);
+            let plays = w
+                .calls()
+                .iter()
+                .filter(|(p, a)| p == "tsh" && a[0] == "play")
+                .count();
+            if plays == 3 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!replays.is_empty());
+        let _reap = Reap(replays.clone());
+        signal(child.id(), sig);
+        let out = finish(child);
+        assert_eq!(out.status.signal(), Some(sig), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("interrupted: stopped 3 running"), "{err}");
+        assert_gone(&replays);
+    }
+}
