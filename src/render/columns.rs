@@ -103,7 +103,7 @@ impl<R> Column<R> {
 
 /// A plain column: the same text for people and scripts, always shown, cut when narrow after
 /// the lower ranks.
-const fn plain<R>(key: &'static str, title: &'static str, cell: Cell<R>) -> Column<R> {
+pub const fn plain<R>(key: &'static str, title: &'static str, cell: Cell<R>) -> Column<R> {
     Column {
         key,
         title,

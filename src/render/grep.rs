@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use nu_ansi_term::{Color, Style as Paint};
 use serde::Serialize;
 
-use super::columns::{Column, Fit, Look, Presence};
+use super::columns::{Column, plain as col};
 use super::{Format, delimited, markdown};
 use crate::content::{Event, Hit, Line, Match, Within};
 use crate::review::grep::Scanned;
@@ -30,25 +30,6 @@ pub struct Row {
     /// Raw: escaped by the cells.
     text: String,
     flags: String,
-}
-
-const fn col(
-    key: &'static str,
-    title: &'static str,
-    cell: super::columns::Cell<Row>,
-) -> Column<Row> {
-    Column {
-        key,
-        title,
-        machine: cell,
-        human: cell,
-        table: Presence::Always,
-        forms: &[],
-        fit: Fit::Cut(1),
-        paint: |_| None,
-        markdown: Presence::Always,
-        look: Look::Text,
-    }
 }
 
 /// The columns of a match row (`--format tsv|csv|markdown`; the JSON keys are the same).
