@@ -49,8 +49,12 @@ pub fn scan(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
         window,
         r.now,
         &mut |scanned| {
+            // The progress line gives way to the results, which go out a session at a time.
+            if tty {
+                eprint!("\r\x1b[2K");
+            }
             if written.is_ok() {
-                written = writer.session(&scanned);
+                written = writer.session(&scanned).and_then(|()| writer.flush());
             }
         },
         &progress,

@@ -94,6 +94,10 @@ impl<'w> Writer<'w> {
     }
 
     /// One session's matches.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     pub fn session(&mut self, s: &Scanned) -> io::Result<()> {
         if self.format == Format::Table {
             self.group(s)?;
