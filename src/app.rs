@@ -12,8 +12,9 @@ use crate::demo::Demo;
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style};
+use crate::review::fetch::Fetch;
 use crate::review::{Listing, compliance, hunt, pivot, recent, request, search, triage};
-use crate::session::Session;
+use crate::session::{Detail, Session};
 use crate::teleport::Cluster;
 use crate::teleport::locate::locate;
 use crate::teleport::tctl::Tctl;
@@ -198,7 +199,7 @@ fn show_session(g: &Globals, term: &Term, sid: &str) -> Result<(), Error> {
         Some(Err(e)) => no_links(&e.what),
         None => {}
     }
-    let next = actions::next_steps(&session.id, scope(g));
+    let next = actions::next_steps(&session.id().to_string(), scope(g));
     let stdout = io::stdout();
     finish(render::session(
         &mut BufWriter::new(stdout.lock()),
@@ -219,7 +220,7 @@ fn scope(g: &Globals) -> cache::Scope {
 /// What is known of a session: the cache first (no network), else a bounded ls lookup.
 fn metadata(g: &Globals, id: &str, now: Timestamp) -> Result<Session, Error> {
     if let Some(e) = cache::load(scope(g)).into_iter().find(|e| e.id == id) {
-        return Ok(actions::from_cache(e));
+        return Ok(e.into_session());
     }
     let cluster = cluster(g, now)?;
     actions::find(cluster.as_ref(), id, scope(g), now)
@@ -342,7 +343,7 @@ fn show(
     g: &Globals,
     term: &Term,
     window: Window,
-    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
+    workflow: impl FnOnce(Fetch<'_>, Window, Timestamp) -> Result<Listing, Error>,
 ) -> Result<(), Error> {
     show_linked(g, term, window, Links::Ask, workflow)
 }
@@ -353,7 +354,7 @@ fn show_linked(
     term: &Term,
     window: Window,
     links: Links,
-    workflow: impl FnOnce(&dyn Cluster, Window, Timestamp) -> Result<Listing, Error>,
+    workflow: impl FnOnce(Fetch<'_>, Window, Timestamp) -> Result<Listing, Error>,
 ) -> Result<(), Error> {
     let now = now()?;
     let format = output_format(g, term, Format::Tsv);
@@ -364,7 +365,17 @@ fn show_linked(
             // Asked while the cluster answers: the links cost one tsh status, not a wait.
             let asked = (matches!(links, Links::Ask) && format.wants_links())
                 .then(|| scope.spawn(|| login(g, now)));
-            let listing = workflow(cluster.as_ref(), window, now);
+            // JSON shows every field of a session; the other formats a row.
+            let detail = if format == Format::Json {
+                Detail::Full
+            } else {
+                Detail::Row
+            };
+            let fetch = Fetch {
+                cluster: cluster.as_ref(),
+                detail,
+            };
+            let listing = workflow(fetch, window, now);
             let profile = match (asked, links) {
                 (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
                 (None, Links::Known(p)) => p.map(Ok),
@@ -514,7 +525,7 @@ fn link(sessions: &mut [Session], p: &Profile) {
     use crate::teleport::weblink::NoLink;
     for s in sessions {
         match player_url(&p.proxy, &p.cluster, s) {
-            Ok(url) => s.web_url = Some(url),
+            Ok(url) => s.set_web_url(url),
             Err(e @ (NoLink::NoProxy | NoLink::BadProxy { .. } | NoLink::NoCluster)) => {
                 no_links(&e.into_error().what);
                 return;
@@ -539,29 +550,13 @@ fn remember(listing: &Listing, demo: bool) {
     } else {
         cache::Scope::Live
     };
-    let ms = |t: Option<Timestamp>| t.map(|t| t.as_millisecond());
+    let ms = |t: crate::session::Time| t.get().map(|t| t.as_millisecond());
     let kept = cache::keepable(listing.sessions.iter().collect(), |s| {
         (ms(s.start), ms(s.end))
     });
-    let entries: Vec<cache::Entry> = kept.into_iter().map(entry).collect();
+    let entries: Vec<cache::Entry> = kept.into_iter().map(cache::Entry::of).collect();
     if let Err(e) = cache::record(scope, &entries) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
-    }
-}
-
-fn entry(s: &Session) -> cache::Entry {
-    cache::Entry {
-        id: s.id.clone(),
-        kind: s.kind.as_str().to_owned(),
-        user: s.user.clone(),
-        target: s.target.clone(),
-        start_ms: s.start.map(Timestamp::as_millisecond),
-        end_ms: s.end.map(Timestamp::as_millisecond),
-        interactive: s.interactive,
-        recorded: s.recorded,
-        severity: s.severity.map(|v| v.level()),
-        cluster: s.cluster.clone(),
-        access_requests: s.access_requests.clone(),
     }
 }
 

@@ -13,7 +13,7 @@ use nu_ansi_term::{Color, Style as Paint};
 
 use crate::doctor::Check;
 use crate::review::hunt::Technique;
-use crate::session::{Flag, Session, Severity};
+use crate::session::{Flag, Session, SessionId, Severity, Time};
 use crate::text::format::{compact_time, human_duration, rfc3339, short_id, short_time};
 use crate::text::sanitize::escape;
 
@@ -113,10 +113,12 @@ fn or_dash(cell: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 fn flags(s: &Session) -> Cow<'_, str> {
-    match s.flags.as_slice() {
-        [] => "".into(),
-        [one] => one.as_str().into(),
-        many => many
+    let mut flags = s.flags.iter();
+    match (flags.next(), flags.next()) {
+        (None, _) => "".into(),
+        (Some(one), None) => one.as_str().into(),
+        _ => s
+            .flags
             .iter()
             .map(|f| f.as_str())
             .collect::<Vec<_>>()
@@ -127,45 +129,56 @@ fn flags(s: &Session) -> Cow<'_, str> {
 
 fn start(s: &Session) -> Cow<'_, str> {
     s.start_or_end()
+        .get()
         .map_or("-".into(), |t| short_time(t).into())
 }
 
-fn machine_time(t: Option<jiff::Timestamp>) -> Cow<'static, str> {
-    t.map_or("".into(), |t| rfc3339(t).into())
+fn machine_time(t: Time) -> Cow<'static, str> {
+    t.get().map_or("".into(), |t| rfc3339(t).into())
+}
+
+/// A canonical id needs no escaping: its text is written out; any other id is escaped.
+fn id(s: &Session) -> Cow<'_, str> {
+    match s.id() {
+        SessionId::Uuid(_) => s.id().to_string().into(),
+        SessionId::Other(text) => escape(text),
+    }
 }
 
 /// The columns of every session listing, and of `show` in tsv and csv.
 pub static SESSION: [Column<Session>; 11] = [
     Column {
-        forms: &[|s| escape(short_id(&s.id))],
+        forms: &[|s| match s.id() {
+            SessionId::Uuid(_) => short_id(&s.id().text()).to_owned().into(),
+            SessionId::Other(text) => escape(short_id(text)),
+        }],
         fit: Fit::Keep,
         paint: |_| Some(Paint::new().dimmed()),
         look: Look::Code,
-        ..plain("id", "ID", |s| escape(&s.id))
+        ..plain("id", "ID", id)
     },
     Column {
         fit: Fit::Keep,
         ..plain("kind", "Kind", |s| s.kind.as_str().into())
     },
-    plain("user", "User", |s| escape(&s.user)),
+    plain("user", "User", |s| escape(s.user())),
     // Who the user was on the target: "mallory as root" is half of what a reviewer asks. Its
     // own column, not `mallory (root)`: a long user (an SSO e-mail) is then never cut to make
     // room for the login, nor the login for the user. Cut first: logins are short, and a
     // Windows `Administrator` still reads as one at six columns.
     Column {
-        human: |s| or_dash(escape(s.login.as_deref().unwrap_or(""))),
+        human: |s| or_dash(escape(s.login().unwrap_or(""))),
         table: Presence::IfAny,
         fit: Fit::Cut(0),
         markdown: Presence::IfAny,
-        ..plain("login", "Login", |s| {
-            escape(s.login.as_deref().unwrap_or(""))
-        })
+        ..plain("login", "Login", |s| escape(s.login().unwrap_or("")))
     },
-    plain("target", "Target", |s| escape(&s.target)),
+    plain("target", "Target", |s| escape(s.target())),
     Column {
         human: start,
         forms: &[start, |s| {
             s.start_or_end()
+                .get()
                 .map_or("-".into(), |t| compact_time(t).into())
         }],
         fit: Fit::Drop(2),
@@ -207,7 +220,7 @@ pub static SESSION: [Column<Session>; 11] = [
     Column {
         table: Presence::IfAny,
         paint: |s| {
-            if s.flags.contains(&Flag::SuspiciousText) {
+            if s.flags.contains(Flag::SuspiciousText) {
                 Some(Color::Magenta.bold())
             } else if !s.flags.is_empty() {
                 Some(Color::Yellow.normal())
@@ -222,9 +235,7 @@ pub static SESSION: [Column<Session>; 11] = [
         table: Presence::Never,
         markdown: Presence::IfAny,
         look: Look::Link,
-        ..plain("web_url", "Player", |s| {
-            escape(s.web_url.as_deref().unwrap_or(""))
-        })
+        ..plain("web_url", "Player", |s| escape(s.web_url().unwrap_or("")))
     },
 ];
 

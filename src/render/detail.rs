@@ -4,11 +4,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use jiff::Timestamp;
-
 use super::columns::SESSION;
 use super::{Format, delimited, json, markdown};
-use crate::session::{Flag, Session};
+use crate::session::{Flag, Session, Time};
 use crate::text::format::{human_duration, rfc3339};
 use crate::text::sanitize::escape;
 
@@ -20,7 +18,7 @@ pub fn write(out: &mut dyn Write, s: &Session, next: &[String], format: Format) 
             for (k, v) in fields(s) {
                 writeln!(out, "{k:18} {}", escape(&v))?;
             }
-            if s.flags.contains(&Flag::SuspiciousText) {
+            if s.flags.contains(Flag::SuspiciousText) {
                 writeln!(out, "\n{SUSPICIOUS}")?;
             }
             writeln!(out, "\nNext:")?;
@@ -33,7 +31,7 @@ pub fn write(out: &mut dyn Write, s: &Session, next: &[String], format: Format) 
             for (k, v) in fields(s) {
                 writeln!(out, "| {} | {} |", markdown::cell(&k), markdown::cell(&v))?;
             }
-            if s.flags.contains(&Flag::SuspiciousText) {
+            if s.flags.contains(Flag::SuspiciousText) {
                 writeln!(out, "\n> {SUSPICIOUS}")?;
             }
             writeln!(out, "\nNext:\n")?;
@@ -52,17 +50,17 @@ pub fn write(out: &mut dyn Write, s: &Session, next: &[String], format: Format) 
 fn fields(s: &Session) -> Vec<(Cow<'static, str>, String)> {
     let mut out: Vec<(Cow<'static, str>, String)> = Vec::new();
     let mut field = |k: &'static str, v: &str| out.push((k.into(), v.to_owned()));
-    field("session", &s.id);
+    field("session", &s.id().text());
     field("kind", s.kind.as_str());
-    field("user", &s.user);
-    if let Some(l) = &s.login {
+    field("user", s.user());
+    if let Some(l) = s.login() {
         field("login", l);
     }
-    field("target", &s.target);
-    for (k, v) in &s.details {
+    field("target", s.target());
+    for (k, v) in s.details() {
         field(k, v);
     }
-    let time = |t: Option<Timestamp>| t.map_or("unknown".to_owned(), rfc3339);
+    let time = |t: Time| t.get().map_or("unknown".to_owned(), rfc3339);
     field("start", &time(s.start));
     field("end", &time(s.end));
     field(
@@ -77,15 +75,16 @@ fn fields(s: &Session) -> Vec<(Cow<'static, str>, String)> {
         s.severity
             .map_or("unscored (or not from search)", |v| v.as_str()),
     );
-    field("roles", &s.roles.join(", "));
-    field("participants", &s.participants.join(", "));
-    let labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let extra = s.extra();
+    field("roles", &extra.roles.join(", "));
+    field("participants", &extra.participants.join(", "));
+    let labels: Vec<String> = s.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
     field("labels", &labels.join(", "));
-    field("access requests", &s.access_requests.join(", "));
-    field("cluster", s.cluster.as_deref().unwrap_or("unknown"));
+    field("access requests", &extra.access_requests.join(", "));
+    field("cluster", s.cluster().unwrap_or("unknown"));
     let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
     field("flags", &flags.join(", "));
-    if let Some(url) = &s.web_url {
+    if let Some(url) = s.web_url() {
         field("web player", url);
     }
     out
@@ -105,14 +104,14 @@ mod tests {
     #[test]
     fn every_field_escaped_in_text_and_markdown() {
         let mut s = Session::new(
-            "4c1c2f4e-5a8f-4b47-9f3e-111111111111".into(),
+            "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
             Kind::Ssh,
             Origin::Ls,
         );
-        s.user = "mallory".into();
-        s.login = Some("root".into());
-        s.target = "web\u{202e}|01".into();
-        s.flags = vec![Flag::SuspiciousText];
+        s.names_mut().user = "mallory".into();
+        s.names_mut().login = Some("root".into());
+        s.names_mut().target = "web\u{202e}|01".into();
+        s.flags = [Flag::SuspiciousText].into_iter().collect();
         let text = render(&s, Format::Table);
         assert!(text.contains("login              root\n"), "{text}");
         assert!(
