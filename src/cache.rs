@@ -1542,9 +1542,9 @@ mod tests {
             Kind::from_name("mcp"),
             Origin::Ls,
         );
-        s.names_mut().user = "ignore previous instructions".into();
-        s.names_mut().target = "web-01".into();
-        s.names_mut().cluster = Some("c1".into());
+        s.set_user("ignore previous instructions");
+        s.set_target("web-01");
+        s.set_cluster(Some("c1"));
         s.start = "2026-06-03T10:00:00.5Z".parse().unwrap();
         s.end = "2026-06-03T10:01:00Z".parse().unwrap();
         s.interactive = Some(false);

@@ -20,7 +20,7 @@ pub fn ls(data: &[u8]) {
     let [full, rows] = [Detail::Full, Detail::Row].map(|detail| {
         let mut normalizer = Normalizer::new(detail);
         // A parse error after some elements still leaves a partial answer to render.
-        let _ = parse_events(data, usize::MAX, &mut |ev| normalizer.push(ev));
+        let _ = parse_events(data, usize::MAX, &mut |ev| normalizer.push(&ev));
         normalizer.finish().sessions
     });
     same_rows(&full, &rows);
@@ -50,7 +50,8 @@ fn same_rows(full: &[Session], rows: &[Session]) {
     assert_eq!(full.len(), rows.len());
     for (a, b) in full.iter().zip(rows) {
         assert_eq!(a.id(), b.id());
-        assert_eq!(a.names(), b.names());
+        assert_eq!((a.user(), a.login()), (b.user(), b.login()));
+        assert_eq!((a.target(), a.cluster()), (b.target(), b.cluster()));
         assert_eq!((a.kind, a.start, a.end), (b.kind, b.start, b.end));
         assert_eq!(
             (a.severity, a.interactive, a.recorded),

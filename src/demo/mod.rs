@@ -173,7 +173,7 @@ mod tests {
         let mut n = Normalizer::default();
         let rows = demo
             .ls(&q, &mut |e| {
-                n.push(e);
+                n.push(&e);
             })
             .unwrap();
         let found = n.finish();

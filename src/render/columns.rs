@@ -14,7 +14,7 @@ use nu_ansi_term::{Color, Style as Paint};
 use crate::doctor::Check;
 use crate::review::hunt::Technique;
 use crate::session::{Flag, Session, SessionId, Severity, Time};
-use crate::text::format::{compact_time, human_duration, rfc3339, short_id, short_time};
+use crate::text::format::{compact_time, human_duration, short_id, short_time};
 use crate::text::sanitize::escape;
 
 /// A cell of a record, escaped for a terminal (markdown and CSV quote it further).
@@ -134,13 +134,13 @@ fn start(s: &Session) -> Cow<'_, str> {
 }
 
 fn machine_time(t: Time) -> Cow<'static, str> {
-    t.get().map_or("".into(), |t| rfc3339(t).into())
+    t.rfc3339().map_or("".into(), Cow::Owned)
 }
 
 /// A canonical id needs no escaping: its text is written out; any other id is escaped.
 fn id(s: &Session) -> Cow<'_, str> {
     match s.id() {
-        SessionId::Uuid(_) => s.id().to_string().into(),
+        SessionId::Uuid(_) => s.id().text().to_owned().into(),
         SessionId::Other(text) => escape(text),
     }
 }

@@ -41,7 +41,8 @@ pub fn write<'r, R: 'r>(
                 Dialect::Csv => line.push_str(&csv_field(&cell)),
             }
         }
-        write!(out, "{line}{end}")?;
+        line.push_str(end);
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
@@ -87,9 +88,9 @@ mod tests {
 
     fn listing() -> Listing {
         let mut s = Session::new("4c1c2f4e-5a8f-4b47-9f3e-111111111111", Kind::Db, Origin::Ls);
-        s.names_mut().user = "bob".into();
-        s.names_mut().login = Some("post\tgres".into());
-        s.names_mut().target = "orders, \"main\"".into();
+        s.set_user("bob");
+        s.set_login(Some("post\tgres"));
+        s.set_target("orders, \"main\"");
         s.start = "2026-06-03T20:30:00.5Z".parse().unwrap();
         s.end = "2026-06-03T20:31:00Z".parse().unwrap();
         s.severity = Some(Severity::Medium);
@@ -101,7 +102,7 @@ mod tests {
             Kind::Ssh,
             Origin::Ls,
         );
-        t.names_mut().target = "=HYPERLINK(\"http://x\")".into();
+        t.set_target("=HYPERLINK(\"http://x\")");
         Listing::new(
             Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),

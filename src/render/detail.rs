@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use super::columns::SESSION;
 use super::{Format, delimited, json, markdown};
 use crate::session::{Flag, Session, Time};
-use crate::text::format::{human_duration, rfc3339};
+use crate::text::format::human_duration;
 use crate::text::sanitize::escape;
 
 const SUSPICIOUS: &str = "A name or label of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.";
@@ -60,7 +60,7 @@ fn fields(s: &Session) -> Vec<(Cow<'static, str>, String)> {
     for (k, v) in s.details() {
         field(k, v);
     }
-    let time = |t: Time| t.get().map_or("unknown".to_owned(), rfc3339);
+    let time = |t: Time| t.rfc3339().unwrap_or_else(|| "unknown".to_owned());
     field("start", &time(s.start));
     field("end", &time(s.end));
     field(
@@ -108,9 +108,9 @@ mod tests {
             Kind::Ssh,
             Origin::Ls,
         );
-        s.names_mut().user = "mallory".into();
-        s.names_mut().login = Some("root".into());
-        s.names_mut().target = "web\u{202e}|01".into();
+        s.set_user("mallory");
+        s.set_login(Some("root"));
+        s.set_target("web\u{202e}|01");
         s.flags = [Flag::SuspiciousText].into_iter().collect();
         let text = render(&s, Format::Table);
         assert!(text.contains("login              root\n"), "{text}");

@@ -10,7 +10,6 @@ use serde_json::ser::{PrettyFormatter, Serializer};
 
 use crate::review::Listing;
 use crate::session::{Labels, Session, Text};
-use crate::text::format::rfc3339;
 use crate::text::sanitize::TerminalSafe;
 
 #[derive(Serialize)]
@@ -49,8 +48,8 @@ impl<'a> Record<'a> {
             login: s.login(),
             target: s.target(),
             details: s.details().iter().map(|(k, v)| (*k, &**v)).collect(),
-            start: s.start.get().map(rfc3339),
-            end: s.end.get().map(rfc3339),
+            start: s.start.rfc3339(),
+            end: s.end.rfc3339(),
             duration_ms: s.duration_ms(),
             severity: s.severity.map(|v| v.as_str()),
             severity_level: s.severity.map(|v| v.level()),
@@ -133,7 +132,7 @@ mod tests {
             Kind::Ssh,
             Origin::Ls,
         );
-        s.names_mut().target = "web\u{202e}01\x1b[2J".into();
+        s.set_target("web\u{202e}01\x1b[2J");
         s.severity = Some(Severity::High);
         s.extra_mut().labels.insert("env".into(), "prod".into());
         let l = Listing::new(

@@ -91,8 +91,8 @@ mod tests {
             Kind::Ssh,
             Origin::Ls,
         );
-        s.names_mut().user = "a|b".into();
-        s.names_mut().target = "[click](javascript:x) <img>\x1b[2J".into();
+        s.set_user("a|b");
+        s.set_target("[click](javascript:x) <img>\x1b[2J");
         let l = Listing::new(
             Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),

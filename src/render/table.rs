@@ -225,8 +225,8 @@ mod tests {
 
     fn session(id: &str, user: &str, target: &str) -> Session {
         let mut s = Session::new(id, Kind::Ssh, Origin::Ls);
-        s.names_mut().user = user.into();
-        s.names_mut().target = target.into();
+        s.set_user(user);
+        s.set_target(target);
         s.start = "2026-06-03T20:30:00Z".parse().unwrap();
         s.end = "2026-06-03T20:35:12Z".parse().unwrap();
         s

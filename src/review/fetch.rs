@@ -101,7 +101,7 @@ fn recordings_paged(
             let mut oldest = Time::NONE;
             let printed = fetch.cluster.ls(&this, &mut |event| {
                 oldest = oldest.earliest(event.time);
-                normalizer.push(event);
+                normalizer.push(&event);
             })?;
             if printed > page as usize {
                 overflow = Some(overflow.unwrap_or(0).max(printed));
@@ -179,7 +179,7 @@ pub fn count_recordings(
     let mut capped = false;
     let mut normalizer = Normalizer::new(Detail::Row);
     for call in plan(&window, now, look) {
-        let rows = cluster.ls(&call, &mut |event| normalizer.push(event))?;
+        let rows = cluster.ls(&call, &mut |event| normalizer.push(&event))?;
         capped |= rows >= look as usize;
     }
     let found = normalizer.finish();

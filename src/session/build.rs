@@ -1,6 +1,6 @@
 //! Making compact records while a listing is parsed. Each session arrives as a [`Draft`] whose
-//! texts are borrowed from the parse buffer; the [`Builder`] shares what repeats (one
-//! [`Names`] per distinct user, login, target and cluster; one [`Text`] per distinct string),
+//! texts are borrowed from the parse buffer; the [`Builder`] shares what repeats (one [`Who`]
+//! per distinct user and login, one [`Place`] per target and cluster, one [`Text`] per string),
 //! looks for instruction-like text once per distinct string, and keeps of the rest only what
 //! the listing's output needs ([`Detail`]).
 
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
-use super::{Extra, Flag, Kind, Names, Origin, Session, Severity, Text, Time};
+use super::{Extra, Flag, Kind, Origin, Place, Session, Severity, Text, Time, Who};
 use crate::text::suspicious::looks_like_instructions;
 
 /// How much of each session a listing keeps beyond what its rows show.
@@ -77,16 +77,14 @@ impl<'a> Draft<'a> {
 /// Texts a listing does not keep are still remembered with their verdict, up to this many: the
 /// ones that repeat (hosts, roles, label values) come early and are then looked up, and texts
 /// that never repeat (remote addresses) cannot grow the table without bound.
-const MAX_UNKEPT: usize = 8192;
+const MAX_UNKEPT: usize = 4096;
 
 /// The shared state of one listing's records.
 pub struct Builder {
     detail: Detail,
-    /// Every distinct text seen, with whether it reads like instructions.
-    texts: HashMap<Text, bool, Seeded>,
-    /// One [`Names`] per distinct four, by their hash; a bucket holds the rare collisions.
-    names: HashMap<u64, Vec<(Arc<Names>, bool)>, Seeded>,
-    seed: Seeded,
+    texts: Texts,
+    who: Pairs<Who>,
+    place: Pairs<Place>,
 }
 
 impl Builder {
@@ -94,9 +92,9 @@ impl Builder {
         let seed = Seeded::new();
         Builder {
             detail,
-            texts: HashMap::with_hasher(seed.clone()),
-            names: HashMap::with_hasher(seed.clone()),
-            seed,
+            texts: Texts(HashMap::with_hasher(seed.clone())),
+            who: Pairs(HashMap::with_hasher(seed.clone())),
+            place: Pairs(HashMap::with_hasher(seed)),
         }
     }
 
@@ -106,8 +104,10 @@ impl Builder {
 
     /// The record of `d`, with its flags.
     pub fn build(&mut self, d: Draft<'_>) -> Session {
-        let (names, mut suspicious) = self.names(d.user, d.login, d.target, d.cluster);
-        let mut s = Session::with(d.id, names, d.kind, d.origin);
+        let (who, w) = self.who.get(&mut self.texts, d.user, d.login);
+        let (place, p) = self.place.get(&mut self.texts, d.target, d.cluster);
+        let mut suspicious = w || p;
+        let mut s = Session::with(d.id, who, place, d.kind, d.origin);
         s.start = d.start;
         s.end = d.end;
         s.interactive = d.interactive;
@@ -119,14 +119,14 @@ impl Builder {
         // Every text is scanned whether it is kept or not: a flag does not depend on the
         // output format.
         for (name, value) in d.details {
-            let (text, verdict) = self.text(&value, full);
+            let (text, verdict) = self.texts.get(&value, full);
             suspicious |= verdict;
             extra.details.extend(text.map(|t| (name, t)));
         }
         let mut labels = Vec::new();
         for (key, value) in d.labels {
-            let (key, k) = self.text(key, full);
-            let (value, v) = self.text(value, full);
+            let (key, k) = self.texts.get(key, full);
+            let (value, v) = self.texts.get(value, full);
             suspicious |= k || v;
             labels.extend(key.zip(value));
         }
@@ -138,7 +138,7 @@ impl Builder {
             (d.access_requests, &mut extra.access_requests, true),
         ] {
             for item in from {
-                let (text, verdict) = self.text(item, keep);
+                let (text, verdict) = self.texts.get(item, keep);
                 suspicious |= verdict;
                 to.extend(text);
             }
@@ -155,63 +155,74 @@ impl Builder {
         flag(&mut s, suspicious);
         s
     }
+}
 
-    /// The shared names for these four, and whether any of them reads like instructions.
-    fn names(
-        &mut self,
-        user: &str,
-        login: Option<&str>,
-        target: &str,
-        cluster: Option<&str>,
-    ) -> (Arc<Names>, bool) {
-        let key = self.seed.hash_one((user, login, target, cluster));
-        let same = |n: &Names| {
-            *n.user == *user
-                && n.login.as_deref() == login
-                && *n.target == *target
-                && n.cluster.as_deref() == cluster
-        };
-        if let Some(found) = self
-            .names
-            .get(&key)
-            .and_then(|b| b.iter().find(|(n, _)| same(n)))
-        {
-            return found.clone();
-        }
-        let (user, u) = self.kept(user);
-        let (target, t) = self.kept(target);
-        let (login, l) = login.map(|l| self.kept(l)).unzip();
-        let (cluster, c) = cluster.map(|c| self.kept(c)).unzip();
-        let names = Arc::new(Names {
-            user,
-            login,
-            target,
-            cluster,
-        });
-        let suspicious = u || t || l == Some(true) || c == Some(true);
-        let entry = (names, suspicious);
-        self.names.entry(key).or_default().push(entry.clone());
-        entry
-    }
+/// Every distinct text seen, with whether it reads like instructions.
+struct Texts(HashMap<Text, bool, Seeded>);
 
-    /// The shared text for `s`, and its verdict.
-    fn kept(&mut self, s: &str) -> (Text, bool) {
-        let (text, verdict) = self.text(s, true);
-        (text.unwrap_or_else(|| s.into()), verdict)
-    }
-
+impl Texts {
     /// Whether `s` reads like instructions, and its shared text when it is to be kept.
-    fn text(&mut self, s: &str, keep: bool) -> (Option<Text>, bool) {
-        if let Some((text, &verdict)) = self.texts.get_key_value(s) {
+    fn get(&mut self, s: &str, keep: bool) -> (Option<Text>, bool) {
+        if let Some((text, &verdict)) = self.0.get_key_value(s) {
             return (keep.then(|| text.clone()), verdict);
         }
         let verdict = looks_like_instructions(s);
-        if keep || self.texts.len() < MAX_UNKEPT {
+        if keep || self.0.len() < MAX_UNKEPT {
             let text = Text::from(s);
-            self.texts.insert(text.clone(), verdict);
+            self.0.insert(text.clone(), verdict);
             return (keep.then_some(text), verdict);
         }
         (None, verdict)
+    }
+
+    fn kept(&mut self, s: &str) -> (Text, bool) {
+        let (text, verdict) = self.get(s, true);
+        (text.unwrap_or_else(|| s.into()), verdict)
+    }
+}
+
+/// A value made of a text and an optional one ([`Who`], [`Place`]).
+trait Pair {
+    fn new(first: Text, second: Option<Text>) -> Self;
+    fn is(&self, first: &str, second: Option<&str>) -> bool;
+}
+
+impl Pair for Who {
+    fn new(user: Text, login: Option<Text>) -> Who {
+        Who { user, login }
+    }
+
+    fn is(&self, user: &str, login: Option<&str>) -> bool {
+        *self.user == *user && self.login.as_deref() == login
+    }
+}
+
+impl Pair for Place {
+    fn new(target: Text, cluster: Option<Text>) -> Place {
+        Place { target, cluster }
+    }
+
+    fn is(&self, target: &str, cluster: Option<&str>) -> bool {
+        *self.target == *target && self.cluster.as_deref() == cluster
+    }
+}
+
+/// One shared value per distinct pair, by the pair's hash (a bucket holds the rare
+/// collisions), with whether either text reads like instructions.
+struct Pairs<T>(HashMap<u64, Vec<(Arc<T>, bool)>, Seeded>);
+
+impl<T: Pair> Pairs<T> {
+    fn get(&mut self, texts: &mut Texts, first: &str, second: Option<&str>) -> (Arc<T>, bool) {
+        let key = self.0.hasher().hash_one((first, second));
+        let bucket = self.0.entry(key).or_default();
+        if let Some(found) = bucket.iter().find(|(v, _)| v.is(first, second)) {
+            return found.clone();
+        }
+        let (first, a) = texts.kept(first);
+        let (second, b) = second.map(|s| texts.kept(s)).unzip();
+        let made = (Arc::new(T::new(first, second)), a || b == Some(true));
+        bucket.push(made.clone());
+        made
     }
 }
 
@@ -307,15 +318,15 @@ mod tests {
     }
 
     #[test]
-    fn names_are_shared_by_every_session_with_the_same_four() {
+    fn names_are_shared_by_every_session_with_the_same_pair() {
         let mut b = Builder::new(Detail::Row);
         let a = b.build(draft("a", "alice", "web-01"));
         let c = b.build(draft("c", "alice", "web-01"));
         let d = b.build(draft("d", "alice", "web-02"));
-        assert!(Arc::ptr_eq(&a.names, &c.names));
-        assert!(!Arc::ptr_eq(&a.names, &d.names));
+        assert!(Arc::ptr_eq(&a.who, &c.who) && Arc::ptr_eq(&a.place, &c.place));
+        assert!(Arc::ptr_eq(&a.who, &d.who) && !Arc::ptr_eq(&a.place, &d.place));
         assert!(
-            Arc::ptr_eq(&a.names.user, &d.names.user),
+            Arc::ptr_eq(&a.who.user, b.texts.0.get_key_value("alice").unwrap().0),
             "texts are shared too"
         );
         assert_eq!(
@@ -326,7 +337,7 @@ mod tests {
             login: None,
             ..draft("e", "alice", "web-01")
         });
-        assert_eq!(e.login(), None, "an absent login is another four");
+        assert_eq!(e.login(), None, "an absent login is another pair");
     }
 
     #[test]
@@ -423,21 +434,22 @@ mod tests {
             let host = format!("web-{}", i % 10);
             b.build(draft("a", "alice", &host));
         }
-        assert_eq!(b.names.values().map(Vec::len).sum::<usize>(), 10);
+        assert_eq!(b.who.0.values().map(Vec::len).sum::<usize>(), 1);
+        assert_eq!(b.place.0.values().map(Vec::len).sum::<usize>(), 10);
         // alice, root, c1 and the ten hosts.
-        assert_eq!(b.texts.len(), 13);
+        assert_eq!(b.texts.0.len(), 13);
     }
 
     #[test]
     fn texts_not_kept_are_remembered_up_to_a_bound() {
         let mut b = Builder::new(Detail::Row);
         for i in 0..MAX_UNKEPT + 100 {
-            let addr = format!("192.0.2.1:{i}");
+            let note = format!("192.0.2.1:{i}");
             b.build(Draft {
-                details: vec![("remote address", cow(&addr))],
+                details: vec![("note", cow(&note))],
                 ..draft("a", "u", "t")
             });
         }
-        assert_eq!(b.texts.len(), MAX_UNKEPT);
+        assert_eq!(b.texts.0.len(), MAX_UNKEPT);
     }
 }

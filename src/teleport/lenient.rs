@@ -81,7 +81,7 @@ impl Pick<'_> for Timestamp {
 
 impl Pick<'_> for Time {
     fn from_str(s: &str) -> Option<Self> {
-        s.parse::<Timestamp>().ok().map(Time::from)
+        Time::parse(s)
     }
 }
 

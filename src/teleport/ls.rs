@@ -236,10 +236,10 @@ impl Normalizer {
         }
     }
 
-    /// Takes one event.
-    pub fn push(&mut self, ev: LsEvent<'_>) {
+    /// Takes one event (borrowed: an event is a large struct, not worth moving).
+    pub fn push(&mut self, ev: &LsEvent<'_>) {
         let kind = match ev.event.as_deref() {
-            Some("session.end") if is_kube(&ev) => Kind::K8s,
+            Some("session.end") if is_kube(ev) => Kind::K8s,
             Some("session.end") => Kind::Ssh,
             Some("db.session.end") => Kind::Db,
             Some("windows.desktop.session.end") => Kind::Desktop,
@@ -255,7 +255,7 @@ impl Normalizer {
             return;
         };
         let mut joined = [None, None];
-        let record = self.builder.build(draft(id, kind, &ev, &mut joined));
+        let record = self.builder.build(draft(id, kind, ev, &mut joined));
         self.records.push(record);
     }
 
@@ -299,7 +299,7 @@ fn merge_by_id(mut records: Vec<Session>) -> Vec<Session> {
     records
 }
 
-fn is_kube(ev: &LsEvent) -> bool {
+fn is_kube(ev: &LsEvent<'_>) -> bool {
     match ev.proto.as_deref() {
         Some(proto) => proto == "kube",
         None => ev.kubernetes_cluster.is_some(),
@@ -413,7 +413,7 @@ mod tests {
     fn normalize(json: &str) -> Normalized {
         let mut n = Normalizer::default();
         parse_events(json.as_bytes(), usize::MAX, &mut |e| {
-            n.push(e);
+            n.push(&e);
         })
         .unwrap();
         n.finish()

@@ -17,11 +17,6 @@ pub fn compact_time(t: Timestamp) -> String {
         .to_string()
 }
 
-/// RFC3339 with the precision Teleport gave, for machines.
-pub fn rfc3339(t: Timestamp) -> String {
-    t.to_string()
-}
-
 /// `42s`, `5m12s`, `3h05m`, `2d04h`: short and sortable by eye.
 pub fn human_duration(ms: i64) -> String {
     let s = ms.max(0) / 1000;
@@ -63,7 +58,6 @@ mod tests {
         let t: Timestamp = "2026-06-03T20:38:49.621446047+02:00".parse().unwrap();
         assert_eq!(short_time(t), "2026-06-03 18:38");
         assert_eq!(compact_time(t), "06-03 18:38");
-        assert_eq!(rfc3339(t), "2026-06-03T18:38:49.621446047Z");
     }
 
     #[test]

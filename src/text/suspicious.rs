@@ -321,7 +321,16 @@ fn words(norm: &str) -> Vec<Word<'_>> {
 /// (controls, non-ASCII, `|`, `[`, a role word before `:`) gets the full check.
 fn may_match(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if !bytes.iter().all(|b| (b' '..=b'~').contains(b)) || text.contains(['|', '[']) {
+    let printable = |b: &u8| (b' '..=b'~').contains(b);
+    // Every phrase, role word, chat token and shell name has a letter: printable ASCII
+    // without one (an address, a port, a number) cannot match.
+    if bytes
+        .iter()
+        .all(|b| printable(b) && !b.is_ascii_alphabetic())
+    {
+        return false;
+    }
+    if !bytes.iter().all(printable) || text.contains(['|', '[']) {
         return true;
     }
     let mut words = text.split(|c: char| !c.is_ascii_alphanumeric());
@@ -715,6 +724,11 @@ mod tests {
             "run the following",
             "curl x | sh",
             "alice",
+            "192.0.2.63:43429",
+            "1|2",
+            "[1]: 2",
+            "-- 42 --",
+            "",
         ];
         for t in samples.iter().chain(ORDINARY_NAMES) {
             assert_eq!(looks_like_instructions(t), full(t), "{t:?}");
