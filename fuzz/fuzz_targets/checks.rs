@@ -20,7 +20,7 @@ pub fn ls(data: &[u8]) {
     let [full, rows] = [Detail::Full, Detail::Row].map(|detail| {
         let mut normalizer = Normalizer::new(detail);
         // A parse error after some elements still leaves a partial answer to render.
-        let _ = parse_events(data, usize::MAX, &mut |ev| normalizer.push(&ev));
+        let _ = parse_events(data, usize::MAX, &mut |ev| normalizer.push(ev));
         normalizer.finish().sessions
     });
     same_rows(&full, &rows);
@@ -34,7 +34,7 @@ pub fn search(data: &[u8]) {
         let mut sessions = Vec::new();
         let mut builder = Builder::new(detail);
         let _ = parse_summaries(data, usize::MAX, &mut |s| {
-            if let Ok(s) = session(&s, &mut builder) {
+            if let Ok(s) = session(s, &mut builder) {
                 sessions.push(s);
             }
         });

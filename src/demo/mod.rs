@@ -67,7 +67,7 @@ fn broken(e: serde_json::Error) -> Error {
 }
 
 impl Cluster for Demo {
-    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent<'_>)) -> Result<usize, Error> {
+    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         let (from, to) = self.range(Some(q.from), q.to);
         let mut events: Vec<LsEvent<'static>> = serde_json::from_str(LS).map_err(broken)?;
         for e in &mut events {
@@ -79,14 +79,14 @@ impl Cluster for Demo {
         events.sort_by_key(|e| std::cmp::Reverse(e.time));
         events.truncate(q.limit as usize);
         let n = events.len();
-        events.into_iter().for_each(sink);
+        events.iter().for_each(sink);
         Ok(n)
     }
 
     fn search(
         &self,
         q: &SearchQuery,
-        sink: &mut dyn FnMut(Summary<'_>),
+        sink: &mut dyn FnMut(&Summary<'_>),
     ) -> Result<Searched, Error> {
         let (from, to) = self.range(q.from, q.to);
         let query = rank::Query::new(&q.words);
@@ -113,7 +113,7 @@ impl Cluster for Demo {
         for (_, mut s) in found {
             // Real tctl never prints the prose summary.
             s.prose = None;
-            sink(s);
+            sink(&s);
         }
         Ok(Searched::Done(n))
     }
@@ -173,7 +173,7 @@ mod tests {
         let mut n = Normalizer::default();
         let rows = demo
             .ls(&q, &mut |e| {
-                n.push(&e);
+                n.push(e);
             })
             .unwrap();
         let found = n.finish();
@@ -200,7 +200,7 @@ mod tests {
         let mut b = crate::session::Builder::new(crate::session::Detail::Full);
         let r = demo.search(&q, &mut |s| {
             assert!(s.prose.is_none(), "the prose never leaves the demo");
-            out.push(session(&s, &mut b).unwrap());
+            out.push(session(s, &mut b).unwrap());
         });
         assert!(matches!(r, Ok(Searched::Done(_))));
         out

@@ -66,7 +66,7 @@ pub fn summary(id: &str, kind: &str, start: &str, severity: Option<i64>) -> Summ
 }
 
 impl Cluster for Canned {
-    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent<'_>)) -> Result<usize, Error> {
+    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.ls_calls.set(self.ls_calls.get() + 1);
         let from = midnight(q.from);
         let mut n = 0;
@@ -74,7 +74,7 @@ impl Cluster for Canned {
             let in_range =
                 (e.time.get()).is_some_and(|t| t >= from && q.to.is_none_or(|to| t < midnight(to)));
             if in_range && n < q.limit as usize {
-                sink(e.clone());
+                sink(e);
                 n += 1;
             }
         }
@@ -84,7 +84,7 @@ impl Cluster for Canned {
     fn search(
         &self,
         q: &SearchQuery,
-        sink: &mut dyn FnMut(Summary<'_>),
+        sink: &mut dyn FnMut(&Summary<'_>),
     ) -> Result<Searched, Error> {
         self.searches.borrow_mut().push(q.clone());
         if let Some(said) = &self.unavailable {
@@ -98,7 +98,7 @@ impl Cluster for Canned {
             let inside =
                 start.is_none_or(|t| from.is_none_or(|f| t >= f) && to.is_none_or(|e| t < e));
             if inside && n < q.limit as usize {
-                sink(s.clone());
+                sink(s);
                 n += 1;
             }
         }

@@ -101,7 +101,7 @@ fn recordings_paged(
             let mut oldest = Time::NONE;
             let printed = fetch.cluster.ls(&this, &mut |event| {
                 oldest = oldest.earliest(event.time);
-                normalizer.push(&event);
+                normalizer.push(event);
             })?;
             if printed > page as usize {
                 overflow = Some(overflow.unwrap_or(0).max(printed));
@@ -179,7 +179,7 @@ pub fn count_recordings(
     let mut capped = false;
     let mut normalizer = Normalizer::new(Detail::Row);
     for call in plan(&window, now, look) {
-        let rows = cluster.ls(&call, &mut |event| normalizer.push(&event))?;
+        let rows = cluster.ls(&call, &mut |event| normalizer.push(event))?;
         capped |= rows >= look as usize;
     }
     let found = normalizer.finish();
@@ -220,7 +220,7 @@ pub fn search(
     let mut builder = Builder::new(fetch.detail);
     let outcome = fetch.cluster.search(
         &query,
-        &mut |summary| match session(&summary, &mut builder) {
+        &mut |summary| match session(summary, &mut builder) {
             Ok(s) => sessions.push(s),
             Err(_) => skipped += 1,
         },
@@ -496,7 +496,7 @@ mod tests {
     struct Unlimited(Canned);
 
     impl Cluster for Unlimited {
-        fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent<'_>)) -> Result<usize, Error> {
+        fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
             let all = LsQuery {
                 limit: u32::MAX,
                 ..q.clone()
@@ -513,7 +513,7 @@ mod tests {
         fn search(
             &self,
             q: &SearchQuery,
-            sink: &mut dyn FnMut(crate::teleport::search::Summary<'_>),
+            sink: &mut dyn FnMut(&crate::teleport::search::Summary<'_>),
         ) -> Result<crate::teleport::Searched, Error> {
             self.0.search(q, sink)
         }

@@ -10,7 +10,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 use super::{Extra, Flag, Kind, Origin, Place, Session, Severity, Text, Time, Who};
-use crate::text::suspicious::looks_like_instructions;
+use crate::text::suspicious::{cannot_match, looks_like_instructions};
 
 /// How much of each session a listing keeps beyond what its rows show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +163,9 @@ struct Texts(HashMap<Text, bool, Seeded>);
 impl Texts {
     /// Whether `s` reads like instructions, and its shared text when it is to be kept.
     fn get(&mut self, s: &str, keep: bool) -> (Option<Text>, bool) {
+        if !keep && cannot_match(s) {
+            return (None, false);
+        }
         if let Some((text, &verdict)) = self.0.get_key_value(s) {
             return (keep.then(|| text.clone()), verdict);
         }
@@ -443,8 +446,20 @@ mod tests {
     #[test]
     fn texts_not_kept_are_remembered_up_to_a_bound() {
         let mut b = Builder::new(Detail::Row);
+        for i in 0..100 {
+            let addr = format!("192.0.2.1:{i}");
+            b.build(Draft {
+                details: vec![("remote address", cow(&addr))],
+                ..draft("a", "u", "t")
+            });
+        }
+        assert_eq!(
+            b.texts.0.len(),
+            4,
+            "u, t, root, c1: text without a letter needs no check"
+        );
         for i in 0..MAX_UNKEPT + 100 {
-            let note = format!("192.0.2.1:{i}");
+            let note = format!("note {i}");
             b.build(Draft {
                 details: vec![("note", cow(&note))],
                 ..draft("a", "u", "t")

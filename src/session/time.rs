@@ -88,10 +88,13 @@ impl Time {
         let (year, month, day) = civil_from_days(days);
         let (secs, nanos) = (in_day / 1_000_000_000, in_day % 1_000_000_000);
         // Written digit by digit: a listing writes two a row, and `format!` was most of it.
-        fn put(out: &mut String, n: i64, width: u32, then: Option<char>) {
-            for place in (0..width).rev() {
-                out.push(char::from(b'0' + (n / 10i64.pow(place) % 10) as u8));
+        fn put(out: &mut String, mut n: i64, width: usize, then: Option<char>) {
+            let mut digits = [b'0'; 9];
+            for d in digits[..width].iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
             }
+            out.extend(digits[..width].iter().map(|&d| char::from(d)));
             out.extend(then);
         }
         let mut out = String::with_capacity(30);

@@ -195,7 +195,7 @@ impl Element for Events {
 pub fn parse_events<R: Read>(
     reader: R,
     max: usize,
-    sink: &mut dyn FnMut(LsEvent<'_>),
+    sink: &mut dyn FnMut(&LsEvent<'_>),
 ) -> Result<usize, stream::Error> {
     stream::each::<Events, R>(reader, max, sink)
 }
@@ -413,7 +413,7 @@ mod tests {
     fn normalize(json: &str) -> Normalized {
         let mut n = Normalizer::default();
         parse_events(json.as_bytes(), usize::MAX, &mut |e| {
-            n.push(&e);
+            n.push(e);
         })
         .unwrap();
         n.finish()

@@ -34,12 +34,12 @@ pub enum Searched {
 pub trait Cluster {
     /// One `recordings ls` call; events reach `sink` as they are read, borrowing from the
     /// output. Returns how many elements the call printed (to tell when it hit `--limit`).
-    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent<'_>)) -> Result<usize, Error>;
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error>;
 
     /// One `recordings search` call; summaries reach `sink` as they are read.
     fn search(
         &self,
         query: &SearchQuery,
-        sink: &mut dyn FnMut(Summary<'_>),
+        sink: &mut dyn FnMut(&Summary<'_>),
     ) -> Result<Searched, Error>;
 }

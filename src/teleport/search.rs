@@ -266,7 +266,7 @@ impl Pick<'_> for Reason {
 pub fn parse_summaries<R: Read>(
     reader: R,
     max: usize,
-    sink: &mut dyn FnMut(Summary<'_>),
+    sink: &mut dyn FnMut(&Summary<'_>),
 ) -> Result<usize, stream::Error> {
     stream::each::<Summaries, R>(reader, max, sink)
 }
@@ -363,7 +363,7 @@ mod tests {
         let mut out = Vec::new();
         let mut b = Builder::new(crate::session::Detail::Full);
         parse_summaries(json.as_bytes(), usize::MAX, &mut |s| {
-            out.push(session(&s, &mut b))
+            out.push(session(s, &mut b))
         })
         .unwrap();
         out

@@ -35,13 +35,13 @@ impl Element for Skipped {
 /// The buffer's first size; it doubles for an element that does not fit.
 const BUFFER: usize = 256 * 1024;
 
-/// Hands each of the first `max` elements to `sink` as soon as it is read; returns how many
+/// Lends each of the first `max` elements to `sink` as soon as it is read; returns how many
 /// elements there were in all. Elements past `max` are checked and counted but not kept: a
 /// tctl that ignores `--limit` must not make us hold what was not asked for.
 pub fn each<E: Element, R: Read>(
     reader: R,
     max: usize,
-    sink: &mut dyn FnMut(E::Of<'_>),
+    sink: &mut dyn FnMut(&E::Of<'_>),
 ) -> Result<usize, Error> {
     let mut input = Input::new(reader);
     match input.peek()? {
@@ -170,7 +170,8 @@ impl<R: Read> Input<R> {
     /// only when a byte follows it, and an error only when it comes back unchanged after
     /// more input was read: more bytes change the parse of a cut-off element, never a real
     /// error (serde_json reads left to right, looking one byte ahead).
-    fn element<E: Element>(&mut self, sink: &mut dyn FnMut(E::Of<'_>)) -> Result<(), Error> {
+    /// The element is lent to `sink`: an event is a large struct, not worth moving.
+    fn element<E: Element>(&mut self, sink: &mut dyn FnMut(&E::Of<'_>)) -> Result<(), Error> {
         let mut last_error = None;
         loop {
             let parsed = {
@@ -180,7 +181,7 @@ impl<R: Read> Input<R> {
                 match values.next() {
                     Some(Ok(value)) if values.byte_offset() < slice.len() || self.eof => {
                         let end = values.byte_offset();
-                        sink(value);
+                        sink(&value);
                         Ok(end)
                     }
                     // Only whitespace is never at `lo` (the caller peeked): kept for safety.
@@ -443,8 +444,10 @@ mod tests {
     #[test]
     fn elements_past_the_maximum_are_counted_not_kept() {
         let mut kept = Vec::new();
-        let n = each::<Numbers, _>(&b"[1, 2, 3, {\"x\": [4]}, 5]"[..], 2, &mut |v| kept.push(v))
-            .unwrap();
+        let n = each::<Numbers, _>(&b"[1, 2, 3, {\"x\": [4]}, 5]"[..], 2, &mut |v| {
+            kept.push(*v)
+        })
+        .unwrap();
         assert_eq!((n, kept), (5, vec![1, 2]));
         // The rest must still be JSON: a listing cut short is an error, not a quiet cap.
         assert!(each::<Numbers, _>(&b"[1, 2, 3"[..], 2, &mut |_| {}).is_err());
@@ -556,7 +559,7 @@ mod tests {
         }
     }
 
-    fn ours<T: serde::de::DeserializeOwned + 'static>(
+    fn ours<T: serde::de::DeserializeOwned + Clone + 'static>(
         json: &[u8],
         max: usize,
         chunk: usize,
@@ -567,7 +570,7 @@ mod tests {
             type Of<'a> = T;
         }
         let mut out = Vec::new();
-        each::<Owned<T>, _>(Trickle(json, chunk), max, &mut |v| out.push(v))
+        each::<Owned<T>, _>(Trickle(json, chunk), max, &mut |v| out.push(v.clone()))
             .map_err(|e| Said(e.message, e.line, e.column))?;
         Ok(out)
     }

@@ -50,7 +50,7 @@ impl Tctl {
 }
 
 impl Cluster for Tctl {
-    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent<'_>)) -> Result<usize, Error> {
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.program()
             .call("tctl recordings ls", &query.args(), |out| {
                 parse_events(out, query.limit as usize, sink)
@@ -61,7 +61,7 @@ impl Cluster for Tctl {
     fn search(
         &self,
         query: &SearchQuery,
-        sink: &mut dyn FnMut(Summary<'_>),
+        sink: &mut dyn FnMut(&Summary<'_>),
     ) -> Result<Searched, Error> {
         let what = "tctl recordings search";
         let program = self.program();
