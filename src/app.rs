@@ -555,7 +555,7 @@ fn remember(listing: &Listing, demo: bool) {
         (ms(s.start), ms(s.end))
     });
     let entries: Vec<cache::Entry> = kept.into_iter().map(cache::Entry::of).collect();
-    if let Err(e) = cache::record(scope, &entries) {
+    if let Err(e) = cache::record(scope, entries) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }
 }

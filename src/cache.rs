@@ -106,9 +106,9 @@ pub fn load(scope: Scope) -> Vec<Entry> {
 }
 
 /// Merge `entries` into the cache: dedupe by id (the new entry wins), keep the newest MAX_ENTRIES, write atomically.
-pub fn record(scope: Scope, entries: &[Entry]) -> Result<(), CacheError> {
+pub fn record(scope: Scope, entries: Vec<Entry>) -> Result<(), CacheError> {
     match Cache::default_for(scope) {
-        Some(cache) => cache.record(entries),
+        Some(cache) => cache.record_owned(entries),
         None => Err(CacheError {
             what: "cannot locate session cache",
             path: PathBuf::from("$HOME/.cache/tsh-review"),
@@ -220,10 +220,15 @@ impl Cache {
     /// See [`record`]. Invalid entries (non-UUID id, oversized strings) are dropped silently:
     /// they come from untrusted tctl output and have no business in the cache.
     pub fn record(&self, entries: &[Entry]) -> Result<(), CacheError> {
+        self.record_owned(entries.to_vec())
+    }
+
+    /// [`Cache::record`] without a copy of the entries: a long listing hands over 20,000.
+    pub fn record_owned(&self, entries: Vec<Entry>) -> Result<(), CacheError> {
         let mut merged = Collector::with_capacity(self.limit.min(entries.len() + 10_000));
         // Reversed so that, within one batch, the last occurrence of an id wins.
-        for entry in entries.iter().rev() {
-            merged.add(entry.clone());
+        for entry in entries.into_iter().rev() {
+            merged.add(entry);
         }
         if merged.entries.is_empty() {
             return Ok(());
