@@ -87,30 +87,37 @@ impl Time {
         let (days, in_day) = (self.0.div_euclid(NS_PER_DAY), self.0.rem_euclid(NS_PER_DAY));
         let (year, month, day) = civil_from_days(days);
         let (secs, nanos) = (in_day / 1_000_000_000, in_day % 1_000_000_000);
-        // Written digit by digit: a listing writes two a row, and `format!` was most of it.
-        fn put(out: &mut String, mut n: i64, width: usize, then: Option<char>) {
-            let mut digits = [b'0'; 9];
-            for d in digits[..width].iter_mut().rev() {
-                *d = b'0' + (n % 10) as u8;
+        // Written into a buffer digit by digit: a listing writes two a row, and `format!`
+        // was most of their cost.
+        let mut out = *b"0000-00-00T00:00:00.000000000";
+        let fields = [
+            (year, 0..4),
+            (month, 5..7),
+            (day, 8..10),
+            (secs / 3600, 11..13),
+        ];
+        let more = [
+            (secs / 60 % 60, 14..16),
+            (secs % 60, 17..19),
+            (nanos, 20..29),
+        ];
+        for (mut n, at) in fields.into_iter().chain(more) {
+            for digit in out[at].iter_mut().rev() {
+                *digit = b'0' + (n % 10) as u8;
                 n /= 10;
             }
-            out.extend(digits[..width].iter().map(|&d| char::from(d)));
-            out.extend(then);
         }
-        let mut out = String::with_capacity(30);
-        put(&mut out, year, 4, Some('-'));
-        put(&mut out, month, 2, Some('-'));
-        put(&mut out, day, 2, Some('T'));
-        put(&mut out, secs / 3600, 2, Some(':'));
-        put(&mut out, secs / 60 % 60, 2, Some(':'));
-        put(&mut out, secs % 60, 2, None);
-        if nanos > 0 {
-            out.push('.');
-            put(&mut out, nanos, 9, None);
-            out.truncate(out.trim_end_matches('0').len());
-        }
-        out.push('Z');
-        Some(out)
+        // As few fractional digits as the nanoseconds need, and no point for none.
+        let fraction = out[20..29]
+            .iter()
+            .rposition(|&d| d != b'0')
+            .map_or(0, |at| at + 1);
+        let end = if fraction == 0 { 19 } else { 20 + fraction };
+        let mut text = String::with_capacity(end + 1);
+        // Digits and punctuation: always UTF-8.
+        text.push_str(std::str::from_utf8(&out[..end]).unwrap_or_default());
+        text.push('Z');
+        Some(text)
     }
 }
 
