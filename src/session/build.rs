@@ -98,10 +98,6 @@ impl Builder {
         }
     }
 
-    pub fn detail(&self) -> Detail {
-        self.detail
-    }
-
     /// The record of `d`, with its flags.
     pub fn build(&mut self, d: Draft<'_>) -> Session {
         let (who, w) = self.who.get(&mut self.texts, d.user, d.login);

@@ -355,20 +355,6 @@ impl Session {
     pub fn flag(&mut self, flag: Flag) {
         self.flags.insert(flag);
     }
-
-    /// Every free-text value of the record, for checks such as the suspicious-text detector.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        let extra = self.extra();
-        [self.user(), self.target()]
-            .into_iter()
-            .chain(self.login())
-            .chain(self.cluster())
-            .chain(extra.details.iter().map(|(_, v)| &**v))
-            .chain(extra.labels.iter().flat_map(|(k, v)| [k, v]))
-            .chain(extra.roles.iter().map(|r| &**r))
-            .chain(extra.participants.iter().map(|p| &**p))
-            .chain(extra.access_requests.iter().map(|r| &**r))
-    }
 }
 
 impl Extra {

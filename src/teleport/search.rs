@@ -523,7 +523,7 @@ mod tests {
                 w.details()
             );
         }
-        assert!(w.texts().any(|t| t == "corp.example.com"), "scanned too");
+        assert!(w.details().iter().any(|(_, v)| &**v == "corp.example.com"));
         let v = out[1].as_ref().unwrap();
         assert_eq!((v.target(), v.login()), ("WIN-APP07", None));
         assert!(!v.details().iter().any(|(k, _)| *k == "resource name"));
