@@ -16,7 +16,7 @@ use crate::text::suspicious::{cannot_match, looks_like_instructions};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
     /// The columns of a table, the cache's fields, and access requests (rare, and what
-    /// `request` completes): a long listing stays a few dozen bytes a session.
+    /// `request` completes): a long listing stays 64 bytes a session.
     Row,
     /// Everything: details, roles, participants, labels, review reasons. For JSON, `show`,
     /// and filters on those fields.
@@ -76,15 +76,15 @@ impl<'a> Draft<'a> {
 
 /// Texts a listing does not keep are still remembered with their verdict, up to this many: the
 /// ones that repeat (hosts, roles, label values) come early and are then looked up, and texts
-/// that never repeat (remote addresses) cannot grow the table without bound.
+/// that never repeat (server ids, pod names) cannot grow the table without bound.
 const MAX_UNKEPT: usize = 4096;
 
 /// The shared state of one listing's records.
 pub struct Builder {
     detail: Detail,
     texts: Texts,
-    who: Pairs<Who>,
-    place: Pairs<Place>,
+    who: Shared<Who>,
+    place: Shared<Place>,
 }
 
 impl Builder {
@@ -93,8 +93,8 @@ impl Builder {
         Builder {
             detail,
             texts: Texts(HashMap::with_hasher(seed.clone())),
-            who: Pairs(HashMap::with_hasher(seed.clone())),
-            place: Pairs(HashMap::with_hasher(seed)),
+            who: Shared(HashMap::with_hasher(seed.clone())),
+            place: Shared(HashMap::with_hasher(seed)),
         }
     }
 
@@ -208,9 +208,9 @@ impl Pair for Place {
 
 /// One shared value per distinct pair, by the pair's hash (a bucket holds the rare
 /// collisions), with whether either text reads like instructions.
-struct Pairs<T>(HashMap<u64, Vec<(Arc<T>, bool)>, Seeded>);
+struct Shared<T>(HashMap<u64, Vec<(Arc<T>, bool)>, Seeded>);
 
-impl<T: Pair> Pairs<T> {
+impl<T: Pair> Shared<T> {
     fn get(&mut self, texts: &mut Texts, first: &str, second: Option<&str>) -> (Arc<T>, bool) {
         let key = self.0.hasher().hash_one((first, second));
         let bucket = self.0.entry(key).or_default();
