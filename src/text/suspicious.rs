@@ -315,12 +315,13 @@ fn words(norm: &str) -> Vec<Word<'_>> {
     out
 }
 
-/// True for printable ASCII without a letter (an address, a port, a number): every phrase,
-/// role word, chat token and shell name has one, so such text never reads like instructions.
-/// Cheaper than looking a verdict up.
+/// True for printable ASCII with no letter but the hex digits a to f, in either case (an
+/// address, a port, a number, a UUID, a hash): every phrase's first word, role word, chat
+/// token and shell name has another letter (a test holds the lists to it), so such text never
+/// reads like instructions. Cheaper than looking a verdict up.
 pub fn cannot_match(text: &str) -> bool {
     text.bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && !b.is_ascii_alphabetic())
+        .all(|b| (b' '..=b'~').contains(&b) && (b.is_ascii_hexdigit() || !b.is_ascii_alphabetic()))
 }
 
 /// A cheap first look that runs on every field of every row: false when `text` is printable
@@ -736,6 +737,26 @@ mod tests {
             if full(t) {
                 assert!(may_match(t) && !cannot_match(t), "{t:?}");
             }
+        }
+        // What `cannot_match` relies on: every word a match must contain has a letter that
+        // is not a hex digit.
+        let needed = BY_FIRST_WORD
+            .iter()
+            .map(|p| p.first)
+            .chain(ROLE_MARKERS.iter().copied());
+        for word in needed
+            .chain(CHAT_TEMPLATE_MARKERS.iter().copied())
+            .chain(SHELLS.iter().copied())
+        {
+            assert!(!cannot_match(word), "{word} is made of hex digits");
+        }
+        for hex in [
+            "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f",
+            "DEADBEEF",
+            "10.0.0.1:3022",
+            "cafe",
+        ] {
+            assert!(cannot_match(hex) && !full(hex), "{hex}");
         }
         for p in BY_FIRST_WORD.iter() {
             assert!(
