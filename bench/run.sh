@@ -42,8 +42,9 @@ missing=()
 for tool in cargo python3 jq hyperfine awk date; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
-# GNU time (not the shell keyword) reports "Maximum resident set size".
-[[ -x /usr/bin/time ]] && /usr/bin/time -v true 2>&1 | grep -q 'Maximum resident' ||
+# GNU time (not the shell keyword) reports "Maximum resident set size". grep reads it all (no
+# -q): an early exit would make time die of SIGPIPE, which pipefail reports as time missing.
+[[ -x /usr/bin/time ]] && /usr/bin/time -v true 2>&1 | grep 'Maximum resident' >/dev/null ||
     missing+=("GNU time at /usr/bin/time")
 if ((${#missing[@]})); then
     die "missing: ${missing[*]}. On Debian/Ubuntu: apt-get install -y hyperfine jq time python3"
