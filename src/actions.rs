@@ -18,10 +18,9 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cache::{self, Entry, Scope};
 use crate::error::Error;
-use crate::review::annotate::annotate;
 use crate::review::explain::reads_like_instructions;
-use crate::review::fetch::{self, Found, recordings};
-use crate::session::{Flag, Kind, Origin, Session, Severity, is_canonical_id};
+use crate::review::fetch::{self, Fetch, Found, recordings};
+use crate::session::{Flag, Kind, Session, Severity, is_canonical_id};
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
@@ -63,7 +62,7 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
     if suspicious {
         session.flag(Flag::SuspiciousText);
     }
-    let next = next_steps(&session.id, source.invocation());
+    let next = next_steps(&session.id().to_string(), source.invocation());
     let color = format == Format::Table && r.color();
     finish(render::session(
         &mut BufWriter::new(std::io::stdout().lock()),
@@ -145,7 +144,7 @@ pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
 fn metadata(r: &Run, id: &str) -> Result<Session, Error> {
     let source = r.source();
     if let Some(e) = cache::load(source.scope()).into_iter().find(|e| e.id == id) {
-        return Ok(from_cache(e));
+        return Ok(e.into_session());
     }
     find(source, id, source.scope(), r.now)
 }
@@ -223,14 +222,15 @@ pub fn find(
 ) -> Result<Session, Error> {
     let cached = cache::load(scope).into_iter().find(|e| e.id == id);
     let window = lookup_window(cached.as_ref(), now);
-    let (sessions, _) = recordings(cluster, window, now)?;
-    if let Some(mut s) = sessions.into_iter().find(|s| s.id == id) {
+    // One session: every field of it.
+    let (sessions, _) = recordings(Fetch::full(cluster), window, now)?;
+    if let Some(mut s) = sessions.into_iter().find(|s| s.id() == id) {
         if s.severity.is_none() {
             s.severity = severity(cluster, &s, scope, now);
         }
         return Ok(s);
     }
-    cached.map(from_cache).ok_or_else(|| {
+    cached.map(Entry::into_session).ok_or_else(|| {
         Error::failure(format!(
             "session {id} is not in the recordings of the last 30 days"
         ))
@@ -247,7 +247,9 @@ pub fn find(
 /// fails), what the last listing from search left in the cache.
 fn severity(cluster: &dyn Cluster, s: &Session, scope: Scope, now: Timestamp) -> Option<Severity> {
     searched_severity(cluster, s, now).or_else(|| {
-        let cached = cache::load(scope).into_iter().find(|e| e.id == s.id)?;
+        let cached = cache::load(scope)
+            .into_iter()
+            .find(|e| s.id() == e.id.as_str())?;
         Severity::from_level(i64::from(cached.severity?))
     })
 }
@@ -258,45 +260,32 @@ fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Opti
         return None;
     }
     let margin = SignedDuration::from_mins(1);
-    let start = s.start.or(s.end)?;
+    let start = s.start_or_end().get()?;
     let window = Window {
         from: start.checked_sub(margin).ok()?,
-        to: s.end.unwrap_or(start).checked_add(margin).ok()?.min(now),
+        to: s
+            .end
+            .get()
+            .unwrap_or(start)
+            .checked_add(margin)
+            .ok()?
+            .min(now),
     };
     if window.to <= start {
         return None;
     }
     let query = SearchQuery {
         kinds: vec![s.kind],
-        username: Some(s.user.clone()).filter(|u| !u.is_empty()),
+        username: Some(s.user().to_owned()).filter(|u| !u.is_empty()),
         limit: 100,
         ..SearchQuery::default()
     };
-    match fetch::search(cluster, &query, window, now) {
+    match fetch::search(Fetch::rows(cluster), &query, window, now) {
         Ok(Found::Sessions { sessions, .. }) => {
-            sessions.into_iter().find(|x| x.id == s.id)?.severity
+            sessions.into_iter().find(|x| x.id() == s.id())?.severity
         }
         _ => None,
     }
-}
-
-pub fn from_cache(e: Entry) -> Session {
-    let kind = Kind::from_name(&e.kind);
-    let mut s = Session::new(e.id, kind, Origin::Ls);
-    s.user = e.user;
-    s.target = e.target;
-    s.start = e
-        .start_ms
-        .and_then(|ms| Timestamp::from_millisecond(ms).ok());
-    s.end = e.end_ms.and_then(|ms| Timestamp::from_millisecond(ms).ok());
-    s.interactive = e.interactive;
-    s.recorded = e.recorded;
-    s.severity = e
-        .severity
-        .and_then(|v| crate::session::Severity::from_level(i64::from(v)));
-    s.cluster = e.cluster;
-    annotate(&mut s);
-    s
 }
 
 /// The commands for the next step on a session, starting as the source's commands do: in the

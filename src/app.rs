@@ -16,8 +16,9 @@ use crate::content::Matcher;
 use crate::error::{Error, Exit};
 use crate::progress::Spinner;
 use crate::render::{self, Format, Style};
+use crate::review::fetch::Fetch;
 use crate::review::{Listing, Note, compliance, explain, pivot, recent, request, search, triage};
-use crate::session::Session;
+use crate::session::{Detail, Session};
 use crate::source::{self, Source};
 use crate::teleport::tsh::Profile;
 use crate::teleport::weblink::{NoLink, player_url};
@@ -183,7 +184,7 @@ impl<'g> Run<'g> {
         window: &WindowArgs,
         links: Links,
         explain: Explain,
-        workflow: impl FnOnce(&dyn Source, Window) -> Result<Listing, Error>,
+        workflow: impl FnOnce(Fetch<'_>, Window) -> Result<Listing, Error>,
     ) -> Result<(), Error> {
         let (window, notice) = resolve(window, self.now).map_err(Error::usage)?;
         if let Some(notice) = notice {
@@ -198,7 +199,7 @@ impl<'g> Run<'g> {
         window: Window,
         links: Links,
         explain: Explain,
-        workflow: impl FnOnce(&dyn Source, Window) -> Result<Listing, Error>,
+        workflow: impl FnOnce(Fetch<'_>, Window) -> Result<Listing, Error>,
     ) -> Result<(), Error> {
         let format = self.format(Format::Tsv);
         let source = self.source();
@@ -207,7 +208,19 @@ impl<'g> Run<'g> {
                 // Asked while the cluster answers: the links cost one tsh status, not a wait.
                 let asked = (matches!(links, Links::Ask) && format.wants_links())
                     .then(|| scope.spawn(|| source.login(self.now)));
-                let listing = workflow(source, window);
+                // JSON shows every field of a session; the other formats a row.
+                let detail = if format == Format::Json {
+                    Detail::Full
+                } else {
+                    Detail::Row
+                };
+                let listing = workflow(
+                    Fetch {
+                        cluster: source,
+                        detail,
+                    },
+                    window,
+                );
                 let profile = match (asked, links) {
                     (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
                     (None, Links::Known(p)) => p.map(Ok),
@@ -262,7 +275,7 @@ impl<'g> Run<'g> {
         let wanted: fn(&Session) -> bool = match how {
             Explain::None => return,
             Explain::First => |_| true,
-            Explain::FollowUps => |s| s.flags.contains(&Flag::FollowUp),
+            Explain::FollowUps => |s| s.flags.contains(Flag::FollowUp),
         };
         let tty = self.term.stderr_tty;
         let progress = |done: usize, of: usize| {
@@ -377,7 +390,7 @@ fn explain_unavailable_search(
 pub fn link(sessions: &mut [Session], p: &Profile) {
     for s in sessions {
         match player_url(&p.proxy, &p.cluster, s) {
-            Ok(url) => s.web_url = Some(url),
+            Ok(url) => s.set_web_url(url),
             Err(e @ (NoLink::NoProxy | NoLink::BadProxy { .. } | NoLink::NoCluster)) => {
                 no_links(&e.into_error().what);
                 return;
@@ -397,29 +410,13 @@ pub fn no_links(why: &str) {
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
 fn remember(listing: &Listing, scope: cache::Scope) {
-    let ms = |t: Option<Timestamp>| t.map(|t| t.as_millisecond());
+    let ms = |t: crate::session::Time| t.get().map(|t| t.as_millisecond());
     let kept = cache::keepable(listing.sessions.iter().collect(), |s| {
         (ms(s.start), ms(s.end))
     });
-    let entries: Vec<cache::Entry> = kept.into_iter().map(entry).collect();
-    if let Err(e) = cache::record(scope, &entries) {
+    let entries: Vec<cache::Entry> = kept.into_iter().map(cache::Entry::of).collect();
+    if let Err(e) = cache::record(scope, entries) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
-    }
-}
-
-fn entry(s: &Session) -> cache::Entry {
-    cache::Entry {
-        id: s.id.clone(),
-        kind: s.kind.as_str().to_owned(),
-        user: s.user.clone(),
-        target: s.target.clone(),
-        start_ms: s.start.map(Timestamp::as_millisecond),
-        end_ms: s.end.map(Timestamp::as_millisecond),
-        interactive: s.interactive,
-        recorded: s.recorded,
-        severity: s.severity.map(|v| v.level()),
-        cluster: s.cluster.clone(),
-        access_requests: s.access_requests.clone(),
     }
 }
 

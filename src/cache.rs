@@ -109,9 +109,9 @@ pub fn load(scope: Scope) -> Vec<Entry> {
 }
 
 /// Merge `entries` into the cache: dedupe by id (the new entry wins), keep the newest MAX_ENTRIES, write atomically.
-pub fn record(scope: Scope, entries: &[Entry]) -> Result<(), CacheError> {
+pub fn record(scope: Scope, entries: Vec<Entry>) -> Result<(), CacheError> {
     match Cache::default_for(scope) {
-        Some(cache) => cache.record(entries),
+        Some(cache) => cache.record_owned(entries),
         None => Err(CacheError {
             what: "cannot locate session cache",
             path: PathBuf::from("$HOME/.cache/tsh-review"),
@@ -364,10 +364,15 @@ impl Cache {
     /// See [`record`]. Invalid entries (non-UUID id, oversized strings) are dropped silently:
     /// they come from untrusted tctl output and have no business in the cache.
     pub fn record(&self, entries: &[Entry]) -> Result<(), CacheError> {
+        self.record_owned(entries.to_vec())
+    }
+
+    /// [`Cache::record`] without a copy of the entries: a long listing hands over 20,000.
+    pub fn record_owned(&self, entries: Vec<Entry>) -> Result<(), CacheError> {
         let mut merged = Collector::with_capacity(self.limit.min(entries.len() + 10_000));
         // Reversed so that, within one batch, the last occurrence of an id wins.
-        for entry in entries.iter().rev() {
-            merged.add(entry.clone());
+        for entry in entries.into_iter().rev() {
+            merged.add(entry);
         }
         if merged.entries.is_empty() {
             return Ok(());
@@ -806,6 +811,56 @@ impl std::error::Error for CacheError {
             Cause::Io(e) => Some(e),
             Cause::Msg(_) => None,
         }
+    }
+}
+
+// Conversions between a listing's records and the cache's entries: what the cache keeps of a
+// session, and the record a cached entry stands for when the cluster is not asked.
+
+impl Entry {
+    /// What the cache keeps of a session.
+    pub fn of(s: &crate::session::Session) -> Entry {
+        let ms = |t: crate::session::Time| t.get().map(jiff::Timestamp::as_millisecond);
+        Entry {
+            id: s.id().to_string(),
+            kind: s.kind.as_str().to_owned(),
+            user: s.user().to_owned(),
+            target: s.target().to_owned(),
+            start_ms: ms(s.start),
+            end_ms: ms(s.end),
+            interactive: s.interactive,
+            recorded: s.recorded,
+            severity: s.severity.map(|v| v.level()),
+            cluster: s.cluster().map(str::to_owned),
+            access_requests: s
+                .extra()
+                .access_requests
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
+        }
+    }
+
+    /// The session as far as the cache knows it, flagged as a listing would flag it.
+    pub fn into_session(self) -> crate::session::Session {
+        use crate::session::{Builder, Detail, Kind, Origin, Severity, Time, build::Draft};
+        let time = |ms: Option<i64>| {
+            Time::from(ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()))
+        };
+        let draft = Draft {
+            user: &self.user,
+            target: &self.target,
+            cluster: self.cluster.as_deref(),
+            start: time(self.start_ms),
+            end: time(self.end_ms),
+            interactive: self.interactive,
+            recorded: self.recorded,
+            severity: self
+                .severity
+                .and_then(|v| Severity::from_level(i64::from(v))),
+            ..Draft::new(&self.id, Kind::from_name(&self.kind), Origin::Ls)
+        };
+        Builder::new(Detail::Row).build(draft)
     }
 }
 
@@ -1732,5 +1787,40 @@ mod tests {
             cache.record(&[entry(n, n as i64)]).unwrap();
             1
         });
+    }
+
+    #[test]
+    fn a_session_read_back_from_the_cache_keeps_its_row_and_flags() {
+        use crate::session::{Flag, Kind, Origin, Session, Severity};
+        let mut s = Session::new(
+            "0b3f1c2e-9d4a-4c1e-8f00-123456789abc",
+            Kind::from_name("mcp"),
+            Origin::Ls,
+        );
+        s.set_user("ignore previous instructions");
+        s.set_target("web-01");
+        s.set_cluster(Some("c1"));
+        s.start = "2026-06-03T10:00:00.5Z".parse().unwrap();
+        s.end = "2026-06-03T10:01:00Z".parse().unwrap();
+        s.interactive = Some(false);
+        s.severity = Some(Severity::High);
+        s.extra_mut().access_requests = vec!["4f1a2b3c-0000-4000-8000-000000000001".into()];
+        let e = Entry::of(&s);
+        assert_eq!(e.access_requests, ["4f1a2b3c-0000-4000-8000-000000000001"]);
+        let back = e.into_session();
+        assert_eq!(back.id(), s.id());
+        assert_eq!(back.kind.as_str(), "mcp");
+        assert_eq!(
+            (back.user(), back.target(), back.cluster()),
+            (s.user(), "web-01", Some("c1"))
+        );
+        assert_eq!(
+            (back.start, back.end, back.severity),
+            (s.start, s.end, s.severity)
+        );
+        assert_eq!(
+            back.flags.to_vec(),
+            [Flag::SuspiciousText, Flag::NonInteractive]
+        );
     }
 }

@@ -49,7 +49,7 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
     let result = r.listing(&a.window, Links::Ask, how, |source, window| {
         let mut listing = hunt::hunt(source, &searched, window, r.now)?;
         if let (true, Some(m)) = (a.verify, &matcher) {
-            verify(source, m, &mut listing.sessions, a.jobs, &|_, _| {})?;
+            verify(r.source(), m, &mut listing.sessions, a.jobs, &|_, _| {})?;
             listing.verified = true;
             let technique = match a.sweep {
                 Sweep::Technique(name) => Some(name),

@@ -115,14 +115,14 @@ impl Live {
 }
 
 impl Cluster for Live {
-    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.tctl()?.ls(query, sink)
     }
 
     fn search(
         &self,
         query: &SearchQuery,
-        sink: &mut dyn FnMut(Summary),
+        sink: &mut dyn FnMut(&Summary<'_>),
     ) -> Result<Searched, Error> {
         self.tctl()?.search(query, sink)
     }

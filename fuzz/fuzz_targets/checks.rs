@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use tsh_review::render::{self, Format, Style};
 use tsh_review::review::Listing;
-use tsh_review::session::Session;
+use tsh_review::session::{Builder, Detail, Session};
 use tsh_review::teleport::ls::{Normalizer, parse_events};
 use tsh_review::teleport::probe;
 use tsh_review::teleport::search::{parse_summaries, session};
@@ -14,25 +14,52 @@ use tsh_review::teleport::tsh;
 use tsh_review::text::sanitize::{self, display_width, escape_bytes, is_dangerous, truncate};
 use tsh_review::window::{self, Window, WindowArgs};
 
-/// `recordings ls` output: parse, normalize, render. No panic, nothing raw on the way out.
+/// `recordings ls` output: parse, normalize, render. No panic, nothing raw on the way out,
+/// and a row reads the same whether the listing kept every field or a row's worth.
 pub fn ls(data: &[u8]) {
-    let mut normalizer = Normalizer::default();
-    // A parse error after some elements still leaves a partial answer to render.
-    let _ = parse_events(data, usize::MAX, &mut |ev| {
-        normalizer.push(ev);
+    let [full, rows] = [Detail::Full, Detail::Row].map(|detail| {
+        let mut normalizer = Normalizer::new(detail);
+        // A parse error after some elements still leaves a partial answer to render.
+        let _ = parse_events(data, usize::MAX, &mut |ev| normalizer.push(ev));
+        normalizer.finish().sessions
     });
-    render_everywhere(normalizer.finish().sessions);
+    same_rows(&full, &rows);
+    render_everywhere(full);
+    render_everywhere(rows);
 }
 
 /// `recordings search` output: parse, turn into sessions, render.
 pub fn search(data: &[u8]) {
-    let mut sessions = Vec::new();
-    let _ = parse_summaries(data, usize::MAX, &mut |s| {
-        if let Ok(s) = session(s) {
-            sessions.push(s);
-        }
+    let [full, rows] = [Detail::Full, Detail::Row].map(|detail| {
+        let mut sessions = Vec::new();
+        let mut builder = Builder::new(detail);
+        let _ = parse_summaries(data, usize::MAX, &mut |s| {
+            if let Ok(s) = session(s, &mut builder) {
+                sessions.push(s);
+            }
+        });
+        sessions
     });
-    render_everywhere(sessions);
+    same_rows(&full, &rows);
+    render_everywhere(full);
+}
+
+/// Every row is the same in both listings (its names, times, facts and flags): what a row
+/// listing leaves out is never shown in one.
+fn same_rows(full: &[Session], rows: &[Session]) {
+    assert_eq!(full.len(), rows.len());
+    for (a, b) in full.iter().zip(rows) {
+        assert_eq!(a.id(), b.id());
+        assert_eq!((a.user(), a.login()), (b.user(), b.login()));
+        assert_eq!((a.target(), a.cluster()), (b.target(), b.cluster()));
+        assert_eq!((a.kind, a.start, a.end), (b.kind, b.start, b.end));
+        assert_eq!(
+            (a.severity, a.interactive, a.recorded),
+            (b.severity, b.interactive, b.recorded)
+        );
+        assert_eq!(a.flags, b.flags);
+        assert_eq!(a.extra().access_requests, b.extra().access_requests);
+    }
 }
 
 /// `tsh status` and `tsh version`, JSON and text, and the version comparison.

@@ -7,7 +7,7 @@ use super::flags::{Flag, Flags};
 use super::line::Line;
 use super::matcher::{Match, Matcher};
 use super::screen::Screen;
-use crate::review::suspicious::addresses_the_reader;
+use crate::text::suspicious::addresses_the_reader;
 
 /// grep's `-B`, `-A` (`-C N` is both).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,6 +1,7 @@
-//! The built-in sample cluster behind `--demo`: real tctl output (see README.md here), parsed
-//! by the same code as a live cluster and answered with tctl's own semantics, its times moved
-//! so that the data always looks recent.
+//! The built-in sample cluster behind `--demo`: real tctl output (see README.md here), read
+//! into the same event and summary types as a live cluster's and answered with tctl's own
+//! semantics, its times moved so that the data always looks recent. The data is part of the
+//! binary, so its elements borrow from it for the whole run.
 
 mod rank;
 mod recordings;
@@ -9,9 +10,10 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cache::Scope;
 use crate::error::Error;
+use crate::session::Time;
 use crate::source::Source;
-use crate::teleport::ls::{LsEvent, LsQuery, parse_events};
-use crate::teleport::search::{SearchQuery, Summary, parse_summaries};
+use crate::teleport::ls::{LsEvent, LsQuery};
+use crate::teleport::search::{SearchQuery, Summary};
 use crate::teleport::tsh::Profile;
 use crate::teleport::{Cluster, Searched};
 use crate::window::midnight;
@@ -61,8 +63,8 @@ impl Demo {
         }
     }
 
-    fn moved(&self, t: Option<Timestamp>) -> Option<Timestamp> {
-        t.and_then(|t| t.checked_add(self.shift).ok())
+    fn moved(&self, t: Time) -> Time {
+        Time::from(t.get().and_then(|t| t.checked_add(self.shift).ok()))
     }
 
     /// tctl's reading of a date pair: from 00:00 of `from` to 00:00 of `to`, or to now.
@@ -155,40 +157,43 @@ impl Cluster for Demo {
         };
         let mut summary = crate::teleport::summary::parse(found.to_string().as_bytes())
             .map_err(NoSummary::Failed)?;
-        summary.started = self.moved(summary.started);
-        summary.finished = self.moved(summary.finished);
+        let moved = |t: Option<Timestamp>| self.moved(Time::from(t)).get();
+        summary.started = moved(summary.started);
+        summary.finished = moved(summary.finished);
         Ok(summary)
     }
 
-    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.label();
         let (from, to) = self.range(Some(q.from), q.to);
-        let mut events = Vec::new();
-        parse_events(LS.as_bytes(), usize::MAX, &mut |mut e| {
+        let mut events: Vec<LsEvent<'static>> = serde_json::from_str(LS).map_err(broken)?;
+        for e in &mut events {
             e.time = self.moved(e.time);
             e.session_start = self.moved(e.session_start);
             e.session_stop = self.moved(e.session_stop);
-            if e.time.is_some_and(|t| from <= t && t <= to) {
-                events.push(e);
-            }
-        })
-        .map_err(broken)?;
+        }
+        events.retain(|e| e.time.get().is_some_and(|t| from <= t && t <= to));
         events.sort_by_key(|e| std::cmp::Reverse(e.time));
         events.truncate(q.limit as usize);
         let n = events.len();
-        events.into_iter().for_each(sink);
+        events.iter().for_each(sink);
         Ok(n)
     }
 
-    fn search(&self, q: &SearchQuery, sink: &mut dyn FnMut(Summary)) -> Result<Searched, Error> {
+    fn search(
+        &self,
+        q: &SearchQuery,
+        sink: &mut dyn FnMut(&Summary<'_>),
+    ) -> Result<Searched, Error> {
         self.label();
         let (from, to) = self.range(q.from, q.to);
         let query = rank::Query::new(&q.words);
         let mut found = Vec::new();
-        parse_summaries(SEARCH.as_bytes(), usize::MAX, &mut |mut s| {
+        let summaries: Vec<Summary<'static>> = serde_json::from_str(SEARCH).map_err(broken)?;
+        for mut s in summaries {
             s.shift(self.shift);
             if !s.start().is_some_and(|t| from <= t && t < to) || !filters_hold(q, &s) {
-                return;
+                continue;
             }
             let score = match &query {
                 None => Some(0.0),
@@ -197,8 +202,7 @@ impl Cluster for Demo {
             if let Some(score) = score {
                 found.push((score, s));
             }
-        })
-        .map_err(broken)?;
+        }
         // Best match first, as a search engine returns them, so that --limit keeps the best;
         // without a query, newest first (tctl's order).
         found.sort_by(|(a, x), (b, y)| b.total_cmp(a).then_with(|| y.start().cmp(&x.start())));
@@ -207,7 +211,7 @@ impl Cluster for Demo {
         for (_, mut s) in found {
             // Real tctl never prints the prose summary.
             s.prose = None;
-            sink(s);
+            sink(&s);
         }
         Ok(Searched::Done(n))
     }
@@ -222,7 +226,7 @@ fn filters_hold(q: &SearchQuery, s: &Summary) -> bool {
         spec.split(',')
             .filter(|p| !p.is_empty())
             .all(|pair| match pair.split_once('=') {
-                Some((k, v)) => s.resource_labels.get(k) == Some(v),
+                Some((k, v)) => s.label(k) == Some(v),
                 None => false,
             })
     });
@@ -231,14 +235,14 @@ fn filters_hold(q: &SearchQuery, s: &Summary) -> bool {
             .iter()
             .any(|k| s.kind.as_deref() == Some(k.as_str())))
         && eq(&q.username, s.username.as_deref())
-        && (q.roles.is_empty() || q.roles.iter().any(|r| s.user_roles.contains(r)))
+        && (q.roles.is_empty() || q.roles.iter().any(|r| s.user_roles.iter().any(|x| x == r)))
         && eq(&q.resource_kind, s.resource_kind.as_deref())
         && eq(&q.resource_name, s.resource_name.as_deref())
         && labels_match
         && (q.access_requests.is_empty()
             || q.access_requests
                 .iter()
-                .any(|r| s.access_request_ids.contains(r)))
+                .any(|r| s.access_request_ids.iter().any(|x| x == r)))
         && eq(&q.server_hostname, s.property("Ssh", "server_hostname"))
         && eq(&q.server_addr, s.property("Ssh", "server_addr"))
         && eq(&q.pod_namespace, s.property("Kubernetes", "pod_namespace"))
@@ -272,7 +276,12 @@ mod tests {
             .unwrap();
         let found = n.finish();
         assert!(rows > 10, "{rows}");
-        assert!(found.sessions.iter().all(|s| s.when().unwrap() <= now));
+        assert!(
+            found
+                .sessions
+                .iter()
+                .all(|s| s.when().get().unwrap() <= now)
+        );
         for kind in Kind::ALL {
             assert!(
                 found.sessions.iter().any(|s| s.kind == kind),
@@ -286,9 +295,10 @@ mod tests {
     fn search(q: SearchQuery) -> Vec<crate::session::Session> {
         let demo = Demo::new(NOW.parse().unwrap());
         let mut out = Vec::new();
+        let mut b = crate::session::Builder::new(crate::session::Detail::Full);
         let r = demo.search(&q, &mut |s| {
             assert!(s.prose.is_none(), "the prose never leaves the demo");
-            out.push(session(s).unwrap());
+            out.push(session(s, &mut b).unwrap());
         });
         assert!(matches!(r, Ok(Searched::Done(_))));
         out
@@ -328,7 +338,11 @@ mod tests {
             ..week.clone()
         });
         assert_eq!(best.len(), 1);
-        assert!(best[0].id.starts_with("5369f1d1"), "{}", best[0].id);
+        assert!(
+            best[0].id().to_string().starts_with("5369f1d1"),
+            "{}",
+            best[0].id()
+        );
         let mallory = search(SearchQuery {
             username: Some("mallory".into()),
             resource_name: Some("web-01.prod".into()),
@@ -339,6 +353,6 @@ mod tests {
             labels: Some("env=prod".into()),
             ..week
         });
-        assert!(prod.iter().all(|s| s.labels.get("env") == Some("prod")));
+        assert!(prod.iter().all(|s| s.labels().get("env") == Some("prod")));
     }
 }

@@ -14,8 +14,8 @@ use nu_ansi_term::{Color, Style as Paint};
 use crate::content::Within;
 use crate::review::doctor::Check;
 use crate::review::hunt::Technique;
-use crate::session::{Evidence, Flag, Session, Severity};
-use crate::text::format::{compact_time, human_duration, rfc3339, short_id, short_time};
+use crate::session::{Evidence, Flag, Session, SessionId, Severity, Time};
+use crate::text::format::{compact_time, human_duration, short_id, short_time};
 use crate::text::sanitize::escape;
 
 /// A cell of a record, escaped for a terminal (markdown and CSV quote it further).
@@ -123,10 +123,12 @@ fn or_dash(cell: Cow<'_, str>) -> Cow<'_, str> {
 }
 
 fn flags(s: &Session) -> Cow<'_, str> {
-    match s.flags.as_slice() {
-        [] => "".into(),
-        [one] => one.as_str().into(),
-        many => many
+    let mut flags = s.flags.iter();
+    match (flags.next(), flags.next()) {
+        (None, _) => "".into(),
+        (Some(one), None) => one.as_str().into(),
+        _ => s
+            .flags
             .iter()
             .map(|f| f.as_str())
             .collect::<Vec<_>>()
@@ -137,11 +139,20 @@ fn flags(s: &Session) -> Cow<'_, str> {
 
 fn start(s: &Session) -> Cow<'_, str> {
     s.start_or_end()
+        .get()
         .map_or("-".into(), |t| short_time(t).into())
 }
 
-fn machine_time(t: Option<jiff::Timestamp>) -> Cow<'static, str> {
-    t.map_or("".into(), |t| rfc3339(t).into())
+fn machine_time(t: Time) -> Cow<'static, str> {
+    t.rfc3339().map_or("".into(), Cow::Owned)
+}
+
+/// A canonical id needs no escaping: its text is written out; any other id is escaped.
+fn id(s: &Session) -> Cow<'_, str> {
+    match s.id() {
+        SessionId::Uuid(_) => s.id().text().to_owned().into(),
+        SessionId::Other(text) => escape(text),
+    }
 }
 
 /// The columns of every session listing, and of `show` in tsv and csv.
@@ -166,7 +177,7 @@ pub fn listing(explained: bool, verified: bool) -> Vec<Column<Session>> {
 /// patterns (what the user typed or saw, escaped like any field), marked when the match was
 /// in text the terminal hid, and how many more lines matched.
 const EVIDENCE: Column<Session> = Column {
-    human: |s| match s.evidence.as_deref() {
+    human: |s| match s.evidence() {
         Some(e) => match (&e.first, e.unavailable) {
             (_, Some(why)) => format!("({why})").into(),
             (None, None) => "(no matching line)".into(),
@@ -187,7 +198,7 @@ const EVIDENCE: Column<Session> = Column {
     table: Presence::IfAny,
     fit: Fit::Cut(0),
     markdown: Presence::IfAny,
-    ..plain("evidence", "Evidence", |s| match s.evidence.as_deref() {
+    ..plain("evidence", "Evidence", |s| match s.evidence() {
         Some(Evidence {
             first: Some((line, _)),
             ..
@@ -199,7 +210,7 @@ const EVIDENCE: Column<Session> = Column {
 /// One line of the session's AI summary (`--explain`): the model's short description, which
 /// is its reading of what the user typed, escaped like any field.
 const SUMMARY: Column<Session> = Column {
-    human: |s| match s.explained.as_deref() {
+    human: |s| match s.explained() {
         Some(e) if e.found => escape(&e.line),
         Some(_) => "(no summary)".into(),
         None => "".into(),
@@ -207,7 +218,7 @@ const SUMMARY: Column<Session> = Column {
     table: Presence::IfAny,
     fit: Fit::Cut(0),
     markdown: Presence::IfAny,
-    ..plain("summary", "Summary", |s| match s.explained.as_deref() {
+    ..plain("summary", "Summary", |s| match s.explained() {
         Some(e) if e.found => escape(&e.line),
         _ => "".into(),
     })
@@ -215,35 +226,37 @@ const SUMMARY: Column<Session> = Column {
 
 const SESSION_COLUMNS: [Column<Session>; 11] = [
     Column {
-        forms: &[|s| escape(short_id(&s.id))],
+        forms: &[|s| match s.id() {
+            SessionId::Uuid(_) => short_id(&s.id().text()).to_owned().into(),
+            SessionId::Other(text) => escape(short_id(text)),
+        }],
         fit: Fit::Keep,
         paint: |_| Some(Paint::new().dimmed()),
         look: Look::Code,
-        ..plain("id", "ID", |s| escape(&s.id))
+        ..plain("id", "ID", id)
     },
     Column {
         fit: Fit::Keep,
         ..plain("kind", "Kind", |s| s.kind.as_str().into())
     },
-    plain("user", "User", |s| escape(&s.user)),
+    plain("user", "User", |s| escape(s.user())),
     // Who the user was on the target: "mallory as root" is half of what a reviewer asks. Its
     // own column, not `mallory (root)`: a long user (an SSO e-mail) is then never cut to make
     // room for the login, nor the login for the user. Cut first: logins are short, and a
     // Windows `Administrator` still reads as one at six columns.
     Column {
-        human: |s| or_dash(escape(s.login.as_deref().unwrap_or(""))),
+        human: |s| or_dash(escape(s.login().unwrap_or(""))),
         table: Presence::IfAny,
         fit: Fit::Cut(0),
         markdown: Presence::IfAny,
-        ..plain("login", "Login", |s| {
-            escape(s.login.as_deref().unwrap_or(""))
-        })
+        ..plain("login", "Login", |s| escape(s.login().unwrap_or("")))
     },
-    plain("target", "Target", |s| escape(&s.target)),
+    plain("target", "Target", |s| escape(s.target())),
     Column {
         human: start,
         forms: &[start, |s| {
             s.start_or_end()
+                .get()
                 .map_or("-".into(), |t| compact_time(t).into())
         }],
         fit: Fit::Drop(2),
@@ -285,7 +298,7 @@ const SESSION_COLUMNS: [Column<Session>; 11] = [
     Column {
         table: Presence::IfAny,
         paint: |s| {
-            if s.flags.contains(&Flag::SuspiciousText) {
+            if s.flags.contains(Flag::SuspiciousText) {
                 Some(Color::Magenta.bold())
             } else if !s.flags.is_empty() {
                 Some(Color::Yellow.normal())
@@ -300,9 +313,7 @@ const SESSION_COLUMNS: [Column<Session>; 11] = [
         table: Presence::Never,
         markdown: Presence::IfAny,
         look: Look::Link,
-        ..plain("web_url", "Player", |s| {
-            escape(s.web_url.as_deref().unwrap_or(""))
-        })
+        ..plain("web_url", "Player", |s| escape(s.web_url().unwrap_or("")))
     },
 ];
 

@@ -57,7 +57,8 @@ pub fn write_rows<'r, R: 'r>(
                 Dialect::Csv => line.push_str(&csv_field(&cell)),
             }
         }
-        write!(out, "{line}{end}")?;
+        line.push_str(end);
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
@@ -102,24 +103,22 @@ mod tests {
     use crate::window::Window;
 
     fn listing() -> Listing {
-        let mut s = Session::new(
-            "4c1c2f4e-5a8f-4b47-9f3e-111111111111".into(),
-            Kind::Db,
-            Origin::Ls,
-        );
-        s.user = "bob".into();
-        s.login = Some("post\tgres".into());
-        s.target = "orders, \"main\"".into();
-        s.start = Some("2026-06-03T20:30:00.5Z".parse().unwrap());
-        s.end = Some("2026-06-03T20:31:00Z".parse().unwrap());
+        let mut s = Session::new("4c1c2f4e-5a8f-4b47-9f3e-111111111111", Kind::Db, Origin::Ls);
+        s.set_user("bob");
+        s.set_login(Some("post\tgres"));
+        s.set_target("orders, \"main\"");
+        s.start = "2026-06-03T20:30:00.5Z".parse().unwrap();
+        s.end = "2026-06-03T20:31:00Z".parse().unwrap();
         s.severity = Some(Severity::Medium);
-        s.flags = vec![Flag::SuspiciousText, Flag::NonInteractive];
+        s.flags = [Flag::SuspiciousText, Flag::NonInteractive]
+            .into_iter()
+            .collect();
         let mut t = Session::new(
-            "9d2e7a10-5a8f-4b47-9f3e-222222222222".into(),
+            "9d2e7a10-5a8f-4b47-9f3e-222222222222",
             Kind::Ssh,
             Origin::Ls,
         );
-        t.target = "=HYPERLINK(\"http://x\")".into();
+        t.set_target("=HYPERLINK(\"http://x\")");
         Listing::new(
             Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),

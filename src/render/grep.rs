@@ -161,15 +161,15 @@ impl<'w> Writer<'w> {
         let session = &s.session;
         let mut heading = format!(
             "{}  {}@{}  {}",
-            escape(&session.id),
-            escape(&session.user),
-            escape(&session.target),
+            escape(&session.id().to_string()),
+            escape(session.user()),
+            escape(session.target()),
             session.kind.as_str(),
         );
-        if let Some(login) = &session.login {
+        if let Some(login) = session.login() {
             heading.push_str(&format!(" as {}", escape(login)));
         }
-        if let Some(t) = session.start_or_end() {
+        if let Some(t) = session.start_or_end().get() {
             heading.push_str(&format!("  {} UTC", short_time(t)));
         }
         let flags = flags(s);
@@ -259,11 +259,11 @@ fn rows(s: &Scanned) -> Vec<Row> {
         let Event::Line(hit) = event else { continue };
         for m in &hit.matches {
             rows.push(Row {
-                id: session.id.clone(),
+                id: session.id().to_string(),
                 kind: session.kind.as_str(),
-                user: session.user.clone(),
-                target: session.target.clone(),
-                start: session.start_or_end(),
+                user: session.user().to_owned(),
+                target: session.target().to_owned(),
+                start: session.start_or_end().get(),
                 line: hit.line.number,
                 within: m.within.as_str(),
                 text: m.text(&hit.line).to_owned(),
@@ -287,12 +287,12 @@ mod tests {
         let (last, summary) = scanner.finish();
         events.extend(last);
         let mut session = Session::new(
-            "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f".into(),
+            "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f",
             Kind::Ssh,
             Origin::Ls,
         );
-        session.user = "mallory".into();
-        session.target = "web\u{202e}01".into();
+        session.set_user("mallory");
+        session.set_target("web\u{202e}01");
         Scanned {
             session,
             events,

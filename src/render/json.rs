@@ -9,13 +9,12 @@ use serde::Serialize;
 use serde_json::ser::{PrettyFormatter, Serializer};
 
 use crate::review::Listing;
-use crate::session::{Labels, Session};
-use crate::text::format::rfc3339;
+use crate::session::{Labels, Session, Text};
 use crate::text::sanitize::TerminalSafe;
 
 #[derive(Serialize)]
 struct Record<'a> {
-    id: &'a str,
+    id: String,
     kind: &'static str,
     user: &'a str,
     login: Option<&'a str>,
@@ -27,16 +26,16 @@ struct Record<'a> {
     severity: Option<&'static str>,
     severity_level: Option<u8>,
     needs_further_review_reasons: Option<&'a [i64]>,
-    roles: &'a [String],
-    participants: &'a [String],
+    roles: Vec<&'a str>,
+    participants: Vec<&'a str>,
     labels: &'a Labels,
     interactive: Option<bool>,
     recorded: Option<bool>,
     cluster: Option<&'a str>,
-    access_requests: &'a [String],
+    access_requests: Vec<&'a str>,
     source: &'static str,
     flags: Vec<&'static str>,
-    web_url: Option<String>,
+    web_url: Option<&'a str>,
     /// With `--explain`: a line of the AI summary, or why there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<Brief<'a>>,
@@ -64,35 +63,36 @@ struct Brief<'a> {
 
 impl<'a> Record<'a> {
     fn new(s: &'a Session) -> Record<'a> {
+        let extra = s.extra();
         Record {
-            id: &s.id,
+            id: s.id().to_string(),
             kind: s.kind.as_str(),
-            user: &s.user,
-            login: s.login.as_deref(),
-            target: &s.target,
-            details: s.details.iter().map(|(k, v)| (*k, v.as_str())).collect(),
-            start: s.start.map(rfc3339),
-            end: s.end.map(rfc3339),
+            user: s.user(),
+            login: s.login(),
+            target: s.target(),
+            details: s.details().iter().map(|(k, v)| (*k, &**v)).collect(),
+            start: s.start.rfc3339(),
+            end: s.end.rfc3339(),
             duration_ms: s.duration_ms(),
             severity: s.severity.map(|v| v.as_str()),
             severity_level: s.severity.map(|v| v.level()),
-            needs_further_review_reasons: s.review_reasons.as_deref(),
-            roles: &s.roles,
-            participants: &s.participants,
-            labels: &s.labels,
+            needs_further_review_reasons: extra.review_reasons.as_deref(),
+            roles: texts(&extra.roles),
+            participants: texts(&extra.participants),
+            labels: &extra.labels,
             interactive: s.interactive,
             recorded: s.recorded,
-            cluster: s.cluster.as_deref(),
-            access_requests: &s.access_requests,
+            cluster: s.cluster(),
+            access_requests: texts(&extra.access_requests),
             source: s.origin.as_str(),
             flags: s.flags.iter().map(|f| f.as_str()).collect(),
-            web_url: s.web_url.clone(),
-            summary: s.explained.as_deref().map(|e| Brief {
+            web_url: s.web_url(),
+            summary: s.explained().map(|e| Brief {
                 risk_level: e.risk.map(|r| r.as_str()),
                 short_description: e.found.then_some(e.line.as_str()),
                 unavailable: (!e.found).then_some(e.line.as_str()),
             }),
-            evidence: s.evidence.as_deref().map(|e| Proof {
+            evidence: s.evidence().map(|e| Proof {
                 matched_lines: e.matched_lines,
                 line: e.first.as_ref().map(|(l, _)| l.as_str()),
                 within: e.first.as_ref().map(|(_, w)| w.as_str()),
@@ -100,6 +100,10 @@ impl<'a> Record<'a> {
             }),
         }
     }
+}
+
+fn texts(list: &[Text]) -> Vec<&str> {
+    list.iter().map(|t| &**t).collect()
 }
 
 pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
@@ -173,13 +177,13 @@ mod tests {
     /// A column of the model is a JSON key of the same name: one name per fact.
     #[test]
     fn every_column_is_a_json_key() {
-        let mut s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
-        s.explained = Some(Box::new(crate::session::Explained {
+        let mut s = Session::new("x", Kind::Ssh, Origin::Ls);
+        s.extra_mut().explained = Some(Box::new(crate::session::Explained {
             risk: None,
             line: "ran sudo".into(),
             found: true,
         }));
-        s.evidence = Some(Box::new(crate::session::Evidence {
+        s.extra_mut().evidence = Some(Box::new(crate::session::Evidence {
             matched_lines: 1,
             first: Some(("sudo -i".into(), crate::content::Within::Displayed)),
             unavailable: None,
@@ -194,13 +198,13 @@ mod tests {
     #[test]
     fn records_have_the_documented_keys_and_safe_strings() {
         let mut s = Session::new(
-            "4c1c2f4e-5a8f-4b47-9f3e-111111111111".into(),
+            "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
             Kind::Ssh,
             Origin::Ls,
         );
-        s.target = "web\u{202e}01\x1b[2J".into();
+        s.set_target("web\u{202e}01\x1b[2J");
         s.severity = Some(Severity::High);
-        s.labels.insert("env".into(), "prod".into());
+        s.extra_mut().labels.insert("env".into(), "prod".into());
         let l = Listing::new(
             Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),

@@ -87,12 +87,12 @@ mod tests {
     #[test]
     fn table_with_escaped_cells() {
         let mut s = Session::new(
-            "4c1c2f4e-5a8f-4b47-9f3e-111111111111".into(),
+            "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
             Kind::Ssh,
             Origin::Ls,
         );
-        s.user = "a|b".into();
-        s.target = "[click](javascript:x) <img>\x1b[2J".into();
+        s.set_user("a|b");
+        s.set_target("[click](javascript:x) <img>\x1b[2J");
         let l = Listing::new(
             Window {
                 from: "2026-06-02T21:00:00Z".parse().unwrap(),

@@ -224,11 +224,11 @@ mod tests {
     }
 
     fn session(id: &str, user: &str, target: &str) -> Session {
-        let mut s = Session::new(id.into(), Kind::Ssh, Origin::Ls);
-        s.user = user.into();
-        s.target = target.into();
-        s.start = Some("2026-06-03T20:30:00Z".parse().unwrap());
-        s.end = Some("2026-06-03T20:35:12Z".parse().unwrap());
+        let mut s = Session::new(id, Kind::Ssh, Origin::Ls);
+        s.set_user(user);
+        s.set_target(target);
+        s.start = "2026-06-03T20:30:00Z".parse().unwrap();
+        s.end = "2026-06-03T20:35:12Z".parse().unwrap();
         s
     }
 

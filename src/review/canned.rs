@@ -12,15 +12,15 @@ pub const NOW: &str = "2026-06-03T21:00:00Z";
 
 #[derive(Default)]
 pub struct Canned {
-    pub ls: RefCell<Vec<LsEvent>>,
-    pub summaries: Vec<Summary>,
+    pub ls: RefCell<Vec<LsEvent<'static>>>,
+    pub summaries: Vec<Summary<'static>>,
     pub unavailable: Option<String>,
     pub searches: RefCell<Vec<SearchQuery>>,
     ls_calls: Cell<usize>,
 }
 
 impl Canned {
-    pub fn with_summaries(summaries: Vec<Summary>) -> Canned {
+    pub fn with_summaries(summaries: Vec<Summary<'static>>) -> Canned {
         Canned {
             summaries,
             ..Canned::default()
@@ -40,23 +40,23 @@ impl Canned {
 }
 
 /// An SSH session of alice's that ended at `time`.
-pub fn ls_event(sid: &str, time: &str) -> LsEvent {
+pub fn ls_event(sid: &str, time: &str) -> LsEvent<'static> {
     LsEvent {
         event: Some("session.end".into()),
-        sid: Some(sid.into()),
+        sid: Some(sid.to_owned().into()),
         user: Some("alice".into()),
         server_hostname: Some("web-01".into()),
-        time: Some(time.parse().unwrap()),
+        time: time.parse().unwrap(),
         ..LsEvent::default()
     }
 }
 
 /// A summary that started at `start`, with a severity level or unscored.
-pub fn summary(id: &str, kind: &str, start: &str, severity: Option<i64>) -> Summary {
+pub fn summary(id: &str, kind: &str, start: &str, severity: Option<i64>) -> Summary<'static> {
     let t: jiff::Timestamp = start.parse().unwrap();
     Summary {
-        session_id: Some(id.into()),
-        kind: Some(kind.into()),
+        session_id: Some(id.to_owned().into()),
+        kind: Some(kind.to_owned().into()),
         session_start: serde_json::json!({"seconds": t.as_second()}),
         username: Some("alice".into()),
         resource_name: Some("web-01".into()),
@@ -66,23 +66,26 @@ pub fn summary(id: &str, kind: &str, start: &str, severity: Option<i64>) -> Summ
 }
 
 impl Cluster for Canned {
-    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+    fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.ls_calls.set(self.ls_calls.get() + 1);
         let from = midnight(q.from);
         let mut n = 0;
         for e in self.ls.borrow().iter() {
-            let in_range = e
-                .time
-                .is_some_and(|t| t >= from && q.to.is_none_or(|to| t < midnight(to)));
+            let in_range =
+                (e.time.get()).is_some_and(|t| t >= from && q.to.is_none_or(|to| t < midnight(to)));
             if in_range && n < q.limit as usize {
-                sink(e.clone());
+                sink(e);
                 n += 1;
             }
         }
         Ok(n)
     }
 
-    fn search(&self, q: &SearchQuery, sink: &mut dyn FnMut(Summary)) -> Result<Searched, Error> {
+    fn search(
+        &self,
+        q: &SearchQuery,
+        sink: &mut dyn FnMut(&Summary<'_>),
+    ) -> Result<Searched, Error> {
         self.searches.borrow_mut().push(q.clone());
         if let Some(said) = &self.unavailable {
             return Ok(Searched::Unavailable(said.clone()));
@@ -95,7 +98,7 @@ impl Cluster for Canned {
             let inside =
                 start.is_none_or(|t| from.is_none_or(|f| t >= f) && to.is_none_or(|e| t < e));
             if inside && n < q.limit as usize {
-                sink(s.clone());
+                sink(s);
                 n += 1;
             }
         }

@@ -4,11 +4,11 @@
 
 use jiff::Timestamp;
 
+use super::fetch::Fetch;
 use super::search::{Reach, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
 use crate::session::{Flag, Kind, Severity};
-use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{
     Window, WindowArgs, earliest, format_instant, last_full_quarter, quarter, quarter_name,
@@ -71,7 +71,7 @@ impl ComplianceArgs {
 }
 
 pub fn compliance(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &ComplianceArgs,
     now: Timestamp,
     reviewer: Option<&str>,
@@ -82,7 +82,7 @@ pub fn compliance(
         kinds: args.kinds.clone(),
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
+    let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
     let (mut sessions, notes, searched) = (found.sessions, found.notes, found.searched);
     for s in &mut sessions {
         match s.severity {
@@ -94,15 +94,17 @@ pub fn compliance(
             s.flag(Flag::NeedsReview);
         }
     }
-    sessions.sort_by(|a, b| {
-        (a.user.as_str(), a.target.as_str(), a.start.or(a.end)).cmp(&(
-            b.user.as_str(),
-            b.target.as_str(),
-            b.start.or(b.end),
+    // Unstable, as a stable sort takes a copy of a long listing; the id makes the order total.
+    sessions.sort_unstable_by(|a, b| {
+        (a.user(), a.target(), a.start_or_end(), a.id()).cmp(&(
+            b.user(),
+            b.target(),
+            b.start_or_end(),
+            b.id(),
         ))
     });
     let complete = !notes.iter().any(|n| matches!(n, Note::Incomplete { .. }));
-    let count = |flag: Flag| sessions.iter().filter(|s| s.flags.contains(&flag)).count();
+    let count = |flag: Flag| sessions.iter().filter(|s| s.flags.contains(flag)).count();
     let last_day = utc_date(
         window
             .to
@@ -246,7 +248,13 @@ mod tests {
             })
             .collect();
         let c = Canned::with_summaries(summaries);
-        let l = compliance(&c, &args(), ts("2026-07-05T00:00:00Z"), Some("alice")).unwrap();
+        let l = compliance(
+            Fetch::rows(&c),
+            &args(),
+            ts("2026-07-05T00:00:00Z"),
+            Some("alice"),
+        )
+        .unwrap();
         assert_eq!(l.sessions.len(), 5);
         assert!(
             c.searches
@@ -264,7 +272,7 @@ mod tests {
         let follow = l
             .sessions
             .iter()
-            .filter(|s| s.flags.contains(&Flag::FollowUp))
+            .filter(|s| s.flags.contains(Flag::FollowUp))
             .count();
         assert_eq!(follow, 3, "severities 2, 3, 4");
     }

@@ -230,8 +230,11 @@ pub fn run(i: Inputs) -> Vec<Check> {
                 ..SearchQuery::default()
             };
             let mut summarized = None;
-            let searched =
-                tctl.search(&q, &mut |s| summarized = summarized.take().or(s.session_id));
+            let searched = tctl.search(&q, &mut |s| {
+                summarized = summarized
+                    .take()
+                    .or_else(|| s.session_id.as_deref().map(str::to_owned))
+            });
             out.push(match &searched {
                 Ok(Searched::Done(_)) => {
                     check("search", Status::Ok, "tctl recordings search works")

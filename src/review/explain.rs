@@ -3,10 +3,10 @@
 //! line per listed session fetched a bounded number at a time.
 
 use crate::review::pool;
-use crate::review::suspicious::looks_like_instructions;
 use crate::session::{Explained, Flag, Session};
 use crate::teleport::Cluster;
 use crate::teleport::summary::AiSummary;
+use crate::text::suspicious::looks_like_instructions;
 
 /// Summaries read for one listing at most: each is a tctl call.
 pub const MOST: usize = 20;
@@ -28,7 +28,10 @@ pub fn explain(
         .filter(|&i| wanted(&sessions[i]))
         .collect();
     let chosen = &picked[..picked.len().min(MOST)];
-    let ids: Vec<String> = chosen.iter().map(|&i| sessions[i].id.clone()).collect();
+    let ids: Vec<String> = chosen
+        .iter()
+        .map(|&i| sessions[i].id().to_string())
+        .collect();
     let mut done = 0;
     pool::each(
         ids.len(),
@@ -46,7 +49,7 @@ pub fn explain(
         },
         |n, (line, suspicious)| {
             let s = &mut sessions[chosen[n]];
-            s.explained = Some(Box::new(line));
+            s.extra_mut().explained = Some(Box::new(line));
             if suspicious {
                 s.flag(Flag::SuspiciousText);
             }
@@ -118,7 +121,7 @@ mod tests {
         fn ls(
             &self,
             _: &LsQuery,
-            _: &mut dyn FnMut(LsEvent),
+            _: &mut dyn FnMut(&LsEvent<'_>),
         ) -> Result<usize, crate::error::Error> {
             Ok(0)
         }
@@ -126,7 +129,7 @@ mod tests {
         fn search(
             &self,
             _: &SearchQuery,
-            _: &mut dyn FnMut(Summary),
+            _: &mut dyn FnMut(&Summary<'_>),
         ) -> Result<Searched, crate::error::Error> {
             Ok(Searched::Done(0))
         }
@@ -150,7 +153,7 @@ mod tests {
 
     fn sessions(ids: &[&str]) -> Vec<Session> {
         ids.iter()
-            .map(|id| Session::new((*id).into(), Kind::Ssh, Origin::Search))
+            .map(|id| Session::new(id, Kind::Ssh, Origin::Search))
             .collect()
     }
 
@@ -161,20 +164,23 @@ mod tests {
         };
         let mut list = sessions(&["a", "none", "evil", "skip"]);
         let seen = Mutex::new(Vec::new());
-        let picked = explain(&c, &mut list, |s| s.id != "skip", &|done, of| {
-            seen.lock().unwrap().push((done, of))
-        });
+        let picked = explain(
+            &c,
+            &mut list,
+            |s| s.id() != "skip",
+            &|done, of| seen.lock().unwrap().push((done, of)),
+        );
         assert_eq!(picked, 3);
         assert_eq!(c.calls.load(Ordering::SeqCst), 3);
-        let a = list[0].explained.as_deref().unwrap();
+        let a = list[0].explained().unwrap();
         assert_eq!(
             (a.risk, a.line.as_str(), a.found),
             (Some(Severity::High), "did a", true)
         );
-        let none = list[1].explained.as_deref().unwrap();
+        let none = list[1].explained().unwrap();
         assert!(!none.found && none.line.contains("not summarized"));
-        assert!(list[2].flags.contains(&Flag::SuspiciousText));
-        assert!(list[3].explained.is_none());
+        assert!(list[2].flags.contains(Flag::SuspiciousText));
+        assert!(list[3].explained().is_none());
         let mut seen = seen.into_inner().unwrap();
         seen.sort_unstable();
         assert_eq!(seen, [(1, 3), (2, 3), (3, 3)]);
@@ -191,7 +197,7 @@ mod tests {
         let picked = explain(&c, &mut list, |_| true, &|_, _| {});
         assert_eq!(picked, MOST + 7);
         assert_eq!(c.calls.load(Ordering::SeqCst), MOST);
-        assert!(list[MOST - 1].explained.is_some() && list[MOST].explained.is_none());
+        assert!(list[MOST - 1].explained().is_some() && list[MOST].explained().is_none());
     }
 
     #[test]

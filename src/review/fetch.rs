@@ -3,22 +3,50 @@
 //! cannot search).
 
 use std::collections::HashMap;
-use std::sync::mpsc;
-use std::thread;
 
 use jiff::Timestamp;
 
 use super::Note;
-use super::annotate::annotate;
 use crate::error::Error;
-use crate::session::Session;
-use crate::teleport::ls::{LsEvent, LsQuery, Normalizer, plan, tctl_dates};
+use crate::session::{Builder, Detail, Session, Time};
+use crate::teleport::ls::{LsQuery, Normalizer, plan, tctl_dates};
 use crate::teleport::search::{SearchQuery, session};
 use crate::teleport::{Cluster, Searched};
 use crate::window::{Window, midnight, utc_date};
 
-/// Events handed from the parsing thread to the normalizing one at a time.
-const BATCH: usize = 64;
+/// Where a workflow's sessions come from, and how much of each its output needs: a table
+/// needs a row's worth, JSON everything (see [`Detail`]).
+#[derive(Clone, Copy)]
+pub struct Fetch<'a> {
+    pub cluster: &'a dyn Cluster,
+    pub detail: Detail,
+}
+
+impl<'a> Fetch<'a> {
+    pub fn rows(cluster: &'a dyn Cluster) -> Fetch<'a> {
+        Fetch {
+            cluster,
+            detail: Detail::Row,
+        }
+    }
+
+    pub fn full(cluster: &'a dyn Cluster) -> Fetch<'a> {
+        Fetch {
+            cluster,
+            detail: Detail::Full,
+        }
+    }
+
+    /// The same source, keeping at least `detail`.
+    pub fn with(self, detail: Detail) -> Fetch<'a> {
+        let detail = if detail == Detail::Full {
+            detail
+        } else {
+            self.detail
+        };
+        Fetch { detail, ..self }
+    }
+}
 
 /// Rows asked of one `recordings ls` call. tctl pages the auth server itself (a thousand rows
 /// at a time), so a large page costs one process instead of many; a window with more rows is
@@ -51,73 +79,42 @@ fn page(default: u32) -> u32 {
 /// all, the window is continued from the day of the oldest row it got (whole days are all tctl
 /// takes; rows seen twice are merged by id).
 pub fn recordings(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     window: Window,
     now: Timestamp,
 ) -> Result<(Vec<Session>, Vec<Note>), Error> {
-    recordings_paged(cluster, window, now, page(LS_PAGE))
+    recordings_paged(fetch, window, now, page(LS_PAGE))
 }
 
 fn recordings_paged(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     window: Window,
     now: Timestamp,
     page: u32,
 ) -> Result<(Vec<Session>, Vec<Note>), Error> {
     let mut incomplete = Vec::new();
     let mut overflow = None;
-    let (events, inbox) = mpsc::sync_channel::<Vec<LsEvent>>(4);
-    // Parsing (this thread) and normalizing (the other) overlap; batches keep the hand-over
-    // cheap and, bounded, keep memory flat.
-    let found = thread::scope(|scope| {
-        let normalizing = scope.spawn(move || {
-            let mut normalizer = Normalizer::default();
-            for event in inbox.into_iter().flatten() {
-                if let Some(new) = normalizer.push(event) {
-                    annotate(new);
-                }
+    let mut normalizer = Normalizer::new(fetch.detail);
+    for first in plan(&window, now, page) {
+        let mut call = Some(first);
+        while let Some(this) = call.take() {
+            let mut oldest = Time::NONE;
+            let printed = fetch.cluster.ls(&this, &mut |event| {
+                oldest = oldest.earliest(event.time);
+                normalizer.push(event);
+            })?;
+            if printed > page as usize {
+                overflow = Some(overflow.unwrap_or(0).max(printed));
             }
-            normalizer.finish()
-        });
-        let mut batch = Vec::with_capacity(BATCH);
-        let listed = plan(&window, now, page).into_iter().try_for_each(|first| {
-            let mut call = Some(first);
-            while let Some(this) = call.take() {
-                let mut oldest: Option<Timestamp> = None;
-                let printed = cluster.ls(&this, &mut |event| {
-                    oldest = match (oldest, event.time) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
-                    batch.push(event);
-                    if batch.len() == BATCH {
-                        // Fails only when the other side is gone, which join reports below.
-                        let _ =
-                            events.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-                    }
-                })?;
-                if printed > page as usize {
-                    overflow = Some(overflow.unwrap_or(0).max(printed));
-                }
-                if printed >= page as usize {
-                    call = older_part(&this, oldest, now, &mut incomplete);
-                }
+            if printed >= page as usize {
+                call = older_part(&this, oldest.get(), now, &mut incomplete);
             }
-            Ok(())
-        });
-        let _ = events.send(batch);
-        drop(events);
-        let found = normalizing
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        listed.map(|()| found)
-    })?;
+        }
+    }
+    let found = normalizer.finish();
     // tctl answers in whole days: trim to the exact window.
-    let sessions: Vec<Session> = found
-        .sessions
-        .into_iter()
-        .filter(|s| s.when().is_none_or(|t| window.contains(t)))
-        .collect();
+    let mut sessions = found.sessions;
+    sessions.retain(|s| s.when().get().is_none_or(|t| window.contains(t)));
     let mut notes = Vec::new();
     if let Some(printed) = overflow {
         notes.push(Note::Overflow {
@@ -180,18 +177,16 @@ pub fn count_recordings(
     look: u32,
 ) -> Result<(usize, bool), Error> {
     let mut capped = false;
-    let mut normalizer = Normalizer::default();
+    let mut normalizer = Normalizer::new(Detail::Row);
     for call in plan(&window, now, look) {
-        let rows = cluster.ls(&call, &mut |event| {
-            normalizer.push(event);
-        })?;
+        let rows = cluster.ls(&call, &mut |event| normalizer.push(event))?;
         capped |= rows >= look as usize;
     }
     let found = normalizer.finish();
     let n = found
         .sessions
         .iter()
-        .filter(|s| s.when().is_none_or(|t| window.contains(t)))
+        .filter(|s| s.when().get().is_none_or(|t| window.contains(t)))
         .count();
     Ok((n, capped))
 }
@@ -209,7 +204,7 @@ pub enum Found {
 
 /// One search call over `window` (its dates are set here); sessions trimmed to the window.
 pub fn search(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     query: &SearchQuery,
     window: Window,
     now: Timestamp,
@@ -222,16 +217,19 @@ pub fn search(
     };
     let mut sessions = Vec::new();
     let mut skipped = 0;
-    let outcome = cluster.search(&query, &mut |summary| match session(summary) {
-        Ok(s) => sessions.push(s),
-        Err(_) => skipped += 1,
-    })?;
+    let mut builder = Builder::new(fetch.detail);
+    let outcome = fetch.cluster.search(
+        &query,
+        &mut |summary| match session(summary, &mut builder) {
+            Ok(s) => sessions.push(s),
+            Err(_) => skipped += 1,
+        },
+    )?;
     let rows = match outcome {
         Searched::Done(rows) => rows,
         Searched::Unavailable(said) => return Ok(Found::Unavailable(said)),
     };
-    sessions.retain(|s| s.start.or(s.end).is_none_or(|t| window.contains(t)));
-    sessions.iter_mut().for_each(annotate);
+    sessions.retain(|s| s.start_or_end().get().is_none_or(|t| window.contains(t)));
     Ok(Found::Sessions {
         sessions,
         rows,
@@ -243,16 +241,16 @@ pub fn search(
 /// [`SEARCH_PAGE`]; a full answer splits its window (by month, then in halves, down to single
 /// days, which are then noted in `incomplete`), sessions merged by id.
 pub fn search_all(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     query: &SearchQuery,
     window: Window,
     now: Timestamp,
 ) -> Result<Swept, Error> {
-    search_all_paged(cluster, query, window, now, page(SEARCH_PAGE))
+    search_all_paged(fetch, query, window, now, page(SEARCH_PAGE))
 }
 
 fn search_all_paged(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     query: &SearchQuery,
     window: Window,
     now: Timestamp,
@@ -266,7 +264,7 @@ fn search_all_paged(
     let mut by_id = HashMap::new();
     let mut parts = vec![window];
     while let Some(part) = parts.pop() {
-        let (sessions, rows, skipped) = match search(cluster, &query, part, now)? {
+        let (sessions, rows, skipped) = match search(fetch, &query, part, now)? {
             Found::Unavailable(said) => {
                 out.unavailable = Some(said);
                 return Ok(out);
@@ -289,7 +287,7 @@ fn search_all_paged(
         }
         out.skipped += skipped;
         for s in sessions {
-            by_id.entry(s.id.clone()).or_insert(s);
+            by_id.entry(s.id().to_string()).or_insert(s);
         }
     }
     out.sessions = by_id.into_values().collect();
@@ -345,24 +343,29 @@ pub fn split(w: Window) -> Option<Vec<Window>> {
     Some(parts)
 }
 
-/// Newest first by start, the time a reviewer reads in the table.
+/// Newest first by start, the time a reviewer reads in the table, then by id. Not a stable
+/// sort, which would take a copy of a long listing: ids are unique in a listing, so the
+/// order is the same.
 pub fn newest_first(sessions: &mut [Session]) {
-    sessions.sort_by(|a, b| {
-        let start = |s: &Session| s.start.or(s.end);
-        start(b).cmp(&start(a)).then_with(|| a.id.cmp(&b.id))
+    sessions.sort_unstable_by(|a, b| {
+        (b.start_or_end().cmp(&a.start_or_end())).then_with(|| a.id().cmp(&b.id()))
     });
 }
 
 /// Highest severity first (unscored last), then newest.
 pub fn riskiest_first(sessions: &mut [Session]) {
-    newest_first(sessions);
-    sessions.sort_by_key(|s| std::cmp::Reverse(s.severity));
+    sessions.sort_unstable_by(|a, b| {
+        (b.severity.cmp(&a.severity))
+            .then_with(|| b.start_or_end().cmp(&a.start_or_end()))
+            .then_with(|| a.id().cmp(&b.id()))
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::review::canned::{Canned, NOW, ls_event, summary};
+    use crate::teleport::ls::LsEvent;
     use crate::window::quarter;
 
     fn ts(s: &str) -> Timestamp {
@@ -404,7 +407,7 @@ mod tests {
         let c = Canned::with_summaries(summaries);
         let q = quarter("2026Q2").unwrap();
         let swept = search_all_paged(
-            &c,
+            Fetch::full(&c),
             &SearchQuery::default(),
             q,
             ts("2026-07-05T00:00:00Z"),
@@ -434,7 +437,8 @@ mod tests {
             from: ts("2026-05-30T00:00:00Z"),
             to: ts("2026-06-03T00:00:00Z"),
         };
-        let swept = search_all_paged(&c, &SearchQuery::default(), w, ts(NOW), 2).unwrap();
+        let swept =
+            search_all_paged(Fetch::full(&c), &SearchQuery::default(), w, ts(NOW), 2).unwrap();
         assert_eq!(swept.incomplete, ["2026-06-01"]);
         assert_eq!(swept.sessions.len(), 2);
     }
@@ -457,7 +461,7 @@ mod tests {
             from: ts("2026-05-25T00:00:00Z"),
             to: ts(NOW),
         };
-        let (sessions, notes) = recordings_paged(&c, w, ts(NOW), 30).unwrap();
+        let (sessions, notes) = recordings_paged(Fetch::full(&c), w, ts(NOW), 30).unwrap();
         assert_eq!(sessions.len(), 100, "{notes:?}");
         assert!(notes.is_empty(), "{notes:?}");
         assert!(c.ls_calls() >= 4);
@@ -471,7 +475,7 @@ mod tests {
             from: ts("2026-05-30T00:00:00Z"),
             to: ts(NOW),
         };
-        let (sessions, notes) = recordings_paged(&c, w, ts(NOW), 10).unwrap();
+        let (sessions, notes) = recordings_paged(Fetch::full(&c), w, ts(NOW), 10).unwrap();
         let incomplete = notes.iter().find_map(|n| match n {
             Note::Incomplete { days } => Some(days.clone()),
             _ => None,
@@ -492,7 +496,7 @@ mod tests {
     struct Unlimited(Canned);
 
     impl Cluster for Unlimited {
-        fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+        fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
             let all = LsQuery {
                 limit: u32::MAX,
                 ..q.clone()
@@ -509,7 +513,7 @@ mod tests {
         fn search(
             &self,
             q: &SearchQuery,
-            sink: &mut dyn FnMut(crate::teleport::search::Summary),
+            sink: &mut dyn FnMut(&crate::teleport::search::Summary<'_>),
         ) -> Result<crate::teleport::Searched, Error> {
             self.0.search(q, sink)
         }
@@ -522,7 +526,7 @@ mod tests {
             from: ts("2026-05-25T00:00:00Z"),
             to: ts(NOW),
         };
-        let (sessions, notes) = recordings_paged(&c, w, ts(NOW), 30).unwrap();
+        let (sessions, notes) = recordings_paged(Fetch::full(&c), w, ts(NOW), 30).unwrap();
         assert_eq!(sessions.len(), 100);
         assert!(
             notes.iter().any(|n| matches!(

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::fetch::{newest_first, recordings};
+use super::fetch::{Fetch, newest_first, recordings};
 use super::pool;
 use super::search::fallback_filter;
 use crate::content::{Context, Event, Matcher, Scanner, Summary};
 use crate::error::Error;
-use crate::session::{Kind, Session};
+use crate::session::{Detail, Kind, Session};
 use crate::source::Source;
 use crate::teleport::NoReplay;
 use crate::teleport::search::SearchQuery;
@@ -103,7 +103,17 @@ pub fn grep(
     shown: &mut dyn FnMut(Scanned),
     progress: &dyn Fn(usize, usize),
 ) -> Result<Totals, Error> {
-    let (mut sessions, _) = recordings(source, window, now)?;
+    // The label filter reads labels, which only a full record keeps.
+    let detail = if args.labels.is_some() {
+        Detail::Full
+    } else {
+        Detail::Row
+    };
+    let fetch = Fetch {
+        cluster: source,
+        detail,
+    };
+    let (mut sessions, _) = recordings(fetch, window, now)?;
     let query = SearchQuery {
         kinds: args.kinds.clone(),
         labels: args.labels.clone(),
@@ -112,8 +122,8 @@ pub fn grep(
     let (filter, _) = fallback_filter(&query);
     sessions.retain(|s| {
         filter(s)
-            && args.user.as_ref().is_none_or(|u| &s.user == u)
-            && args.host.as_ref().is_none_or(|h| &s.target == h)
+            && args.user.as_ref().is_none_or(|u| s.user() == u)
+            && args.host.as_ref().is_none_or(|h| s.target() == h)
     });
     newest_first(&mut sessions);
     let mut totals = Totals {
@@ -123,7 +133,11 @@ pub fn grep(
     let mut todo = Vec::new();
     for s in sessions {
         match skip(&s, args.non_interactive) {
-            Some(why) => totals.skipped.entry(why).or_default().push(s.id.clone()),
+            Some(why) => totals
+                .skipped
+                .entry(why)
+                .or_default()
+                .push(s.id().to_string()),
             None => todo.push(s),
         }
     }
@@ -141,7 +155,7 @@ pub fn grep(
             progress(done, todo.len());
             waiting.insert(n, result);
             while let Some(result) = waiting.remove(&turn) {
-                let id = todo[turn].id.clone();
+                let id = todo[turn].id().to_string();
                 turn += 1;
                 match result {
                     Ok(scanned) => {
@@ -203,7 +217,7 @@ fn scan(
             dropped += 1;
         }
     };
-    source.replay(&session.id, &mut |chunk| {
+    source.replay(&session.id().to_string(), &mut |chunk| {
         for e in scanner.feed(chunk) {
             keep(e);
         }
@@ -229,16 +243,16 @@ mod tests {
 
     #[test]
     fn only_what_tsh_can_replay_as_text_is_replayed() {
-        let mut s = Session::new("x".into(), Kind::Ssh, Origin::Ls);
+        let mut s = Session::new("x", Kind::Ssh, Origin::Ls);
         assert_eq!(skip(&s, false), None);
         s.interactive = Some(false);
         assert_eq!(skip(&s, false), Some(Skip::NonInteractive));
         assert_eq!(skip(&s, true), None);
         s.recorded = Some(false);
         assert_eq!(skip(&s, true), Some(Skip::NotRecorded));
-        for kind in [Kind::Desktop, Kind::App, Kind::Other("vnc")] {
+        for kind in [Kind::Desktop, Kind::App, Kind::from_name("vnc")] {
             assert_eq!(
-                skip(&Session::new("x".into(), kind, Origin::Ls), false),
+                skip(&Session::new("x", kind, Origin::Ls), false),
                 Some(Skip::Kind)
             );
         }

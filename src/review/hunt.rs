@@ -4,12 +4,12 @@
 use jiff::Timestamp;
 
 use super::Listing;
+use super::fetch::Fetch;
 use super::fetch::riskiest_first;
 use super::search::{Reach, only_summarized, search_or_list};
 use crate::content::Options;
 use crate::error::Error;
 use crate::session::Kind;
-use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
 
@@ -187,7 +187,7 @@ impl Sweep {
 }
 
 pub fn hunt(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &HuntArgs,
     window: Window,
     now: Timestamp,
@@ -213,12 +213,12 @@ pub fn hunt(
         }
     };
     let reach = Reach::Best(args.limit);
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback, reach)?;
+    let found = search_or_list(fetch, &query, window, now, args.no_fallback, reach)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
     riskiest_first(&mut sessions);
     if found.searched && sessions.is_empty() && !found.capped {
-        notes.push(only_summarized(cluster, window, now)?);
+        notes.push(only_summarized(fetch.cluster, window, now)?);
     }
     let title = if found.searched {
         title
@@ -364,7 +364,7 @@ mod tests {
             summary("b", "db", "2026-06-03T11:00:00Z", Some(4)),
         ]);
         let l = hunt(
-            &c,
+            Fetch::rows(&c),
             &args(Sweep::Technique("exfil")),
             window(),
             NOW.parse().unwrap(),
@@ -374,7 +374,7 @@ mod tests {
         assert!(q.words[0].contains("pg_dump"));
         assert_eq!(q.kinds, [Kind::Db]);
         assert_eq!(q.search_mode, None);
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["b", "a"], "triaged: scored first, unscored kept");
     }
 
@@ -382,7 +382,7 @@ mod tests {
     fn keywords_use_keyword_mode() {
         let c = Canned::with_summaries(vec![]);
         hunt(
-            &c,
+            Fetch::rows(&c),
             &args(Sweep::Keywords(vec!["insmod".into()])),
             window(),
             NOW.parse().unwrap(),

@@ -1,7 +1,6 @@
 //! The review workflows: functions from a `Cluster` to listings, unit-testable without
 //! processes. They never print.
 
-pub mod annotate;
 pub mod compliance;
 pub mod doctor;
 pub mod explain;
@@ -13,7 +12,6 @@ pub mod pool;
 pub mod recent;
 pub mod request;
 pub mod search;
-pub mod suspicious;
 pub mod triage;
 pub mod verify;
 
@@ -102,7 +100,7 @@ impl Listing {
         let n = self
             .sessions
             .iter()
-            .filter(|s| s.flags.contains(&Flag::SuspiciousText))
+            .filter(|s| s.flags.contains(Flag::SuspiciousText))
             .count();
         if n > 0 {
             self.notes.push(Note::Suspicious(n));
@@ -124,8 +122,8 @@ impl Grouping {
     pub fn key(self, s: &Session) -> Option<String> {
         match self {
             Grouping::None => None,
-            Grouping::User => Some(s.user.clone()),
-            Grouping::UserTarget => Some(format!("{} on {}", s.user, s.target)),
+            Grouping::User => Some(s.user().to_owned()),
+            Grouping::UserTarget => Some(format!("{} on {}", s.user(), s.target())),
         }
     }
 }

@@ -4,10 +4,10 @@
 use jiff::Timestamp;
 
 use super::Listing;
+use super::fetch::Fetch;
 use super::fetch::newest_first;
 use super::search::{Reach, search_or_list};
 use crate::error::Error;
-use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
 
@@ -22,7 +22,7 @@ pub struct PivotArgs {
 }
 
 pub fn pivot(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &PivotArgs,
     window: Window,
     now: Timestamp,
@@ -32,7 +32,7 @@ pub fn pivot(
         resource_name: Some(args.host.clone()),
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
+    let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
     // In time order: an incident reads as a story.
     newest_first(&mut sessions);
@@ -70,8 +70,8 @@ mod tests {
             from: "2026-05-27T21:00:00Z".parse().unwrap(),
             to: NOW.parse().unwrap(),
         };
-        let l = pivot(&c, &args, w, NOW.parse().unwrap()).unwrap();
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let l = pivot(Fetch::rows(&c), &args, w, NOW.parse().unwrap()).unwrap();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["b", "a"], "oldest first, db-01 left out");
         let q = &c.searches.borrow()[0];
         assert_eq!(q.username.as_deref(), Some("alice"));

@@ -4,10 +4,9 @@
 use jiff::Timestamp;
 
 use super::Listing;
-use super::fetch::{newest_first, recordings};
+use super::fetch::{Fetch, newest_first, recordings};
 use crate::error::Error;
 use crate::session::Kind;
-use crate::teleport::Cluster;
 use crate::window::{Window, WindowArgs};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,14 +19,14 @@ pub struct RecentArgs {
 }
 
 pub fn recent(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &RecentArgs,
     window: Window,
     now: Timestamp,
 ) -> Result<Listing, Error> {
-    let (mut sessions, notes) = recordings(cluster, window, now)?;
+    let (mut sessions, notes) = recordings(fetch, window, now)?;
     sessions.retain(|s| args.kinds.is_empty() || args.kinds.contains(&s.kind));
-    sessions.retain(|s| args.user.as_ref().is_none_or(|u| &s.user == u));
+    sessions.retain(|s| args.user.as_ref().is_none_or(|u| s.user() == u));
     newest_first(&mut sessions);
     let mut listing = Listing::new(window, "ended", sessions);
     listing.notes = notes;
@@ -75,11 +74,11 @@ mod tests {
     fn run(c: &Canned, a: &RecentArgs) -> Listing {
         let now = NOW.parse().unwrap();
         let (window, _) = resolve(&a.window, now).unwrap();
-        recent(c, a, window, now).unwrap()
+        recent(Fetch::rows(c), a, window, now).unwrap()
     }
 
-    fn ids(l: &Listing) -> Vec<&str> {
-        l.sessions.iter().map(|s| s.id.as_str()).collect()
+    fn ids(l: &Listing) -> Vec<String> {
+        l.sessions.iter().map(|s| s.id().to_string()).collect()
     }
 
     #[test]

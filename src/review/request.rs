@@ -3,11 +3,11 @@
 
 use jiff::Timestamp;
 
+use super::fetch::Fetch;
 use super::search::{Reach, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
 use crate::session::is_canonical_id;
-use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
 use crate::window::{Window, WindowArgs};
@@ -54,7 +54,7 @@ pub fn resolve_id(input: &str, known: impl Fn(&str) -> Vec<String>) -> Result<St
 }
 
 pub fn request(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &RequestArgs,
     window: Window,
     now: Timestamp,
@@ -63,13 +63,9 @@ pub fn request(
         access_requests: vec![args.id.clone()],
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
+    let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
-    sessions.sort_by(|a, b| {
-        a.user
-            .cmp(&b.user)
-            .then(a.start.or(a.end).cmp(&b.start.or(b.end)))
-    });
+    sessions.sort_by(|a, b| (a.user().cmp(b.user())).then(a.start_or_end().cmp(&b.start_or_end())));
     let mut notes = found.notes;
     notes.push(Note::JitCaveat);
     let title = format!("Sessions under access request {}", args.id);
@@ -104,8 +100,8 @@ mod tests {
             from: "2026-05-04T21:00:00Z".parse().unwrap(),
             to: NOW.parse().unwrap(),
         };
-        let l = request(&c, &args, w, NOW.parse().unwrap()).unwrap();
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let l = request(Fetch::rows(&c), &args, w, NOW.parse().unwrap()).unwrap();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["early", "late", "bob"]);
         assert_eq!(l.grouping, Grouping::User);
         assert!(l.notes.contains(&Note::JitCaveat));

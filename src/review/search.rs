@@ -4,10 +4,10 @@
 
 use jiff::Timestamp;
 
-use super::fetch::{self, Found, riskiest_first};
+use super::fetch::{self, Fetch, Found, riskiest_first};
 use super::{Listing, Note};
 use crate::error::Error;
-use crate::session::{Kind, Session, Severity};
+use crate::session::{Detail, Kind, Session, Severity};
 use crate::teleport::Cluster;
 use crate::teleport::command::search_unavailable;
 use crate::teleport::search::{SearchQuery, kind_of_resource};
@@ -43,7 +43,7 @@ pub struct Sessions {
 /// Search over `window` as far as `reach` says; when search is unavailable, list the window
 /// with ls and apply the filters ls data can answer (unless `no_fallback`).
 pub fn search_or_list(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     query: &SearchQuery,
     window: Window,
     now: Timestamp,
@@ -56,7 +56,7 @@ pub fn search_or_list(
                 limit,
                 ..query.clone()
             };
-            match fetch::search(cluster, &query, window, now)? {
+            match fetch::search(fetch, &query, window, now)? {
                 Found::Sessions {
                     sessions,
                     rows,
@@ -81,7 +81,7 @@ pub fn search_or_list(
             }
         }
         Reach::All => {
-            let swept = fetch::search_all(cluster, query, window, now)?;
+            let swept = fetch::search_all(fetch, query, window, now)?;
             match swept.unavailable {
                 None => {
                     let mut notes = Vec::new();
@@ -108,7 +108,8 @@ pub fn search_or_list(
         return Err(search_unavailable(&unavailable));
     }
     let (filter, ignored) = fallback_filter(query);
-    let (mut sessions, ls_notes) = fetch::recordings(cluster, window, now)?;
+    let fetch = fetch.with(fallback_needs(query));
+    let (mut sessions, ls_notes) = fetch::recordings(fetch, window, now)?;
     sessions.retain(|s| filter(s));
     let mut notes = vec![Note::SearchUnavailable {
         said: unavailable,
@@ -126,6 +127,22 @@ pub fn search_or_list(
     })
 }
 
+/// How much of each session the fallback's filters read: roles, labels, access requests and
+/// details are not in a row.
+fn fallback_needs(q: &SearchQuery) -> Detail {
+    let beyond_a_row = !q.roles.is_empty()
+        || q.labels.is_some()
+        || !q.access_requests.is_empty()
+        || q.server_addr.is_some()
+        || q.pod_namespace.is_some()
+        || q.pod_name.is_some();
+    if beyond_a_row {
+        Detail::Full
+    } else {
+        Detail::Row
+    }
+}
+
 /// The search filters that `recordings ls` data can answer, as a predicate, and the names of
 /// those it cannot (so the user is told they were ignored).
 pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<&'static str>) {
@@ -137,24 +154,24 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
         ignored.push("--search-mode");
     }
     let detail = |s: &Session, name: &str, want: &str| {
-        s.details.iter().any(|(n, v)| *n == name && v == want)
+        s.details().iter().any(|(n, v)| *n == name && **v == *want)
+    };
+    let any = |list: &[crate::session::Text], wanted: &[String]| {
+        wanted.iter().any(|w| list.iter().any(|t| **t == **w))
     };
     let filter = move |s: &Session| {
         (q.kinds.is_empty() || q.kinds.contains(&s.kind))
-            && q.username.as_ref().is_none_or(|u| &s.user == u)
-            && (q.roles.is_empty() || q.roles.iter().any(|r| s.roles.contains(r)))
+            && q.username.as_ref().is_none_or(|u| s.user() == u)
+            && (q.roles.is_empty() || any(&s.extra().roles, &q.roles))
             && q.resource_kind
                 .as_deref()
                 .is_none_or(|rk| kind_of_resource(rk) == Some(s.kind))
-            && q.resource_name.as_ref().is_none_or(|n| &s.target == n)
+            && q.resource_name.as_ref().is_none_or(|n| s.target() == n)
             && q.labels.as_deref().is_none_or(|spec| labels_match(spec, s))
-            && (q.access_requests.is_empty()
-                || q.access_requests
-                    .iter()
-                    .any(|r| s.access_requests.contains(r)))
+            && (q.access_requests.is_empty() || any(&s.extra().access_requests, &q.access_requests))
             && q.server_hostname
                 .as_ref()
-                .is_none_or(|h| s.kind == Kind::Ssh && &s.target == h)
+                .is_none_or(|h| s.kind == Kind::Ssh && s.target() == h)
             && q.server_addr
                 .as_deref()
                 .is_none_or(|a| detail(s, "address", a))
@@ -164,7 +181,7 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
             && q.pod_name.as_deref().is_none_or(|n| detail(s, "pod", n))
             && q.database_name
                 .as_ref()
-                .is_none_or(|d| s.kind == Kind::Db && &s.target == d)
+                .is_none_or(|d| s.kind == Kind::Db && s.target() == d)
     };
     (filter, ignored)
 }
@@ -174,8 +191,8 @@ fn labels_match(spec: &str, s: &Session) -> bool {
     spec.split(',')
         .filter(|p| !p.is_empty())
         .all(|pair| match pair.split_once('=') {
-            Some((k, v)) => s.labels.get(k) == Some(v),
-            None => s.labels.contains_key(pair),
+            Some((k, v)) => s.labels().get(k) == Some(v),
+            None => s.labels().contains_key(pair),
         })
 }
 
@@ -187,13 +204,13 @@ pub fn at_least(sessions: &mut Vec<Session>, min: Severity) -> usize {
 }
 
 pub fn search(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &SearchArgs,
     window: Window,
     now: Timestamp,
 ) -> Result<Listing, Error> {
     let reach = Reach::Best(args.query.limit);
-    let found = search_or_list(cluster, &args.query, window, now, args.no_fallback, reach)?;
+    let found = search_or_list(fetch, &args.query, window, now, args.no_fallback, reach)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
     if found.searched {
@@ -207,7 +224,7 @@ pub fn search(
             }
         }
         if sessions.is_empty() {
-            notes.push(only_summarized(cluster, window, now)?);
+            notes.push(only_summarized(fetch.cluster, window, now)?);
         }
     }
     riskiest_first(&mut sessions);
@@ -270,8 +287,8 @@ mod tests {
         ]);
         let mut a = args();
         a.min_severity = Some(Severity::Medium);
-        let l = search(&c, &a, window(), NOW.parse().unwrap()).unwrap();
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let l = search(Fetch::rows(&c), &a, window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["a", "d"], "highest first, low dropped");
         assert!(
             l.notes
@@ -286,7 +303,7 @@ mod tests {
         let c = Canned::with_summaries(vec![]);
         c.ls.borrow_mut()
             .push(ls_event("x", "2026-06-03T10:00:00Z"));
-        let l = search(&c, &args(), window(), NOW.parse().unwrap()).unwrap();
+        let l = search(Fetch::rows(&c), &args(), window(), NOW.parse().unwrap()).unwrap();
         assert!(l.notes.contains(&Note::OnlySummarized {
             recordings: 1,
             capped: false
@@ -303,7 +320,7 @@ mod tests {
         let mut a = args();
         a.query.words = vec!["sudo".into()];
         a.query.username = Some("alice".into());
-        let l = search(&c, &a, window(), NOW.parse().unwrap()).unwrap();
+        let l = search(Fetch::rows(&c), &a, window(), NOW.parse().unwrap()).unwrap();
         assert_eq!(l.sessions.len(), 2, "both events are alice's");
         assert!(matches!(l.notes[0], Note::SearchUnavailable { .. }));
         assert!(
@@ -313,7 +330,7 @@ mod tests {
         assert_eq!(l.verb, "ended");
         a.query.username = Some("bob".into());
         assert!(
-            search(&c, &a, window(), NOW.parse().unwrap())
+            search(Fetch::rows(&c), &a, window(), NOW.parse().unwrap())
                 .unwrap()
                 .sessions
                 .is_empty()
@@ -326,7 +343,7 @@ mod tests {
             Canned::unavailable("unknown service teleport.sessionsearch.v1.SessionSearchService");
         let mut a = args();
         a.no_fallback = true;
-        let e = search(&c, &a, window(), NOW.parse().unwrap()).unwrap_err();
+        let e = search(Fetch::rows(&c), &a, window(), NOW.parse().unwrap()).unwrap_err();
         assert_eq!(e.code(), 5);
         assert!(c.ls.borrow().is_empty() || c.ls_calls() == 0);
     }

@@ -4,12 +4,12 @@
 
 use jiff::Timestamp;
 
+use super::fetch::Fetch;
 use super::fetch::{newest_first, riskiest_first};
 use super::search::{Reach, at_least, only_summarized, search_or_list};
 use super::{Listing, Note};
 use crate::error::Error;
 use crate::session::{Flag, Kind, Severity};
-use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
 
@@ -26,7 +26,7 @@ pub struct TriageArgs {
 }
 
 pub fn triage(
-    cluster: &dyn Cluster,
+    fetch: Fetch<'_>,
     args: &TriageArgs,
     window: Window,
     now: Timestamp,
@@ -35,7 +35,7 @@ pub fn triage(
         kinds: args.kinds.clone(),
         ..SearchQuery::default()
     };
-    let found = search_or_list(cluster, &query, window, now, args.no_fallback, Reach::All)?;
+    let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
     let title;
@@ -76,7 +76,7 @@ pub fn triage(
         }
     }
     if found.searched && sessions.is_empty() && !found.capped {
-        notes.push(only_summarized(cluster, window, now)?);
+        notes.push(only_summarized(fetch.cluster, window, now)?);
     }
     let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);
     listing.cap(args.limit);
@@ -133,8 +133,8 @@ mod tests {
     #[test]
     fn riskiest_first_above_the_threshold_with_unscored_counted() {
         let c = canned();
-        let l = triage(&c, &args(), window(), NOW.parse().unwrap()).unwrap();
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let l = triage(Fetch::rows(&c), &args(), window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["crit", "high", "med"]);
         assert!(l.notes.contains(&Note::Unscored {
             count: 1,
@@ -154,8 +154,8 @@ mod tests {
     fn unscored_lists_exactly_the_sessions_without_severity() {
         let mut a = args();
         a.unscored = true;
-        let l = triage(&canned(), &a, window(), NOW.parse().unwrap()).unwrap();
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let l = triage(Fetch::rows(&canned()), &a, window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["db"]);
     }
 
@@ -171,13 +171,13 @@ mod tests {
             summary("low", "ssh", "2026-06-03T10:00:00Z", Some(1)),
             summary("high", "ssh", "2026-06-02T11:00:00Z", Some(3)),
         ]);
-        let l = triage(&c, &args(), window(), NOW.parse().unwrap()).unwrap();
-        let ids: Vec<&str> = l.sessions.iter().map(|s| s.id.as_str()).collect();
+        let l = triage(Fetch::rows(&c), &args(), window(), NOW.parse().unwrap()).unwrap();
+        let ids: Vec<String> = l.sessions.iter().map(|s| s.id().to_string()).collect();
         assert_eq!(ids, ["high", "low-asked", "db-asked"]);
         assert!(
             l.sessions[1..]
                 .iter()
-                .all(|s| s.flags.contains(&Flag::NeedsReview))
+                .all(|s| s.flags.contains(Flag::NeedsReview))
         );
         assert!(l.notes.contains(&Note::AskedForReview { count: 2 }));
         assert!(
@@ -190,7 +190,7 @@ mod tests {
     fn a_higher_threshold_keeps_fewer() {
         let mut a = args();
         a.min_severity = Severity::Critical;
-        let l = triage(&canned(), &a, window(), NOW.parse().unwrap()).unwrap();
+        let l = triage(Fetch::rows(&canned()), &a, window(), NOW.parse().unwrap()).unwrap();
         assert_eq!(l.sessions.len(), 1);
     }
 }

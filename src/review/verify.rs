@@ -5,12 +5,12 @@
 
 use super::grep::{Failed, Skip, skip};
 use super::pool;
-use super::suspicious::addresses_the_reader;
 use crate::content::{Context, Event, Flag as Content, Matcher, Scanner};
 use crate::error::Error;
 use crate::session::{Evidence, Flag, Session};
 use crate::source::Source;
 use crate::teleport::NoReplay;
+use crate::text::suspicious::addresses_the_reader;
 
 /// The evasions a verified session is flagged with.
 const EVASIONS: [Content; 3] = [
@@ -59,8 +59,8 @@ pub fn verify(
         let s = &mut sessions[i];
         let evidence = match result {
             Ok((evidence, flags)) => {
-                for f in flags {
-                    s.flag(Flag::Evasion(f));
+                for f in flags.into_iter().filter_map(Flag::evasion) {
+                    s.flag(f);
                 }
                 // The line is shown in the listing: it is flagged like any shown field.
                 if evidence
@@ -74,7 +74,7 @@ pub fn verify(
             }
             Err(why) => unavailable(why_not(&why)),
         };
-        s.evidence = Some(Box::new(evidence));
+        s.extra_mut().evidence = Some(Box::new(evidence));
     }
     Ok(())
 }
@@ -119,7 +119,7 @@ fn read(
             first = Some((m.text(&hit.line).to_owned(), m.within));
         }
     };
-    source.replay(&session.id, &mut |chunk| {
+    source.replay(&session.id().to_string(), &mut |chunk| {
         scanner.feed(chunk).for_each(&mut keep)
     })?;
     let (last, summary) = scanner.finish();

@@ -3,19 +3,30 @@
 //! not discard a whole listing, and a streaming parser cannot skip back to retry an element.
 //! A value of the wrong type reads as absent and is consumed without being kept.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use jiff::Timestamp;
 
-use crate::session::Labels;
+use crate::session::Time;
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde_json::Value;
 
-/// A type that can be picked out of whatever JSON value is there.
-pub trait Pick: Sized {
+/// A text as read: borrowed from the input unless it had escapes.
+pub type Str<'a> = Cow<'a, str>;
+
+/// An object's string members as read, in order (duplicate keys included): labels.
+pub type Pairs<'a> = Vec<(Str<'a>, Str<'a>)>;
+
+/// A type that can be picked out of whatever JSON value is there; `'de` is the input's
+/// lifetime, which strings may borrow.
+pub trait Pick<'de>: Sized {
+    fn from_borrowed_str(s: &'de str) -> Option<Self> {
+        Self::from_str(s)
+    }
     fn from_str(_: &str) -> Option<Self> {
         None
     }
@@ -25,68 +36,91 @@ pub trait Pick: Sized {
     fn from_int(_: i64) -> Option<Self> {
         None
     }
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
-    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(None)
     }
 }
 
-impl Pick for String {
+impl<'de: 'a, 'a> Pick<'de> for Str<'a> {
+    fn from_borrowed_str(s: &'de str) -> Option<Self> {
+        Some(Cow::Borrowed(s))
+    }
+    fn from_str(s: &str) -> Option<Self> {
+        Some(Cow::Owned(s.to_owned()))
+    }
+}
+
+impl Pick<'_> for String {
     fn from_str(s: &str) -> Option<Self> {
         Some(s.to_owned())
     }
 }
 
-impl Pick for bool {
+impl Pick<'_> for bool {
     fn from_bool(b: bool) -> Option<Self> {
         Some(b)
     }
 }
 
-impl Pick for i64 {
+impl Pick<'_> for i64 {
     fn from_int(i: i64) -> Option<Self> {
         Some(i)
     }
 }
 
-impl Pick for Timestamp {
+impl Pick<'_> for Timestamp {
     fn from_str(s: &str) -> Option<Self> {
         s.parse().ok()
     }
 }
 
-impl Pick for Vec<String> {
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+impl Pick<'_> for Time {
+    fn from_str(s: &str) -> Option<Self> {
+        Time::parse(s)
+    }
+}
+
+impl<'de> Pick<'de> for Vec<String> {
+    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
         let mut out = Vec::new();
         while let Some(Lenient(item)) = seq.next_element::<Lenient<String>>()? {
             out.extend(item);
         }
-        // Kept for the whole run, one per record: no room for growth that never comes.
-        out.shrink_to_fit();
         Ok(Some(out))
     }
 }
 
-impl Pick for Labels {
-    fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut pairs = Vec::new();
-        while let Some((key, Lenient(value))) = map.next_entry::<String, Lenient<String>>()? {
-            if let Some(value) = value {
-                pairs.push((key, value));
-            }
+impl<'de: 'a, 'a> Pick<'de> for Vec<Str<'a>> {
+    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Lenient(item)) = seq.next_element::<Lenient<Str<'a>>>()? {
+            out.extend(item);
         }
-        Ok(Some(pairs.into_iter().collect()))
+        Ok(Some(out))
+    }
+}
+
+impl<'de: 'a, 'a> Pick<'de> for Pairs<'a> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut pairs = Vec::new();
+        while let Some((Lenient(key), Lenient(value))) =
+            map.next_entry::<Lenient<Str<'a>>, Lenient<Str<'a>>>()?
+        {
+            pairs.extend(key.zip(value));
+        }
+        Ok(Some(pairs))
     }
 }
 
 /// `Some` when the value had the wanted type.
 pub struct Lenient<T>(pub Option<T>);
 
-impl<'de, T: Pick> Deserialize<'de> for Lenient<T> {
+impl<'de, T: Pick<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(PickVisitor::<T>(PhantomData))
             .map(Lenient)
@@ -95,7 +129,7 @@ impl<'de, T: Pick> Deserialize<'de> for Lenient<T> {
 
 struct PickVisitor<T>(PhantomData<T>);
 
-impl<'de, T: Pick> Visitor<'de> for PickVisitor<T> {
+impl<'de, T: Pick<'de>> Visitor<'de> for PickVisitor<T> {
     type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -112,6 +146,9 @@ impl<'de, T: Pick> Visitor<'de> for PickVisitor<T> {
     }
     fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
         Ok(None)
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(T::from_borrowed_str(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
         Ok(T::from_str(v))
@@ -134,12 +171,13 @@ impl<'de, T: Pick> Visitor<'de> for PickVisitor<T> {
 }
 
 /// For `#[serde(default, deserialize_with = "lenient::opt")]` on `Option<T>` fields.
-pub fn opt<'de, D: Deserializer<'de>, T: Pick>(d: D) -> Result<Option<T>, D::Error> {
+pub fn opt<'de, D: Deserializer<'de>, T: Pick<'de>>(d: D) -> Result<Option<T>, D::Error> {
     Lenient::<T>::deserialize(d).map(|l| l.0)
 }
 
-/// For `#[serde(default, deserialize_with = "lenient::or_empty")]` on list and map fields.
-pub fn or_empty<'de, D: Deserializer<'de>, T: Pick + Default>(d: D) -> Result<T, D::Error> {
+/// For `#[serde(default, deserialize_with = "lenient::or_empty")]` on list, map and time
+/// fields.
+pub fn or_empty<'de, D: Deserializer<'de>, T: Pick<'de> + Default>(d: D) -> Result<T, D::Error> {
     opt(d).map(Option::unwrap_or_default)
 }
 
@@ -225,23 +263,31 @@ mod tests {
 
     #[derive(serde::Deserialize, Debug, Default)]
     #[serde(default)]
-    struct Probe {
-        #[serde(deserialize_with = "opt")]
-        name: Option<String>,
+    struct Probe<'a> {
+        #[serde(borrow, deserialize_with = "opt")]
+        name: Option<Str<'a>>,
         #[serde(deserialize_with = "opt")]
         on: Option<bool>,
-        #[serde(deserialize_with = "opt")]
-        at: Option<Timestamp>,
+        #[serde(deserialize_with = "or_empty")]
+        at: Time,
         #[serde(deserialize_with = "opt")]
         n: Option<i64>,
-        #[serde(deserialize_with = "or_empty")]
-        list: Vec<String>,
-        #[serde(deserialize_with = "or_empty")]
-        labels: Labels,
+        #[serde(borrow, deserialize_with = "or_empty")]
+        list: Vec<Str<'a>>,
+        #[serde(borrow, deserialize_with = "or_empty")]
+        labels: Pairs<'a>,
     }
 
-    fn probe(json: &str) -> Probe {
+    fn probe(json: &str) -> Probe<'_> {
         serde_json::from_str(json).unwrap()
+    }
+
+    fn label<'a>(p: &'a Probe<'_>, key: &str) -> Option<&'a str> {
+        p.labels
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| &**v)
     }
 
     #[test]
@@ -252,10 +298,16 @@ mod tests {
         );
         assert_eq!(p.name.as_deref(), Some("web"));
         assert_eq!(p.on, Some(true));
-        assert_eq!(p.at.unwrap().subsec_nanosecond(), 621_446_047);
+        assert_eq!(p.at.get().unwrap().subsec_nanosecond(), 621_446_047);
         assert_eq!(p.n, Some(3));
         assert_eq!(p.list, ["a", "b"]);
-        assert_eq!(p.labels.get("env"), Some("prod"));
+        assert_eq!(label(&p, "env"), Some("prod"));
+        assert!(
+            matches!(p.name, Some(Cow::Borrowed(_))),
+            "borrowed from the input"
+        );
+        let escaped = probe(r#"{"name":"w\u0065b"}"#);
+        assert_eq!(escaped.name.as_deref(), Some("web"));
     }
 
     #[test]
@@ -266,11 +318,11 @@ mod tests {
         );
         assert_eq!(p.name, None);
         assert_eq!(p.on, None);
-        assert_eq!(p.at, None);
+        assert_eq!(p.at, Time::NONE);
         assert_eq!(p.n, None);
         assert_eq!(p.list, ["a", "c"]);
         assert_eq!(p.labels.len(), 1);
-        assert_eq!(p.labels.get("team"), Some("sre"));
+        assert_eq!(label(&p, "team"), Some("sre"));
     }
 
     #[test]
@@ -301,6 +353,8 @@ mod tests {
         assert!(p.name.is_none() && p.list.is_empty() && p.labels.is_empty());
         let p = probe("{}");
         assert!(p.on.is_none() && p.at.is_none());
+        let p = probe(r#"{"labels":{"a":"1","a":"2"}}"#);
+        assert_eq!(label(&p, "a"), Some("2"), "a later value wins, as in a map");
     }
 
     #[test]

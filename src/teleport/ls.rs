@@ -1,15 +1,18 @@
 //! `tctl recordings ls --format=json`: the call's arguments, the audit events it prints, and
 //! their normalization into `Session`s.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
-use super::lenient::{opt, or_empty};
-use crate::session::{Kind, Labels, Origin, Session};
+use super::lenient::{Pairs, Str, opt, or_empty};
+use super::stream::{self, Element};
+use crate::session::build::Draft;
+use crate::session::{Builder, Detail, Kind, Origin, Session, Time};
 use crate::window::{Window, midnight, utc_date};
 
 /// tctl refuses windows longer than this many days.
@@ -86,106 +89,115 @@ fn days_before(date: Date, days: i64) -> Date {
         .unwrap_or(Date::MIN)
 }
 
-/// One element of the `recordings ls` array. Every field may be absent or of another type.
+/// One element of the `recordings ls` array, its strings borrowed from the parse buffer.
+/// Every field may be absent or of another type.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct LsEvent {
-    #[serde(deserialize_with = "opt")]
-    pub event: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub sid: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub user: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub login: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub proto: Option<String>,
+pub struct LsEvent<'a> {
+    #[serde(borrow, deserialize_with = "opt")]
+    pub event: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub sid: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub user: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub login: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub proto: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub participants: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub user_roles: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub cluster_name: Option<Str<'a>>,
     #[serde(deserialize_with = "or_empty")]
-    pub participants: Vec<String>,
+    pub time: Time,
     #[serde(deserialize_with = "or_empty")]
-    pub user_roles: Vec<String>,
-    #[serde(deserialize_with = "opt")]
-    pub cluster_name: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub time: Option<Timestamp>,
-    #[serde(deserialize_with = "opt")]
-    pub session_start: Option<Timestamp>,
-    #[serde(deserialize_with = "opt")]
-    pub session_stop: Option<Timestamp>,
+    pub session_start: Time,
+    #[serde(deserialize_with = "or_empty")]
+    pub session_stop: Time,
     #[serde(deserialize_with = "opt")]
     pub interactive: Option<bool>,
-    #[serde(deserialize_with = "opt")]
-    pub session_recording: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub access_requests: Vec<String>,
-    #[serde(rename = "addr.remote", deserialize_with = "opt")]
-    pub remote_addr: Option<String>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub session_recording: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub access_requests: Vec<Str<'a>>,
+    #[serde(borrow, rename = "addr.remote", deserialize_with = "opt")]
+    pub remote_addr: Option<Str<'a>>,
 
-    #[serde(deserialize_with = "opt")]
-    pub server_hostname: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub server_id: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub server_addr: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub server_labels: Labels,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub server_hostname: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub server_id: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub server_addr: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub server_labels: Pairs<'a>,
 
-    #[serde(deserialize_with = "opt")]
-    pub kubernetes_cluster: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub kubernetes_pod_namespace: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub kubernetes_pod_name: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub kubernetes_users: Vec<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub kubernetes_groups: Vec<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub kubernetes_labels: Labels,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub kubernetes_cluster: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub kubernetes_pod_namespace: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub kubernetes_pod_name: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub kubernetes_users: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub kubernetes_groups: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub kubernetes_labels: Pairs<'a>,
 
-    #[serde(deserialize_with = "opt")]
-    pub db_name: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub db_service: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub db_protocol: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub db_user: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub db_uri: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub db_labels: Labels,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub db_name: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub db_service: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub db_protocol: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub db_user: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub db_uri: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub db_labels: Pairs<'a>,
 
-    #[serde(deserialize_with = "opt")]
-    pub desktop_name: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub desktop_addr: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub windows_user: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub windows_domain: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub desktop_labels: Labels,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub desktop_name: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub desktop_addr: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub windows_user: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub windows_domain: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub desktop_labels: Pairs<'a>,
     #[serde(deserialize_with = "opt")]
     pub recorded: Option<bool>,
 
-    #[serde(deserialize_with = "opt")]
-    pub app_name: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub app_uri: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub app_public_addr: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub app_labels: Labels,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub app_name: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub app_uri: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub app_public_addr: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub app_labels: Pairs<'a>,
+}
+
+/// The elements of `recordings ls`.
+pub struct Events;
+
+impl Element for Events {
+    const WHAT: &'static str = "audit events";
+    type Of<'a> = LsEvent<'a>;
 }
 
 /// Parse `recordings ls` output as it streams; returns the number of elements.
 pub fn parse_events<R: Read>(
     reader: R,
     max: usize,
-    sink: &mut dyn FnMut(LsEvent),
-) -> Result<usize, serde_json::Error> {
-    super::stream::each(reader, "audit events", max, sink)
+    sink: &mut dyn FnMut(&LsEvent<'_>),
+) -> Result<usize, stream::Error> {
+    stream::each::<Events, R>(reader, max, sink)
 }
 
 /// The outcome of normalizing a stream of events.
@@ -199,172 +211,189 @@ pub struct Normalized {
 }
 
 /// Turns audit events into sessions: one per `sid`, app chunks merged into their session.
-#[derive(Default)]
 pub struct Normalizer {
-    out: Normalized,
-    by_id: Positions,
+    builder: Builder,
+    /// One record per event of a known kind with an id, in order: merged by id at the end.
+    records: Vec<Session>,
+    unknown: BTreeMap<String, usize>,
+    without_id: usize,
 }
 
-/// Where each session id's row is. Real ids are canonical UUIDs, kept as integers, which hash
-/// and compare without an allocation per event; any other id by its text.
-#[derive(Default)]
-struct Positions {
-    uuids: HashMap<u128, usize>,
-    other: HashMap<String, usize>,
-}
-
-impl Positions {
-    fn get(&self, id: &str) -> Option<usize> {
-        match uuid_key(id) {
-            Some(bits) => self.uuids.get(&bits).copied(),
-            None => self.other.get(id).copied(),
-        }
+/// Keeps every field, as a single session's lookup needs.
+impl Default for Normalizer {
+    fn default() -> Normalizer {
+        Normalizer::new(Detail::Full)
     }
-
-    fn insert(&mut self, id: &str, at: usize) {
-        match uuid_key(id) {
-            Some(bits) => self.uuids.insert(bits, at),
-            None => self.other.insert(id.to_owned(), at),
-        };
-    }
-}
-
-/// Canonical ids only: an upper-case spelling stays a different id, as it is to tctl.
-fn uuid_key(id: &str) -> Option<u128> {
-    crate::session::uuid_bits(id).filter(|_| crate::session::is_canonical_id(id))
 }
 
 impl Normalizer {
-    /// Takes one event; returns the session when the event started a new one.
-    pub fn push(&mut self, mut ev: LsEvent) -> Option<&mut Session> {
+    pub fn new(detail: Detail) -> Normalizer {
+        Normalizer {
+            builder: Builder::new(detail),
+            records: Vec::new(),
+            unknown: BTreeMap::new(),
+            without_id: 0,
+        }
+    }
+
+    /// Takes one event (borrowed: an event is a large struct, not worth moving).
+    pub fn push(&mut self, ev: &LsEvent<'_>) {
         let kind = match ev.event.as_deref() {
-            Some("session.end") if is_kube(&ev) => Kind::K8s,
+            Some("session.end") if is_kube(ev) => Kind::K8s,
             Some("session.end") => Kind::Ssh,
             Some("db.session.end") => Kind::Db,
             Some("windows.desktop.session.end") => Kind::Desktop,
             Some("app.session.chunk") => Kind::App,
             other => {
                 let name: String = other.unwrap_or("(none)").chars().take(64).collect();
-                *self.out.unknown.entry(name).or_default() += 1;
-                return None;
+                *self.unknown.entry(name).or_default() += 1;
+                return;
             }
         };
-        let Some(id) = ev.sid.take().filter(|s| !s.is_empty()) else {
-            self.out.without_id += 1;
-            return None;
+        let Some(id) = ev.sid.as_deref().filter(|s| !s.is_empty()) else {
+            self.without_id += 1;
+            return;
         };
-        if let Some(at) = self.by_id.get(&id) {
-            // A split window can return a session twice; app chunks extend their session.
-            if kind == Kind::App {
-                let s = &mut self.out.sessions[at];
-                s.start = min_opt(s.start, ev.time);
-                s.end = max_opt(s.end, ev.time);
-            }
-            return None;
-        }
-        self.by_id.insert(&id, self.out.sessions.len());
-        self.out.sessions.push(session(id, kind, ev));
-        self.out.sessions.last_mut()
+        let mut joined = [None, None];
+        let record = self.builder.build(draft(id, kind, ev, &mut joined));
+        self.records.push(record);
     }
 
     pub fn finish(self) -> Normalized {
-        self.out
+        Normalized {
+            sessions: merge_by_id(self.records),
+            unknown: self.unknown,
+            without_id: self.without_id,
+        }
     }
 }
 
-fn is_kube(ev: &LsEvent) -> bool {
+/// One record per id, in the order the ids first came: the first event of a session decides
+/// it (a split window can return a session twice), and app chunks widen their session.
+/// Merged once at the end, by sorting positions, which holds less than a map by id would.
+fn merge_by_id(mut records: Vec<Session>) -> Vec<Session> {
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_unstable_by(|&a, &b| records[a].id().cmp(&records[b].id()).then(a.cmp(&b)));
+    let mut merged = vec![false; records.len()];
+    let mut group = 0;
+    for at in 1..order.len() {
+        let (first, this) = (order[group], order[at]);
+        if records[this].id() != records[first].id() {
+            group = at;
+            continue;
+        }
+        merged[this] = true;
+        if records[this].kind == Kind::App {
+            let (start, end) = (records[this].start, records[this].end);
+            let s = &mut records[first];
+            s.start = s.start.earliest(start);
+            s.end = s.end.latest(end);
+        }
+    }
+    let mut at = 0;
+    records.retain(|_| {
+        at += 1;
+        !merged[at - 1]
+    });
+    records.shrink_to_fit();
+    records
+}
+
+fn is_kube(ev: &LsEvent<'_>) -> bool {
     match ev.proto.as_deref() {
         Some(proto) => proto == "kube",
         None => ev.kubernetes_cluster.is_some(),
     }
 }
 
-fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn max_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
-    a.max(b)
-}
-
-fn session(id: String, kind: Kind, ev: LsEvent) -> Session {
-    let mut s = Session::new(id, kind, Origin::Ls);
-    s.user = ev.user.unwrap_or_default();
-    s.roles = ev.user_roles;
-    s.participants = ev.participants;
-    s.cluster = ev.cluster_name;
-    s.interactive = ev.interactive;
-    s.access_requests = ev.access_requests;
-    s.start = ev.session_start;
-    s.end = ev.session_stop.or(ev.time);
-    let mut details = Details::default();
+/// The record an event makes. `joined` holds the lists shown as one detail (Kubernetes users
+/// and groups) for the draft to borrow.
+fn draft<'e>(
+    id: &'e str,
+    kind: Kind,
+    ev: &'e LsEvent<'_>,
+    joined: &'e mut [Option<String>; 2],
+) -> Draft<'e> {
+    let mut d = Draft::new(id, kind, Origin::Ls);
+    d.user = ev.user.as_deref().unwrap_or_default();
+    d.roles = &ev.user_roles;
+    d.participants = &ev.participants;
+    d.cluster = ev.cluster_name.as_deref();
+    d.interactive = ev.interactive;
+    d.access_requests = &ev.access_requests;
+    d.start = ev.session_start;
+    d.end = ev.session_stop.or(ev.time);
+    let mut details = Details(Vec::with_capacity(8));
     let (target, login, labels) = match kind {
         Kind::Ssh => {
-            details.add("address", ev.server_addr.clone());
-            details.add("server id", ev.server_id.clone());
-            let target = first([ev.server_hostname, ev.server_addr, ev.server_id]);
-            (target, ev.login, ev.server_labels)
+            details.add("address", &ev.server_addr);
+            details.add("server id", &ev.server_id);
+            let target = first([&ev.server_hostname, &ev.server_addr, &ev.server_id]);
+            (target, ev.login.as_deref(), &ev.server_labels)
         }
         Kind::K8s => {
-            details.add("namespace", ev.kubernetes_pod_namespace);
-            details.add("pod", ev.kubernetes_pod_name);
-            details.add_list("kubernetes users", ev.kubernetes_users);
-            details.add_list("kubernetes groups", ev.kubernetes_groups);
-            (ev.kubernetes_cluster, ev.login, ev.kubernetes_labels)
+            details.add("namespace", &ev.kubernetes_pod_namespace);
+            details.add("pod", &ev.kubernetes_pod_name);
+            // A list, even of one empty name, is one detail.
+            *joined = [&ev.kubernetes_users, &ev.kubernetes_groups]
+                .map(|list| (!list.is_empty()).then(|| list.join(", ")));
+            let joined: &'e [Option<String>; 2] = joined;
+            let names = ["kubernetes users", "kubernetes groups"];
+            for (name, list) in names.into_iter().zip(joined) {
+                details
+                    .0
+                    .extend(list.as_deref().map(|l| (name, Cow::Borrowed(l))));
+            }
+            let target = ev.kubernetes_cluster.as_deref();
+            (target, ev.login.as_deref(), &ev.kubernetes_labels)
         }
         Kind::Db => {
-            details.add("service", ev.db_service.clone());
-            details.add("protocol", ev.db_protocol);
-            details.add("uri", ev.db_uri);
-            (first([ev.db_name, ev.db_service]), ev.db_user, ev.db_labels)
+            details.add("service", &ev.db_service);
+            details.add("protocol", &ev.db_protocol);
+            details.add("uri", &ev.db_uri);
+            let target = first([&ev.db_name, &ev.db_service]);
+            (target, ev.db_user.as_deref(), &ev.db_labels)
         }
         Kind::Desktop => {
-            details.add("address", ev.desktop_addr.clone());
-            details.add("windows domain", ev.windows_domain);
-            s.recorded = ev.recorded;
-            let target = first([ev.desktop_name, ev.desktop_addr]);
-            (target, ev.windows_user, ev.desktop_labels)
+            details.add("address", &ev.desktop_addr);
+            details.add("windows domain", &ev.windows_domain);
+            d.recorded = ev.recorded;
+            let target = first([&ev.desktop_name, &ev.desktop_addr]);
+            (target, ev.windows_user.as_deref(), &ev.desktop_labels)
         }
         Kind::App => {
-            details.add("uri", ev.app_uri);
-            details.add("public address", ev.app_public_addr);
-            s.start = ev.time;
-            s.end = ev.time;
-            (ev.app_name, None, ev.app_labels)
+            details.add("uri", &ev.app_uri);
+            details.add("public address", &ev.app_public_addr);
+            d.start = ev.time;
+            d.end = ev.time;
+            (ev.app_name.as_deref(), None, &ev.app_labels)
         }
         // `push` skips the event types it does not know: ls makes no other kind.
-        Kind::Other(_) => (None, None, Default::default()),
+        Kind::Other(_) => (None, None, &ev.app_labels),
     };
-    details.add("session recording", ev.session_recording);
-    details.add("remote address", ev.remote_addr);
-    s.target = target.unwrap_or_default();
-    s.login = login;
-    s.labels = labels;
-    s.details = details.0;
-    s.details.shrink_to_fit();
-    s
+    details.add("session recording", &ev.session_recording);
+    details.add("remote address", &ev.remote_addr);
+    d.target = target.unwrap_or_default();
+    d.login = login;
+    d.labels = labels;
+    d.details = details.0;
+    d
 }
 
-fn first<const N: usize>(candidates: [Option<String>; N]) -> Option<String> {
-    candidates.into_iter().flatten().find(|s| !s.is_empty())
+/// The first of `candidates` that is there and not empty.
+fn first<'e, const N: usize>(candidates: [&'e Option<Str<'_>>; N]) -> Option<&'e str> {
+    candidates
+        .into_iter()
+        .filter_map(|c| c.as_deref())
+        .find(|s| !s.is_empty())
 }
 
-#[derive(Default)]
-struct Details(Vec<(&'static str, String)>);
+struct Details<'e>(Vec<(&'static str, Str<'e>)>);
 
-impl Details {
-    fn add(&mut self, name: &'static str, value: Option<String>) {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            self.0.push((name, value));
-        }
-    }
-
-    fn add_list(&mut self, name: &'static str, values: Vec<String>) {
-        if !values.is_empty() {
-            self.0.push((name, values.join(", ")));
+impl<'e> Details<'e> {
+    fn add(&mut self, name: &'static str, value: &'e Option<Str<'_>>) {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            self.0.push((name, Cow::Borrowed(value)));
         }
     }
 }
@@ -394,19 +423,20 @@ mod tests {
 
     #[test]
     fn ids_are_told_apart_whatever_their_form() {
-        let a = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
-        let b = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6e";
-        assert_ne!(uuid_key(a), uuid_key(b));
-        assert_eq!(uuid_key(a), Some(0x3f2a9c1e_5b7d_4e8a_9c0f_1a2b3c4d5e6f));
-        let mut p = Positions::default();
-        for (at, id) in [a, b, "3F2A9C1E-5B7D-4E8A-9C0F-1A2B3C4D5E6F", "not-a-uuid"]
-            .into_iter()
-            .enumerate()
-        {
-            assert_eq!(p.get(id), None, "{id}");
-            p.insert(id, at);
-            assert_eq!(p.get(id), Some(at));
-        }
+        let ids = [
+            "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f",
+            "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6e",
+            "3F2A9C1E-5B7D-4E8A-9C0F-1A2B3C4D5E6F",
+            "not-a-uuid",
+        ];
+        let events: Vec<String> = ids
+            .iter()
+            .chain(&ids)
+            .map(|id| format!(r#"{{"event":"session.end","sid":"{id}"}}"#))
+            .collect();
+        let n = normalize(&format!("[{}]", events.join(",")));
+        let got: Vec<String> = n.sessions.iter().map(|s| s.id().to_string()).collect();
+        assert_eq!(got, ids, "one each, in the order first seen");
     }
 
     #[test]
@@ -537,18 +567,18 @@ mod tests {
         );
         let s = &n.sessions[0];
         assert_eq!(s.kind, Kind::Ssh);
-        assert_eq!(s.target, "web-01");
-        assert_eq!(s.login.as_deref(), Some("root"));
-        assert_eq!(s.labels.get("env"), Some("prod"));
-        assert_eq!(s.participants, ["alice", "bob"]);
+        assert_eq!(s.target(), "web-01");
+        assert_eq!(s.login(), Some("root"));
+        assert_eq!(s.labels().get("env"), Some("prod"));
+        assert_eq!(s.extra().participants, ["alice".into(), "bob".into()]);
         assert_eq!(s.duration_ms(), Some(529_100));
-        assert_eq!(s.access_requests, ["r1"]);
-        assert!(s.details.contains(&("address", "10.0.0.5:3022".into())));
+        assert_eq!(s.extra().access_requests, ["r1".into()]);
+        assert!(s.details().contains(&("address", "10.0.0.5:3022".into())));
         assert!(
-            s.details
+            s.details()
                 .contains(&("remote address", "1.2.3.4:5555".into()))
         );
-        assert_eq!(s.cluster.as_deref(), Some("c1"));
+        assert_eq!(s.cluster(), Some("c1"));
     }
 
     #[test]
@@ -565,17 +595,22 @@ mod tests {
             {"event":"session.end","sid":"s","server_addr":"10.0.0.9:3022"}
         ]"#,
         );
-        let by_id = |id: &str| n.sessions.iter().find(|s| s.id == id).unwrap();
+        let by_id = |id: &str| n.sessions.iter().find(|s| s.id() == id).unwrap();
         assert_eq!(by_id("k").kind, Kind::K8s);
-        assert_eq!(by_id("k").target, "prod-k8s");
-        assert!(by_id("k").details.contains(&("pod", "web-7".into())));
-        assert_eq!(by_id("d").target, "orders");
-        assert_eq!(by_id("d").login.as_deref(), Some("postgres"));
-        assert_eq!(by_id("d2").target, "pg-prod");
+        assert_eq!(by_id("k").target(), "prod-k8s");
+        assert!(by_id("k").details().contains(&("pod", "web-7".into())));
+        assert!(
+            by_id("k")
+                .details()
+                .contains(&("kubernetes users", "u".into()))
+        );
+        assert_eq!(by_id("d").target(), "orders");
+        assert_eq!(by_id("d").login(), Some("postgres"));
+        assert_eq!(by_id("d2").target(), "pg-prod");
         assert_eq!(by_id("w").kind, Kind::Desktop);
         assert_eq!(by_id("w").recorded, Some(false));
-        assert_eq!(by_id("w").login.as_deref(), Some("Administrator"));
-        assert_eq!(by_id("s").target, "10.0.0.9:3022");
+        assert_eq!(by_id("w").login(), Some("Administrator"));
+        assert_eq!(by_id("s").target(), "10.0.0.9:3022");
     }
 
     #[test]
@@ -591,8 +626,8 @@ mod tests {
         assert_eq!(n.sessions.len(), 2);
         let a = &n.sessions[0];
         assert_eq!(a.kind, Kind::App);
-        assert_eq!(a.start, Some(ts("2026-06-03T10:00:00Z")));
-        assert_eq!(a.end, Some(ts("2026-06-03T10:10:00Z")));
+        assert_eq!(a.start.get(), Some(ts("2026-06-03T10:00:00Z")));
+        assert_eq!(a.end.get(), Some(ts("2026-06-03T10:10:00Z")));
         assert_eq!(a.duration_ms(), Some(600_000));
     }
 

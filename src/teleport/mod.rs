@@ -33,13 +33,16 @@ pub enum Searched {
 /// A source of recordings with tctl's semantics: the real cluster through tctl, or the
 /// built-in demo cluster.
 pub trait Cluster {
-    /// One `recordings ls` call; events reach `sink` as they are read. Returns how many
-    /// elements the call printed (to tell when it hit `--limit`).
-    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error>;
+    /// One `recordings ls` call; events reach `sink` as they are read, borrowing from the
+    /// output. Returns how many elements the call printed (to tell when it hit `--limit`).
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error>;
 
     /// One `recordings search` call; summaries reach `sink` as they are read.
-    fn search(&self, query: &SearchQuery, sink: &mut dyn FnMut(Summary))
-    -> Result<Searched, Error>;
+    fn search(
+        &self,
+        query: &SearchQuery,
+        sink: &mut dyn FnMut(&Summary<'_>),
+    ) -> Result<Searched, Error>;
 
     /// The AI summary of one session (`recordings summary`), or why there is none. A cluster
     /// that cannot summarize says so; nothing here is an error a command must stop for.

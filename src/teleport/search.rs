@@ -1,17 +1,19 @@
 //! `tctl recordings search --format=json` (Enterprise, v18.8.0+): the call's arguments, the
 //! session summaries it prints, and their normalization into `Session`s.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
+use serde::de::SeqAccess;
 use serde_json::Value;
 
-use serde::de::SeqAccess;
-
-use super::lenient::{Lenient, Pick, opt, or_empty, shallow};
-use crate::session::{Kind, Labels, Origin, Session, Severity};
+use super::lenient::{Lenient, Pairs, Pick, Str, opt, or_empty, shallow};
+use super::stream::{self, Element};
+use crate::session::build::Draft;
+use crate::session::{Builder, Kind, Origin, Session, Severity, Time};
 
 /// The names of Teleport's `RiskLevel` enum, as protojson prints them (SPEC 4.2b), for the
 /// severities 1 to 4.
@@ -123,52 +125,66 @@ impl SearchQuery {
     }
 }
 
-/// One element of the `recordings search` array. Nested and typed fields are read as JSON
-/// values, so no shape of theirs can fail the listing.
+/// One element of the `recordings search` array, its strings borrowed from the parse buffer.
+/// Nested and typed fields are read as JSON values, so no shape of theirs can fail the listing.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct Summary {
-    #[serde(deserialize_with = "opt")]
-    pub session_id: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub kind: Option<String>,
+pub struct Summary<'a> {
+    #[serde(borrow, deserialize_with = "opt")]
+    pub session_id: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub kind: Option<Str<'a>>,
     #[serde(deserialize_with = "shallow")]
     pub session_start: Value,
     #[serde(deserialize_with = "shallow")]
     pub session_end: Value,
-    #[serde(deserialize_with = "opt")]
-    pub username: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub user_roles: Vec<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub participants: Vec<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub access_request_ids: Vec<String>,
-    #[serde(deserialize_with = "opt")]
-    pub resource_kind: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub resource_name: Option<String>,
-    #[serde(deserialize_with = "opt")]
-    pub resource_id: Option<String>,
-    #[serde(deserialize_with = "or_empty")]
-    pub resource_labels: Labels,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub username: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub user_roles: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub participants: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub access_request_ids: Vec<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub resource_kind: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub resource_name: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub resource_id: Option<Str<'a>>,
+    #[serde(borrow, deserialize_with = "or_empty")]
+    pub resource_labels: Pairs<'a>,
     #[serde(deserialize_with = "shallow")]
     pub resource_properties: Value,
     #[serde(deserialize_with = "shallow")]
     pub severity: Value,
-    #[serde(deserialize_with = "opt")]
-    pub host_id: Option<String>,
+    #[serde(borrow, deserialize_with = "opt")]
+    pub host_id: Option<Str<'a>>,
     /// Go omits an empty list: absent means the server gave no reason.
     #[serde(deserialize_with = "or_empty")]
     pub needs_further_review_reasons: ReviewReasons,
     /// Not printed by tctl: the prose summary, present only in the demo data.
-    #[serde(rename = "_summary", deserialize_with = "opt")]
-    pub prose: Option<String>,
+    #[serde(borrow, rename = "_summary", deserialize_with = "opt")]
+    pub prose: Option<Str<'a>>,
 }
 
-impl Summary {
+/// The elements of `recordings search`.
+pub struct Summaries;
+
+impl Element for Summaries {
+    const WHAT: &'static str = "session summaries";
+    type Of<'a> = Summary<'a>;
+}
+
+impl Summary<'_> {
     pub fn start(&self) -> Option<Timestamp> {
         epoch(&self.session_start)
+    }
+
+    /// The value of a resource label (of two for one key, the later).
+    pub fn label(&self, key: &str) -> Option<&str> {
+        let pairs = self.resource_labels.iter().rev();
+        pairs.into_iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
     }
 
     /// The text of a resource property such as `("Ssh", "server_hostname")`.
@@ -220,8 +236,8 @@ fn severity(v: &Value) -> Option<Severity> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReviewReasons(pub Vec<i64>);
 
-impl Pick for ReviewReasons {
-    fn from_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
+impl<'de> Pick<'de> for ReviewReasons {
+    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Option<Self>, A::Error> {
         let mut out = Vec::new();
         while let Some(Lenient(reason)) = seq.next_element::<Lenient<Reason>>()? {
             if let Some(Reason(n)) = reason.filter(|_| out.len() < MAX_REVIEW_REASONS) {
@@ -237,7 +253,7 @@ impl Pick for ReviewReasons {
 /// review.
 struct Reason(i64);
 
-impl Pick for Reason {
+impl Pick<'_> for Reason {
     fn from_int(n: i64) -> Option<Self> {
         Some(Reason(n))
     }
@@ -250,9 +266,9 @@ impl Pick for Reason {
 pub fn parse_summaries<R: Read>(
     reader: R,
     max: usize,
-    sink: &mut dyn FnMut(Summary),
-) -> Result<usize, serde_json::Error> {
-    super::stream::each(reader, "session summaries", max, sink)
+    sink: &mut dyn FnMut(&Summary<'_>),
+) -> Result<usize, stream::Error> {
+    stream::each::<Summaries, R>(reader, max, sink)
 }
 
 /// The session kind of a `--resource-kind` value.
@@ -267,10 +283,10 @@ pub fn kind_of_resource(resource_kind: &str) -> Option<Kind> {
 }
 
 /// The session a summary describes, or why it cannot be listed.
-pub fn session(mut s: Summary) -> Result<Session, &'static str> {
+pub fn session<'s>(s: &'s Summary<'_>, builder: &mut Builder) -> Result<Session, &'static str> {
     let id = s
         .session_id
-        .clone()
+        .as_deref()
         .filter(|i| !i.is_empty())
         .ok_or("no session id")?;
     let kind = match (s.kind.as_deref(), s.resource_kind.as_deref()) {
@@ -280,23 +296,23 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
         (Some("desktop" | "windows_desktop"), _) | (None, Some("windows_desktop")) => Kind::Desktop,
         _ => return Err("unknown kind"),
     };
-    let mut out = Session::new(id, kind, Origin::Search);
-    out.start = epoch(&s.session_start);
-    out.end = epoch(&s.session_end);
-    out.severity = severity(&s.severity);
-    out.review_reasons = Some(std::mem::take(&mut s.needs_further_review_reasons.0).into());
-    out.user = s.username.take().unwrap_or_default();
-    out.roles = std::mem::take(&mut s.user_roles);
-    out.participants = std::mem::take(&mut s.participants);
-    out.access_requests = std::mem::take(&mut s.access_request_ids);
-    out.labels = std::mem::take(&mut s.resource_labels);
+    let mut d = Draft::new(id, kind, Origin::Search);
+    d.start = Time::from(epoch(&s.session_start));
+    d.end = Time::from(epoch(&s.session_end));
+    d.severity = severity(&s.severity);
+    d.review_reasons = Some(s.needs_further_review_reasons.0.as_slice().into());
+    d.user = s.username.as_deref().unwrap_or_default();
+    d.roles = &s.user_roles;
+    d.participants = &s.participants;
+    d.access_requests = &s.access_request_ids;
+    d.labels = &s.resource_labels;
 
-    let resource_name = s.resource_name.take().filter(|n| !n.is_empty());
-    let prop = |group: &str, field: &str| s.property(group, field).map(str::to_owned);
-    let mut details: Vec<(&'static str, String)> = Vec::new();
-    let mut add = |name: &'static str, value: Option<String>| {
+    let resource_name = s.resource_name.as_deref().filter(|n| !n.is_empty());
+    let prop = |group: &str, field: &str| s.property(group, field);
+    let mut details: Vec<(&'static str, Str<'s>)> = Vec::new();
+    let mut add = |name: &'static str, value: Option<&'s str>| {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
-            details.push((name, v));
+            details.push((name, Cow::Borrowed(v)));
         }
     };
     let target = match kind {
@@ -311,7 +327,7 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
         }
         Kind::Db => {
             let database = prop("Database", "database_name");
-            add("database", database.clone());
+            add("database", database);
             resource_name.or(database)
         }
         Kind::Desktop => {
@@ -320,7 +336,7 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
             add("address", prop("Desktop", "desktop_addr"));
             add("windows domain", prop("Desktop", "windows_domain"));
             add("desktop type", prop("Desktop", "type"));
-            out.login = prop("Desktop", "login").filter(|l| !l.is_empty());
+            d.login = prop("Desktop", "login").filter(|l| !l.is_empty());
             match prop("Desktop", "desktop_name").filter(|n| !n.is_empty()) {
                 Some(name) => {
                     add("resource name", resource_name.filter(|r| *r != name));
@@ -331,13 +347,12 @@ pub fn session(mut s: Summary) -> Result<Session, &'static str> {
         }
         Kind::App | Kind::Other(_) => resource_name,
     };
-    add("resource kind", s.resource_kind.take());
-    add("resource id", s.resource_id.take());
-    add("host id", s.host_id.take());
-    out.details = details;
-    out.details.shrink_to_fit();
-    out.target = target.unwrap_or_default();
-    Ok(out)
+    add("resource kind", s.resource_kind.as_deref());
+    add("resource id", s.resource_id.as_deref());
+    add("host id", s.host_id.as_deref());
+    d.details = details;
+    d.target = target.unwrap_or_default();
+    Ok(builder.build(d))
 }
 
 #[cfg(test)]
@@ -346,7 +361,11 @@ mod tests {
 
     fn sessions(json: &str) -> Vec<Result<Session, &'static str>> {
         let mut out = Vec::new();
-        parse_summaries(json.as_bytes(), usize::MAX, &mut |s| out.push(session(s))).unwrap();
+        let mut b = Builder::new(crate::session::Detail::Full);
+        parse_summaries(json.as_bytes(), usize::MAX, &mut |s| {
+            out.push(session(s, &mut b))
+        })
+        .unwrap();
         out
     }
 
@@ -427,23 +446,27 @@ mod tests {
         );
         let a = out[0].as_ref().unwrap();
         assert_eq!(a.origin, Origin::Search);
-        assert_eq!(a.start.unwrap().to_string(), "2026-06-03T20:05:59.118Z");
+        assert_eq!(
+            a.start.get().unwrap().to_string(),
+            "2026-06-03T20:05:59.118Z"
+        );
         assert_eq!(a.duration_ms(), Some(1_984_882));
         assert_eq!(a.severity, Some(Severity::High));
-        assert_eq!(a.target, "web-01");
-        assert!(a.details.contains(&("address", "10.0.0.1:3022".into())));
-        assert_eq!(a.access_requests, ["r1"]);
+        assert_eq!(a.target(), "web-01");
+        assert!(a.details().contains(&("address", "10.0.0.1:3022".into())));
+        assert_eq!(a.extra().access_requests, ["r1".into()]);
         let b = out[1].as_ref().unwrap();
         assert_eq!(
-            b.target, "orders",
+            b.target(),
+            "orders",
             "the property names the target when resource_name is absent"
         );
         assert_eq!(b.severity, None, "absent severity is unscored");
         assert!(b.start.is_some(), "string seconds");
-        assert_eq!(b.end, None);
+        assert_eq!(b.end, Time::NONE);
         let c = out[2].as_ref().unwrap();
         assert_eq!(c.severity, Some(Severity::Critical));
-        assert!(c.details.contains(&("pod", "p".into())));
+        assert!(c.details().contains(&("pod", "p".into())));
         assert_eq!(out[3].as_ref().unwrap_err(), &"unknown kind");
         assert_eq!(out[4].as_ref().unwrap_err(), &"no session id");
     }
@@ -486,8 +509,8 @@ mod tests {
         );
         let w = out[0].as_ref().unwrap();
         assert_eq!(w.kind, Kind::Desktop);
-        assert_eq!(w.target, "WIN-DC01");
-        assert_eq!(w.login.as_deref(), Some("Administrator"));
+        assert_eq!(w.target(), "WIN-DC01");
+        assert_eq!(w.login(), Some("Administrator"));
         for detail in [
             ("address", "10.0.4.10:3389"),
             ("windows domain", "corp.example.com"),
@@ -495,18 +518,19 @@ mod tests {
             ("resource name", "win-dc01-corp"),
         ] {
             assert!(
-                w.details.contains(&(detail.0, detail.1.into())),
+                w.details().contains(&(detail.0, detail.1.into())),
                 "{detail:?} in {:?}",
-                w.details
+                w.details()
             );
         }
-        assert!(w.texts().any(|t| t == "corp.example.com"), "scanned too");
+        assert!(w.details().iter().any(|(_, v)| &**v == "corp.example.com"));
         let v = out[1].as_ref().unwrap();
-        assert_eq!((v.target.as_str(), v.login.as_deref()), ("WIN-APP07", None));
-        assert!(!v.details.iter().any(|(k, _)| *k == "resource name"));
+        assert_eq!((v.target(), v.login()), ("WIN-APP07", None));
+        assert!(!v.details().iter().any(|(k, _)| *k == "resource name"));
         let u = out[2].as_ref().unwrap();
         assert_eq!(
-            u.target, "WIN-X",
+            u.target(),
+            "WIN-X",
             "a desktop_name of the wrong type is absent"
         );
     }
@@ -524,7 +548,10 @@ mod tests {
             {"session_id":"f","kind":"ssh","needs_further_review_reasons":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]}
         ]"#,
         );
-        let reasons = |i: usize| out[i].as_ref().unwrap().review_reasons.clone().unwrap();
+        let reasons = |i: usize| {
+            let s = out[i].as_ref().unwrap();
+            s.extra().review_reasons.clone().unwrap()
+        };
         assert_eq!(*reasons(0), [5, 1, 5]);
         assert!(reasons(1).is_empty(), "Go omits an empty list");
         assert!(reasons(2).is_empty());
@@ -544,8 +571,8 @@ mod tests {
                  "resource_properties":[1,2],"resource_labels":{"k":7}}]"#,
         );
         let a = out[0].as_ref().unwrap();
-        assert_eq!((a.start, a.severity), (None, None));
-        assert!(a.labels.is_empty());
+        assert_eq!((a.start, a.severity), (Time::NONE, None));
+        assert!(a.labels().is_empty());
         assert_eq!(sessions("[]").len(), 0);
         assert_eq!(sessions("null").len(), 0);
     }

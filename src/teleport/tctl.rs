@@ -84,7 +84,7 @@ impl Cluster for Tctl {
         self.summarize(sid)
     }
 
-    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(LsEvent)) -> Result<usize, Error> {
+    fn ls(&self, query: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.program()
             .call("tctl recordings ls", &query.args(), |out| {
                 parse_events(out, query.limit as usize, sink)
@@ -95,7 +95,7 @@ impl Cluster for Tctl {
     fn search(
         &self,
         query: &SearchQuery,
-        sink: &mut dyn FnMut(Summary),
+        sink: &mut dyn FnMut(&Summary<'_>),
     ) -> Result<Searched, Error> {
         let what = "tctl recordings search";
         let program = self.program();

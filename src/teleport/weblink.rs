@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use super::authority::Authority;
 use crate::error::Error;
-use crate::session::{Kind, Session, is_canonical_id};
+use crate::session::{Kind, Session};
 
 /// Why there is no player link, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,8 +69,8 @@ pub fn player_url(proxy: &str, cluster: &str, s: &Session) -> Result<String, NoL
         // base path plays without it (SPEC 4.5).
         Kind::Other(_) => None,
     };
-    if !is_canonical_id(&s.id) {
-        return Err(NoLink::NotCanonical(s.id.clone()));
+    if !s.id().is_canonical() {
+        return Err(NoLink::NotCanonical(s.id().to_string()));
     }
     let proxy = proxy.trim_end_matches('/');
     if proxy.trim().is_empty() {
@@ -86,7 +86,7 @@ pub fn player_url(proxy: &str, cluster: &str, s: &Session) -> Result<String, NoL
     let base = format!(
         "https://{authority}/web/cluster/{}/session/{}",
         segment(cluster),
-        s.id
+        s.id()
     );
     Ok(match (kind, s.duration_ms()) {
         (Some(kind), Some(ms)) => format!("{base}?recordingType={kind}&durationMs={ms}"),
@@ -117,13 +117,9 @@ mod tests {
     use crate::session::Origin;
 
     fn session(kind: Kind) -> Session {
-        let mut s = Session::new(
-            "0b3f1c2e-9d4a-4c1e-8f00-123456789abc".into(),
-            kind,
-            Origin::Ls,
-        );
-        s.start = Some("2026-06-03T10:00:00Z".parse().unwrap());
-        s.end = Some("2026-06-03T10:01:00.5Z".parse().unwrap());
+        let mut s = Session::new("0b3f1c2e-9d4a-4c1e-8f00-123456789abc", kind, Origin::Ls);
+        s.start = "2026-06-03T10:00:00Z".parse().unwrap();
+        s.end = "2026-06-03T10:01:00.5Z".parse().unwrap();
         s
     }
 
@@ -139,7 +135,7 @@ mod tests {
             "https://teleport.example.com:443/web/cluster/teleport.example.com/session/0b3f1c2e-9d4a-4c1e-8f00-123456789abc?recordingType=database&durationMs=60500"
         );
         let mut s = session(Kind::K8s);
-        s.end = None;
+        s.end = crate::session::Time::NONE;
         assert!(
             player_url("p", "c", &s)
                 .unwrap()
@@ -156,8 +152,7 @@ mod tests {
     #[test]
     fn no_links_for_apps_junk_ids_or_hostile_names() {
         assert_eq!(player_url("p", "c", &session(Kind::App)), Err(NoLink::App));
-        let mut s = session(Kind::Ssh);
-        s.id = "../../admin".into();
+        let s = Session::new("../../admin", Kind::Ssh, Origin::Ls);
         assert_eq!(
             player_url("p", "c", &s),
             Err(NoLink::NotCanonical("../../admin".into()))

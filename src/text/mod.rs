@@ -1,7 +1,9 @@
 //! Text for people and scripts, with no knowledge of sessions or Teleport: escaping
-//! attacker-influenced strings for a terminal, and formatting times and durations. A leaf
-//! module, so that every other layer (teleport, review, cache, render) may use it.
+//! attacker-influenced strings for a terminal, formatting times and durations, and telling text
+//! that reads like instructions from a name. A leaf module, so that every other layer
+//! (session, teleport, review, cache, render) may use it.
 
 pub mod format;
 pub mod markdown;
 pub mod sanitize;
+pub mod suspicious;

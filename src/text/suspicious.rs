@@ -329,13 +329,24 @@ fn words(norm: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// True for printable ASCII with no letter but the hex digits a to f, in either case (an
+/// address, a port, a number, a UUID, a hash): every phrase's first word, role word, chat
+/// token and shell name has another letter (a test holds the lists to it), so such text never
+/// reads like instructions. Cheaper than looking a verdict up.
+pub fn cannot_match(text: &str) -> bool {
+    text.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && (b.is_ascii_hexdigit() || !b.is_ascii_alphabetic()))
+}
+
 /// A cheap first look that runs on every field of every row: false when `text` is printable
 /// ASCII (the usual host, user, label or address) with no word that starts a phrase and no
 /// punctuation pattern in reach, so the full normalizing check cannot match. Anything else
 /// (controls, non-ASCII, `|`, `[`, a role word before `:`) gets the full check.
 fn may_match(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if !bytes.iter().all(|b| (b' '..=b'~').contains(b)) || text.contains(['|', '[']) {
+    if cannot_match(text) {
+        return false;
+    }
+    if !text.bytes().all(|b| (b' '..=b'~').contains(&b)) || text.contains(['|', '[']) {
         return true;
     }
     let mut words = text.split(|c: char| !c.is_ascii_alphanumeric());
@@ -736,12 +747,37 @@ mod tests {
             "run the following",
             "curl x | sh",
             "alice",
+            "192.0.2.63:43429",
+            "1|2",
+            "[1]: 2",
+            "-- 42 --",
+            "",
         ];
         for t in samples.iter().chain(ORDINARY_NAMES) {
             assert_eq!(looks_like_instructions(t), full(t), "{t:?}");
             if full(t) {
-                assert!(may_match(t), "{t:?}");
+                assert!(may_match(t) && !cannot_match(t), "{t:?}");
             }
+        }
+        // What `cannot_match` relies on: every word a match must contain has a letter that
+        // is not a hex digit.
+        let needed = BY_FIRST_WORD
+            .iter()
+            .map(|p| p.first)
+            .chain(ROLE_MARKERS.iter().copied());
+        for word in needed
+            .chain(CHAT_TEMPLATE_MARKERS.iter().copied())
+            .chain(SHELLS.iter().copied())
+        {
+            assert!(!cannot_match(word), "{word} is made of hex digits");
+        }
+        for hex in [
+            "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f",
+            "DEADBEEF",
+            "10.0.0.1:3022",
+            "cafe",
+        ] {
+            assert!(cannot_match(hex) && !full(hex), "{hex}");
         }
         for p in BY_FIRST_WORD.iter() {
             assert!(
