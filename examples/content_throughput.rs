@@ -15,7 +15,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use tsh_review::content::{Context, Line, Matcher, Options, Scanner, Screen};
+use tsh_review::internals::content::{Context, Line, Matcher, Options, Scanner, Screen};
 
 const SIZE: usize = 40_000_000;
 const CHUNK: usize = 64 * 1024;

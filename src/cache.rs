@@ -362,7 +362,9 @@ impl Cache {
     }
 
     /// See [`record`]. Invalid entries (non-UUID id, oversized strings) are dropped silently:
-    /// they come from untrusted tctl output and have no business in the cache.
+    /// they come from untrusted tctl output and have no business in the cache. (The tests'
+    /// form: the program hands its entries over with [`Cache::record_owned`].)
+    #[cfg(test)]
     pub fn record(&self, entries: &[Entry]) -> Result<(), CacheError> {
         self.record_owned(entries.to_vec())
     }

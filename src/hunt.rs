@@ -77,15 +77,10 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
             eprintln!(
                 "tsh-review: no session search on this cluster (`{invocation} doctor` says why): hunting {what} in what the recordings showed instead, as {same} does"
             );
-            let technique = match a.sweep {
-                Sweep::Technique(name) => Some(name),
-                _ => None,
-            };
             let g = Grep {
                 window: a.window.clone(),
                 patterns,
                 options,
-                technique,
                 scan: GrepArgs {
                     kinds: a.kinds(),
                     user: None,

@@ -4,15 +4,16 @@
 #![allow(dead_code)]
 
 use jiff::Timestamp;
-use tsh_review::render::{self, Format, Style};
-use tsh_review::review::Listing;
-use tsh_review::session::{Builder, Detail, Session};
-use tsh_review::teleport::ls::{Normalizer, parse_events};
-use tsh_review::teleport::probe;
-use tsh_review::teleport::search::{parse_summaries, session};
-use tsh_review::teleport::tsh;
-use tsh_review::text::sanitize::{self, display_width, escape_bytes, is_dangerous, truncate};
-use tsh_review::window::{self, Window, WindowArgs};
+use tsh_review::internals::parse as tsh;
+use tsh_review::internals::parse::{
+    Builder, Detail, Normalizer, Session, parse_events, parse_summaries, session,
+};
+use tsh_review::internals::probe;
+use tsh_review::internals::render::{self, Format, Listing, Style};
+use tsh_review::internals::text::{
+    self as sanitize, display_width, escape_bytes, is_dangerous, truncate,
+};
+use tsh_review::internals::window::{self, Window, WindowArgs};
 
 /// `recordings ls` output: parse, normalize, render. No panic, nothing raw on the way out,
 /// and a row reads the same whether the listing kept every field or a row's worth.
@@ -62,15 +63,14 @@ fn same_rows(full: &[Session], rows: &[Session]) {
     }
 }
 
-/// `tsh status` and `tsh version`, JSON and text, and the version comparison.
+/// `tsh status --format=json` and `tsh version --format=json` (the forms tsh-review asks
+/// for), the profile's expiry, and the version comparison.
 pub fn tsh(data: &[u8]) {
-    let _ = tsh::parse_status_json(data);
+    if let Ok(Some(p)) = tsh::parse_status_json(data) {
+        let _ = p.expired(jiff::Timestamp::UNIX_EPOCH);
+    }
     let _ = tsh::parse_version_json(data);
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Some(p) = tsh::parse_status_text(text) {
-            let _ = p.expired(jiff::Timestamp::UNIX_EPOCH);
-        }
-        let _ = tsh::parse_version_text(text);
         let _ = tsh::version_at_least(text, (18, 2, 0));
     }
 }
@@ -214,7 +214,7 @@ fn assert_clean(bytes: &[u8]) {
 /// model reconstructs (displayed, erased and concealed text; OSC text is raw by design);
 /// match spans inside their text, on character boundaries.
 pub fn content(data: &[u8]) {
-    use tsh_review::content::{
+    use tsh_review::internals::content::{
         Context, Event, Line, MAX_COLUMNS, MAX_HIDDEN, Matcher, Options, Scanner, Screen, Within,
     };
 

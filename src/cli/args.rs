@@ -174,8 +174,6 @@ pub struct Grep {
     pub window: WindowArgs,
     pub patterns: Vec<String>,
     pub options: crate::content::Options,
-    /// `--hunt`: the technique whose patterns were added.
-    pub technique: Option<&'static str>,
     pub scan: crate::review::grep::GrepArgs,
 }
 
@@ -237,7 +235,6 @@ pub fn grep(m: &Matches) -> Result<Grep, Error> {
             word: m.has(Opt::WordRegexp),
             fixed: m.has(Opt::FixedStrings),
         },
-        technique: technique.map(|t| t.name),
         scan: crate::review::grep::GrepArgs {
             kinds,
             user: owned(m, Opt::User),

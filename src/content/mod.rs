@@ -2,7 +2,7 @@
 //! those lines hid, and grep over them.
 //!
 //! ```
-//! use tsh_review::content::{Context, Event, Matcher, Options, Scanner, Within};
+//! use tsh_review::internals::content::{Context, Event, Matcher, Options, Scanner, Within};
 //!
 //! let matcher = Matcher::new(&["shadow"], Options::default()).unwrap();
 //! let mut scanner = Scanner::new(matcher, Context::both(1));
@@ -105,9 +105,9 @@ mod screen;
 #[cfg(test)]
 mod tests;
 
-pub use flags::{Flag, Flags};
-pub use line::{Hidden, Line, Within};
-pub use matcher::{Match, Matcher, Options, PatternError};
+pub use flags::Flag;
+pub use line::{Line, Within};
+pub use matcher::{Match, Matcher, Options};
 pub use row::{MAX_COLUMNS, MAX_HIDDEN};
 pub use scanner::{Context, Event, Hit, Scanner, Summary};
 pub use screen::Screen;

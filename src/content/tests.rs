@@ -1,6 +1,8 @@
 //! The engine on realistic byte sequences: what bash, readline, progress bars, full-screen
 //! programs and evasions put in a recording.
 
+use super::flags::Flags;
+use super::line::Hidden;
 use super::*;
 
 const PROMPT: &str =

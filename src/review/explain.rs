@@ -164,12 +164,9 @@ mod tests {
         };
         let mut list = sessions(&["a", "none", "evil", "skip"]);
         let seen = Mutex::new(Vec::new());
-        let picked = explain(
-            &c,
-            &mut list,
-            |s| s.id() != "skip",
-            &|done, of| seen.lock().unwrap().push((done, of)),
-        );
+        let picked = explain(&c, &mut list, |s| s.id() != "skip", &|done, of| {
+            seen.lock().unwrap().push((done, of))
+        });
         assert_eq!(picked, 3);
         assert_eq!(c.calls.load(Ordering::SeqCst), 3);
         let a = list[0].explained().unwrap();

@@ -60,7 +60,7 @@ impl Failed {
     pub fn of(why: &NoReplay) -> Failed {
         match why {
             NoReplay::NotFound => Failed::NotFound,
-            NoReplay::Denied(_) => Failed::Denied,
+            NoReplay::Denied => Failed::Denied,
             NoReplay::TimedOut => Failed::TimedOut,
             _ => Failed::Other,
         }

@@ -18,7 +18,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 pub use build::{Builder, Detail};
 pub use id::{SessionId, is_canonical_id, uuid_bits};
-pub use kind::{Kind, OtherKind};
+pub use kind::Kind;
 pub use time::Time;
 
 /// A string that many records share (a user, a host, a role...): stored once per listing.

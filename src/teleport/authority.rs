@@ -28,13 +28,6 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scheme::Http => "http",
-            Scheme::Https => "https",
-        }
-    }
-
     pub fn default_port(self) -> u16 {
         match self {
             Scheme::Http => 80,

@@ -57,8 +57,8 @@ pub trait Cluster {
 pub enum NoReplay {
     /// tsh found no recording (expired, never recorded).
     NotFound,
-    /// The role may not read it; what tsh said.
-    Denied(String),
+    /// The role may not read it.
+    Denied,
     /// The replay did not finish within --timeout.
     TimedOut,
     /// The login is missing or expired: nothing else will replay either.

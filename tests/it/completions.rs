@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{World, stdout_lines};
-use tsh_review::cli::completions::script;
-use tsh_review::cli::table::{COMMANDS, FLAGS};
+use tsh_review::internals::cli::completion_script as script;
+use tsh_review::internals::cli::{COMMANDS, FLAGS};
 
 const COMMITTED: &[(&str, &str)] = &[
     ("bash", "completions/tsh-review.bash"),

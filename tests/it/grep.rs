@@ -45,7 +45,10 @@ fn matches_are_grouped_by_session_with_their_line_numbers() {
     for (prog, argv) in w.calls() {
         if prog == "tsh" {
             assert_eq!(argv[..2], ["play", "--format=text"], "{argv:?}");
-            assert!(tsh_review::session::is_canonical_id(&argv[2]), "{argv:?}");
+            assert!(
+                tsh_review::internals::parse::is_canonical_id(&argv[2]),
+                "{argv:?}"
+            );
         }
     }
 }

@@ -1,12 +1,12 @@
 //! The man page is generated from the command table: the committed `man/tsh-review.1` must be
-//! exactly what `tsh_review::cli::man::page()` prints, document every command and flag, and
+//! exactly what `tsh_review::internals::cli::man_page()` prints, document every command and flag, and
 //! render without a single groff warning.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use tsh_review::cli::man::page;
-use tsh_review::cli::table::{COMMANDS, FLAGS};
+use tsh_review::internals::cli::man_page as page;
+use tsh_review::internals::cli::{COMMANDS, FLAGS};
 
 fn committed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man/tsh-review.1")

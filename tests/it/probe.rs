@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use tsh_review::teleport::probe::{
+use tsh_review::internals::probe::{
     Capability, ENABLE_SUMMARIZATION, ProbeOptions, Verdict, probe_url,
 };
 

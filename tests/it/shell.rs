@@ -24,7 +24,7 @@ fn init(w: &World, shell: &str) -> PathBuf {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     // The snippet carries the full completion script of that shell.
-    let script = tsh_review::cli::completions::script(shell).unwrap();
+    let script = tsh_review::internals::cli::completion_script(shell).unwrap();
     assert!(text.starts_with(script), "{shell}");
     let path = w.dir.join(format!("init.{shell}"));
     std::fs::write(&path, text).unwrap();
@@ -303,8 +303,8 @@ fn completion_bash_answers_like_kingpin() {
     assert!(!String::from_utf8_lossy(&help.stdout).contains("completion-bash"));
     let man = w.cmd().arg("man").output().unwrap();
     assert!(!String::from_utf8_lossy(&man.stdout).contains("completion\\-bash"));
-    for shell in tsh_review::cli::table::SHELLS {
-        let s = tsh_review::cli::completions::script(shell).unwrap();
+    for shell in tsh_review::internals::cli::SHELLS {
+        let s = tsh_review::internals::cli::completion_script(shell).unwrap();
         assert!(!s.contains("completion-bash"), "{shell}");
     }
 }
@@ -393,7 +393,7 @@ fn install_sh_installs_completions_and_the_tsh_alias() {
     );
     assert_eq!(
         std::fs::read_to_string(dest.join(files[2])).unwrap(),
-        tsh_review::cli::completions::script("bash").unwrap()
+        tsh_review::internals::cli::completion_script("bash").unwrap()
     );
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),

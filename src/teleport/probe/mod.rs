@@ -22,11 +22,8 @@ use std::time::Duration;
 use jiff::Timestamp;
 
 use super::authority::Authority;
-pub use cache::CACHE_TTL;
 use cache::{Probed, probe_cached};
-pub use config::{
-    Capability, ENABLE_SUMMARIZATION, FINISH_ACCESS_GRAPH, Verdict, parse_config_js, verdict,
-};
+pub use config::{Capability, ENABLE_SUMMARIZATION, Verdict, parse_config_js, verdict};
 
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
