@@ -1,30 +1,24 @@
 //! One run of the tool, composed: read "now" once, choose the source (the cluster or the
 //! demo), run the command (the one dispatch), render, and remember what was listed.
 
-use std::io::{self, BufWriter, Write};
-use std::panic::resume_unwind;
+use std::io::{self, Write};
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
 
-use crate::actions;
 use crate::cache;
 use crate::cli::args;
 use crate::cli::table::{Cmd, Opt};
 use crate::cli::{Globals, Invocation, Matches, completions, help, man};
-use crate::content::Matcher;
-use crate::error::{Error, Exit};
+use crate::commands::actions;
+use crate::commands::listing::{Explain, Links};
+use crate::error::Error;
 use crate::progress::Spinner;
-use crate::render::{self, Format, Style};
-use crate::review::fetch::Fetch;
-use crate::review::{Listing, Note, compliance, explain, pivot, recent, request, search, triage};
-use crate::session::{Detail, Session};
+use crate::render::Format;
+use crate::review::{Listing, compliance, pivot, recent, request, search, triage};
 use crate::source::{self, Source};
-use crate::teleport::tsh::Profile;
-use crate::teleport::weblink::{NoLink, player_url};
 use crate::term::{self, Term, use_color};
 use crate::text::sanitize::escape;
-use crate::window::{Window, WindowArgs, resolve};
 
 pub fn run(inv: Invocation) -> Result<(), Error> {
     match inv {
@@ -76,7 +70,7 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
                 triage::triage(s, &a, w, now)
             })
         }
-        Cmd::Hunt => crate::hunt::hunt(r, args::hunt(m)?, explain(m, Explain::First)),
+        Cmd::Hunt => crate::commands::hunt::hunt(r, args::hunt(m)?, explain(m, Explain::First)),
         Cmd::Pivot => {
             let a = args::pivot(m)?;
             let how = explain(m, Explain::First);
@@ -110,15 +104,8 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
                 compliance::compliance(s, &a, now, reviewer.as_deref())
             })
         }
-        Cmd::Grep => {
-            let g = args::grep(m)?;
-            let matcher = Matcher::new(&g.patterns, g.options).map_err(|e| {
-                Error::usage(format!("grep: {e}"))
-                    .hint("patterns are regular expressions (Rust's regex syntax); -F takes them as plain text")
-            })?;
-            crate::grep::grep(r, &g, &matcher)
-        }
-        Cmd::Doctor => doctor(r, m.has(Opt::Insecure)),
+        Cmd::Grep => crate::commands::grep::grep(r, &args::grep(m)?),
+        Cmd::Doctor => crate::commands::doctor::doctor(r, m.has(Opt::Insecure)),
         Cmd::Show => actions::show(r, &args::sid(m)?),
         Cmd::Link => actions::link(r, &args::sid(m)?),
         Cmd::Play => actions::play(r, &args::play(m)?),
@@ -178,133 +165,11 @@ impl<'g> Run<'g> {
         f()
     }
 
-    /// A listing over the window the user asked for.
-    pub(crate) fn listing(
-        &self,
-        window: &WindowArgs,
-        links: Links,
-        explain: Explain,
-        workflow: impl FnOnce(Fetch<'_>, Window) -> Result<Listing, Error>,
-    ) -> Result<(), Error> {
-        let (window, notice) = resolve(window, self.now).map_err(Error::usage)?;
-        if let Some(notice) = notice {
-            eprintln!("tsh-review: {notice}");
-        }
-        self.present(window, links, explain, workflow)
-    }
-
-    /// Run a workflow against the source, then render and remember what it found.
-    fn present(
-        &self,
-        window: Window,
-        links: Links,
-        explain: Explain,
-        workflow: impl FnOnce(Fetch<'_>, Window) -> Result<Listing, Error>,
-    ) -> Result<(), Error> {
-        let format = self.format(Format::Tsv);
-        let source = self.source();
-        let (listing, profile) = self.waiting(|| {
-            std::thread::scope(|scope| {
-                // Asked while the cluster answers: the links cost one tsh status, not a wait.
-                let asked = (matches!(links, Links::Ask) && format.wants_links())
-                    .then(|| scope.spawn(|| source.login(self.now)));
-                // JSON shows every field of a session; the other formats a row.
-                let detail = if format == Format::Json {
-                    Detail::Full
-                } else {
-                    Detail::Row
-                };
-                let listing = workflow(
-                    Fetch {
-                        cluster: source,
-                        detail,
-                    },
-                    window,
-                );
-                let profile = match (asked, links) {
-                    (Some(asked), _) => Some(asked.join().unwrap_or_else(|p| resume_unwind(p))),
-                    (None, Links::Known(p)) => p.map(Ok),
-                    (None, Links::Ask) => None,
-                };
-                (listing, profile)
-            })
-        });
-        let mut listing = listing?;
-        listing.invocation = source.invocation();
-        self.explain(&mut listing, explain);
-        let profile = match profile {
-            Some(Ok(p)) => Some(p),
-            Some(Err(e)) => {
-                no_links(&e.what);
-                None
-            }
-            None => None,
-        };
-        if let Some(p) = &profile {
-            link(&mut listing.sessions, p);
-        }
-        explain_unavailable_search(&mut listing, source, self.now, profile.as_ref());
-        // The cache is written while the listing is printed: neither waits for the other.
-        let shown = std::thread::scope(|scope| {
-            scope.spawn(|| remember(&listing, source.scope()));
-            self.output(&listing, format)
-        });
-        let stand_in = listing.stand_in;
-        // The process ends right after: freeing a year's records one by one would cost a tenth
-        // of the run for nothing.
-        std::mem::forget(listing);
-        shown?;
-        if stand_in {
-            // The headline above the listing said why.
-            return Err(Error::quiet(Exit::SearchUnavailable));
-        }
-        Ok(())
-    }
-
     /// Whether a table on stdout may be coloured.
     pub fn color(&self) -> bool {
         use_color(self.globals.color, self.term.stdout_tty, |k| {
             std::env::var(k).ok()
         })
-    }
-
-    /// `--explain`: a line of each chosen session's AI summary, read a few at a time, with
-    /// progress on a terminal's stderr.
-    fn explain(&self, listing: &mut Listing, how: Explain) {
-        use crate::session::Flag;
-        let wanted: fn(&Session) -> bool = match how {
-            Explain::None => return,
-            Explain::First => |_| true,
-            Explain::FollowUps => |s| s.flags.contains(Flag::FollowUp),
-        };
-        let tty = self.term.stderr_tty;
-        let progress = |done: usize, of: usize| {
-            if tty {
-                eprint!("\r\x1b[2Kreading AI summaries {done}/{of}…");
-            }
-        };
-        let picked = explain::explain(self.source(), &mut listing.sessions, wanted, &progress);
-        if tty {
-            eprint!("\r\x1b[2K");
-        }
-        listing.explained = true;
-        if picked > explain::MOST {
-            listing.notes.push(Note::ExplainedFirst {
-                read: explain::MOST,
-                of: picked,
-            });
-        }
-    }
-
-    fn output(&self, listing: &Listing, format: Format) -> Result<(), Error> {
-        let style = Style {
-            color: format == Format::Table && self.color(),
-            width: self.term.width,
-        };
-        let stdout = io::stdout();
-        let mut out = BufWriter::new(stdout.lock());
-        let result = render::listing(&mut out, &mut io::stderr(), listing, format, &style);
-        finish(result.and_then(|()| out.flush()))
     }
 }
 
@@ -317,99 +182,8 @@ fn explain(m: &Matches, how: Explain) -> Explain {
     }
 }
 
-/// Which sessions of a listing get a line of their AI summary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Explain {
-    None,
-    /// The first rows.
-    First,
-    /// The sessions to follow up (compliance).
-    FollowUps,
-}
-
-/// The login the web player links are built from: known before the listing (or known to be
-/// missing), or to be asked of tsh when the format shows links.
-pub(crate) enum Links {
-    Known(Option<Profile>),
-    Ask,
-}
-
-fn doctor(r: &Run, insecure: bool) -> Result<(), Error> {
-    let format = r.format(Format::Tsv);
-    let checks = match r.waiting(|| r.source().doctor(insecure, r.now)) {
-        Ok(checks) => checks,
-        Err(note) if format == Format::Table => return print(&format!("{note}\n")),
-        Err(note) => {
-            // Data formats get their empty result, so a script reads valid output.
-            eprintln!("{note}");
-            return finish(render::checks(&mut io::stdout().lock(), &[], format));
-        }
-    };
-    finish(render::checks(
-        &mut BufWriter::new(io::stdout().lock()),
-        &checks,
-        format,
-    ))?;
-    match crate::review::doctor::exit(&checks) {
-        None => Ok(()),
-        Some(Exit::SearchUnavailable) => Err(Error::new(
-            Exit::SearchUnavailable,
-            "session search is unavailable; everything else works",
-        )),
-        Some(code) => Err(Error::new(code, "a check failed: see above")),
-    }
-}
-
-/// When search failed, a cached config.js verdict says more precisely why. Only read from the
-/// cache (the failure path may ask tsh for the proxy; a working search never waits on this).
-fn explain_unavailable_search(
-    listing: &mut Listing,
-    source: &dyn Source,
-    now: Timestamp,
-    known: Option<&Profile>,
-) {
-    let Some(Note::SearchUnavailable { probe, .. }) = listing
-        .notes
-        .iter_mut()
-        .find(|n| matches!(n, Note::SearchUnavailable { .. }))
-    else {
-        return;
-    };
-    let proxy = match known {
-        Some(p) => p.proxy.clone(),
-        None => match source.login(now) {
-            Ok(p) => p.proxy,
-            Err(_) => return,
-        },
-    };
-    *probe = source.search_verdict(&proxy, now);
-}
-
-/// Fill each session's player link. A profile no link can be built from (no proxy, an odd
-/// one, no cluster) is said once, not once a row.
-pub fn link(sessions: &mut [Session], p: &Profile) {
-    for s in sessions {
-        match player_url(&p.proxy, &p.cluster, s) {
-            Ok(url) => s.set_web_url(url),
-            Err(e @ (NoLink::NoProxy | NoLink::BadProxy { .. } | NoLink::NoCluster)) => {
-                no_links(&e.into_error().what);
-                return;
-            }
-            // This session has no player (an app) or no usable id: the others may.
-            Err(NoLink::App | NoLink::NotCanonical(_)) => {}
-        }
-    }
-}
-
-pub fn no_links(why: &str) {
-    eprintln!(
-        "tsh-review: warning: no web player links (web_url left empty): {}",
-        escape(why)
-    );
-}
-
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
-fn remember(listing: &Listing, scope: cache::Scope) {
+pub(crate) fn remember(listing: &Listing, scope: cache::Scope) {
     let ms = |t: crate::session::Time| t.get().map(|t| t.as_millisecond());
     let kept = cache::keepable(listing.sessions.iter().collect(), |s| {
         (ms(s.start), ms(s.end))

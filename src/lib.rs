@@ -1,19 +1,17 @@
 //! tsh-review: review Teleport session recordings from the terminal.
 //!
-//! Data flows one way: argv -> `cli` -> a `teleport::Cluster` (tctl, or the `demo`) ->
-//! normalized `session::Session`s -> a `review` workflow -> a `render`er. Nothing below the
-//! renderer prints; nothing above the cluster spawns processes.
+//! Data flows one way: argv -> `cli` -> a `source::Source` (tctl and tsh, or the `demo`) ->
+//! normalized `session::Session`s -> a `review` workflow -> a `render`er, composed by `app` and
+//! `commands`. Nothing below the renderer prints; nothing above the source spawns processes.
 
-pub(crate) mod actions;
 pub(crate) mod app;
 pub(crate) mod cache;
 pub(crate) mod cli;
+pub(crate) mod commands;
 pub(crate) mod complete;
 pub(crate) mod content;
 pub(crate) mod demo;
 pub(crate) mod error;
-pub(crate) mod grep;
-pub(crate) mod hunt;
 pub(crate) mod private_file;
 pub(crate) mod progress;
 pub(crate) mod render;

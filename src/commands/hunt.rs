@@ -6,8 +6,9 @@
 
 use std::io::{self, BufWriter};
 
-use crate::app::{Explain, Links, Run, finish};
+use crate::app::{Run, finish};
 use crate::cli::args::{Grep, Hunt};
+use crate::commands::listing::{Explain, Links};
 use crate::content::Matcher;
 use crate::error::{Error, Exit};
 use crate::render::{self, Format};
@@ -91,7 +92,7 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
                     non_interactive: a.non_interactive,
                 },
             };
-            crate::grep::scan(r, &g, &matcher)
+            crate::commands::grep::scan(r, &g, &matcher)
         }
         (result, ..) => result,
     }

@@ -5,8 +5,9 @@
 use std::io::BufWriter;
 use std::panic::resume_unwind;
 
-use crate::app::{Run, finish, link as link_all, no_links, print};
+use crate::app::{Run, finish, print};
 use crate::cli::args;
+use crate::commands::listing::{link as link_all, no_links};
 use crate::render::{self, Format};
 use crate::teleport::weblink::player_url;
 

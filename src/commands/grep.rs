@@ -15,11 +15,16 @@ use crate::window::resolve;
 /// Run `grep`: 0 when something matched, 1 when nothing did, 2 or more on trouble (a replay
 /// that failed for another reason than a missing recording counts as trouble, after every
 /// result is printed).
-pub fn grep(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
+pub fn grep(r: &Run, g: &Grep) -> Result<(), Error> {
+    let matcher = Matcher::new(&g.patterns, g.options).map_err(|e| {
+        Error::usage(format!("grep: {e}")).hint(
+            "patterns are regular expressions (Rust's regex syntax); -F takes them as plain text",
+        )
+    })?;
     if let (_, Some(notice)) = resolve(&g.window, r.now).map_err(Error::usage)? {
         eprintln!("tsh-review: {notice}");
     }
-    scan(r, g, matcher)
+    scan(r, g, &matcher)
 }
 
 /// [`grep`] without the window's notice (the content hunt has said it already).
