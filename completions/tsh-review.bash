@@ -316,7 +316,7 @@ _tsh__review() {
             return 0
             ;;
         tsh__review__subcmd__grep)
-            opts="-e -i -w -F -C -A -B -j -h -V --since --from --to --limit --kind --user --host --label --regexp --ignore-case --word-regexp --fixed-strings --context --after-context --before-context --hunt --jobs --non-interactive --tsh --tctl --format --color --timeout --demo --help --version"
+            opts="-e -i -w -F -C -A -B -j -h -V --since --from --to --kind --user --host --label --regexp --ignore-case --word-regexp --fixed-strings --context --after-context --before-context --hunt --jobs --non-interactive --tsh --tctl --format --color --timeout --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,13 +337,6 @@ _tsh__review() {
                     return 0
                     ;;
                 --to)
-                    COMPREPLY=("${cur}")
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o nospace
-                    fi
-                    return 0
-                    ;;
-                --limit)
                     COMPREPLY=("${cur}")
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace

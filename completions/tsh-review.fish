@@ -238,7 +238,6 @@ complete -c tsh-review -n "__fish_tsh_review_using_subcommand hunt" -s V -l vers
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l since -d 'How far back the window reaches, from now (or from --to): 90m, 24h, 7d, 2w' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l from -d 'Window start: YYYY-MM-DD (UTC midnight) or RFC3339' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l to -d 'Window end: YYYY-MM-DD (that whole day included) or RFC3339 (default: now)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l limit -d 'Show at most N sessions (listings are complete unless capped; search and hunt keep the N best matches)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l kind -d 'Only sessions of these kinds: a comma list or the flag repeated; kube is k8s (search has no app sessions)' -r -f -a "ssh\t''
 k8s\t''
 db\t''
@@ -247,7 +246,7 @@ app\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l user -d 'Only sessions of this Teleport user' -r -f -a "(__fish_tsh_review_names user)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l host -d 'The host (resource name) the user worked on' -r -f -a "(__fish_tsh_review_names host)"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l label -d 'Resource labels, all required (an empty value: no label filter)' -r -f
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s e -l regexp -d 'A pattern to search for (repeatable; for a pattern that starts with -)' -r -f
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s e -l regexp -d 'A pattern to search for (also one that starts with -)' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s C -l context -d 'Lines of context before and after each match' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s A -l after-context -d 'Lines of context after each match' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s B -l before-context -d 'Lines of context before each match' -r -f

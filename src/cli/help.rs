@@ -48,10 +48,11 @@ pub fn command(c: &CommandSpec) -> String {
         out.push_str(" [OPTIONS]");
     }
     for operand in c.operands {
+        let more = if operand.many { "..." } else { "" };
         let _ = if operand.required {
-            write!(out, " <{}>", operand.name)
+            write!(out, " <{}>{more}", operand.name)
         } else {
-            write!(out, " [{}]", operand.name)
+            write!(out, " [{}{more}]", operand.name)
         };
     }
     out.push('\n');

@@ -307,6 +307,16 @@ const DATED: &[&str] = &[
     "request",
     "compliance",
 ];
+/// Commands whose result --limit caps (grep's is every matching line: no cap).
+const LIMITED: &[&str] = &[
+    "recent",
+    "search",
+    "triage",
+    "hunt",
+    "pivot",
+    "request",
+    "compliance",
+];
 const KINDED: &[&str] = &["recent", "search", "triage", "hunt", "compliance", "grep"];
 /// `grep`'s own options.
 const GREP: &[&str] = &["grep"];
@@ -949,7 +959,7 @@ pub static FLAGS: &[FlagSpec] = &[
         choices: &[],
         default: Default::Per(&[("search", "50"), ("hunt", "50")]),
         env: None,
-        scope: Scope::Commands(DATED),
+        scope: Scope::Commands(LIMITED),
         complete: Complete::Nothing,
         repeatable: false,
     },
@@ -1179,7 +1189,7 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "regexp",
         short: Some('e'),
         value: Some("PATTERN"),
-        help: "A pattern to search for (repeatable; for a pattern that starts with -)",
+        help: "A pattern to search for (also one that starts with -)",
         choices: &[],
         default: Default::None,
         env: None,
