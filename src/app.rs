@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use crate::cache;
 use crate::cli::args;
-use crate::cli::table::{Cmd, Opt};
+use crate::cli::table::Cmd;
 use crate::cli::{Globals, Invocation, Matches, completions, help, man};
 use crate::commands::actions;
 use crate::commands::listing::{Explain, Links};
@@ -105,7 +105,7 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
             })
         }
         Cmd::Grep => crate::commands::grep::grep(r, &args::grep(m)?),
-        Cmd::Doctor => crate::commands::doctor::doctor(r, m.has(Opt::Insecure)),
+        Cmd::Doctor => crate::commands::doctor::doctor(r, args::insecure(m)),
         Cmd::Show => actions::show(r, &args::sid(m)?),
         Cmd::Link => actions::link(r, &args::sid(m)?),
         Cmd::Play => actions::play(r, &args::play(m)?),
@@ -175,11 +175,7 @@ impl<'g> Run<'g> {
 
 /// Which sessions of a listing get a line of their AI summary: `how` when `--explain` was given.
 fn explain(m: &Matches, how: Explain) -> Explain {
-    if m.has(Opt::Explain) {
-        how
-    } else {
-        Explain::None
-    }
+    if args::explain(m) { how } else { Explain::None }
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.

@@ -439,6 +439,16 @@ fn severity(m: &Matches) -> Option<Severity> {
     m.value(Opt::MinSeverity).and_then(Severity::parse)
 }
 
+/// `--explain`: read the listed sessions' AI summaries.
+pub fn explain(m: &Matches) -> bool {
+    m.has(Opt::Explain)
+}
+
+/// `doctor --insecure`: probe config.js without verifying the proxy's certificate.
+pub fn insecure(m: &Matches) -> bool {
+    m.has(Opt::Insecure)
+}
+
 fn owned(m: &Matches, opt: Opt) -> Option<String> {
     m.one(opt).map(String::from)
 }
@@ -479,24 +489,86 @@ mod tests {
     /// the tests only.
     fn typed(words: &str) -> Result<String, Error> {
         let (_, cmd, m) = run(words)?;
-        Ok(match cmd {
-            Cmd::Recent => format!("{:?}", recent(&m)?),
-            Cmd::Search => format!("{:?}", search(&m)?),
-            Cmd::Triage => format!("{:?}", triage(&m)?),
-            Cmd::Compliance => format!("{:?}", compliance(&m)?),
-            Cmd::Hunt => format!("{:?}", hunt(&m)?),
-            Cmd::Pivot => format!("{:?}", pivot(&m)?),
-            Cmd::Request => format!("{:?}", request(&m)?),
-            Cmd::Show | Cmd::Link => sid(&m)?,
-            Cmd::Play => format!("{:?}", play(&m)?),
-            Cmd::Download => format!("{:?}", download(&m)?),
-            Cmd::Completions => completion_shell(&m)?.to_owned(),
-            Cmd::Init => init_shell(&m)?.to_owned(),
-            Cmd::Help => format!("{:?}", help_topic(&m)?.map(|c| c.name)),
-            Cmd::CompleteIds => format!("{:?}", complete_ids(&m)),
-            Cmd::Grep => format!("{:?}", grep(&m)?),
-            Cmd::Doctor | Cmd::Man => String::new(),
-        })
+        typed_matches(cmd, &m)
+    }
+
+    fn typed_matches(cmd: Cmd, m: &Matches) -> Result<String, Error> {
+        let text = match cmd {
+            Cmd::Recent => format!("{:?}", recent(m)?),
+            Cmd::Search => format!("{:?}", search(m)?),
+            Cmd::Triage => format!("{:?}", triage(m)?),
+            Cmd::Compliance => format!("{:?}", compliance(m)?),
+            Cmd::Hunt => format!("{:?}", hunt(m)?),
+            Cmd::Pivot => format!("{:?}", pivot(m)?),
+            Cmd::Request => format!("{:?}", request(m)?),
+            Cmd::Show | Cmd::Link => sid(m)?,
+            Cmd::Play => format!("{:?}", play(m)?),
+            Cmd::Download => format!("{:?}", download(m)?),
+            Cmd::Completions => completion_shell(m)?.to_owned(),
+            Cmd::Init => init_shell(m)?.to_owned(),
+            Cmd::Help => format!("{:?}", help_topic(m)?.map(|c| c.name)),
+            Cmd::CompleteIds => format!("{:?}", complete_ids(m)),
+            Cmd::Grep => format!("{:?}", grep(m)?),
+            Cmd::Doctor => insecure(m).to_string(),
+            Cmd::Man => String::new(),
+        };
+        // As dispatch asks it of the listings that read summaries.
+        if matches!(cmd, Cmd::Triage | Cmd::Hunt | Cmd::Pivot | Cmd::Compliance) {
+            explain(m);
+        }
+        Ok(text)
+    }
+
+    /// A flag a command accepts is one it reads: none is taken and then ignored. Each of a
+    /// command's own flags is given alone (with a value of its kind) next to what the command
+    /// needs anyway, and must be asked for while the command's options are typed.
+    #[test]
+    fn every_flag_a_command_accepts_is_read() {
+        use crate::cli::table::{COMMANDS, FLAGS, Scope};
+        let base = |name: &str| match name {
+            "pivot" => "--user a --host b",
+            "request" => "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
+            "show" | "link" | "play" | "download" => "4c1c2f4e-5a8f-4b47-9f3e-111111111111",
+            "completions" | "init" => "bash",
+            "hunt" => "privesc",
+            "grep" => "sudo",
+            _ => "",
+        };
+        for c in COMMANDS.iter().filter(|c| c.name != "help") {
+            for f in FLAGS.iter().filter(|f| {
+                matches!(f.scope, Scope::Commands(names) if names.contains(&c.name))
+                    && f.id != Opt::Help
+            }) {
+                let value = match (f.value, f.choices.first()) {
+                    (None, _) => String::new(),
+                    (Some(_), Some(choice)) => (*choice).to_owned(),
+                    (Some(v), None) => match v {
+                        "DURATION" => "7d",
+                        "DATE" => "2026-06-01",
+                        "N" | "SPEED" => "2",
+                        "K=V,..." => "env=prod",
+                        "QUARTER" => "2026Q1",
+                        "DIR" | "PATH" => "/tmp",
+                        _ => "x",
+                    }
+                    .to_owned(),
+                };
+                if base(c.name).contains(&format!("--{} ", f.long)) {
+                    continue; // needed anyway, so read
+                }
+                let words = format!("{} {} --{} {value}", c.name, base(c.name), f.long);
+                let Ok((_, cmd, m)) = run(&words) else {
+                    panic!("{words}: does not parse");
+                };
+                m.read.borrow_mut().clear();
+                let _ = typed_matches(cmd, &m);
+                assert!(
+                    m.read.borrow().contains(&f.id),
+                    "`{words}`: --{} is accepted and never read",
+                    f.long
+                );
+            }
+        }
     }
 
     #[test]

@@ -60,6 +60,10 @@ pub struct Matches {
     command: &'static CommandSpec,
     values: HashMap<Opt, Vec<String>>,
     operands: Vec<String>,
+    /// The options a command asked about, so that a test can tell a flag that is accepted
+    /// and then ignored.
+    #[cfg(test)]
+    pub(crate) read: std::cell::RefCell<std::collections::HashSet<Opt>>,
 }
 
 impl Matches {
@@ -67,12 +71,22 @@ impl Matches {
         self.command
     }
 
+    #[cfg(test)]
+    fn note(&self, opt: Opt) {
+        self.read.borrow_mut().insert(opt);
+    }
+
+    #[cfg(not(test))]
+    fn note(&self, _: Opt) {}
+
     pub fn has(&self, opt: Opt) -> bool {
+        self.note(opt);
         self.values.contains_key(&opt)
     }
 
     /// The value given (the last, for a repeatable flag).
     pub fn one(&self, opt: Opt) -> Option<&str> {
+        self.note(opt);
         self.values
             .get(&opt)
             .and_then(|v| v.last())
@@ -87,6 +101,7 @@ impl Matches {
     }
 
     pub fn all(&self, opt: Opt) -> &[String] {
+        self.note(opt);
         self.values.get(&opt).map_or(&[], Vec::as_slice)
     }
 
@@ -151,6 +166,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
         command,
         values: c.values,
         operands: c.operands,
+        #[cfg(test)]
+        read: Default::default(),
     };
     Ok(Invocation::Run {
         globals: globals(&matches)?,
