@@ -14,6 +14,7 @@ mod fidelity;
 mod fuzz_corpus;
 mod grep;
 mod hostile;
+mod layering;
 mod link;
 mod man;
 mod output;
