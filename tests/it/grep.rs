@@ -261,6 +261,14 @@ fn the_demo_greps_its_own_recordings() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("sudo su -"), "{text}");
+    // `--demo grep sudo` as the README says it, in the default day, finds something.
+    let out = w
+        .cmd()
+        .args(["--demo", "grep", "sudo", "--format", "tsv"])
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "the demo's last day has a sudo");
     let out = w
         .cmd()
         .args([
