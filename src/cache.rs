@@ -18,6 +18,7 @@ use std::fmt;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -254,58 +255,21 @@ impl Cache {
         values
     }
 
-    /// Hands `each` the file's lines after the header, a run of whole lines at a time, read
-    /// in small chunks: a TAB after a prefix or `--user` reads the whole cache, and a buffer
-    /// the size of the file (about 4 MB at 20,000 entries) cost more to allocate and fault in
-    /// than the rest of the answer. False, and what `each` gathered is to be dropped, when the
-    /// file is missing, untrusted, not a cache file or over the size bound.
+    /// Hands `each` the file's lines after the header, a run of whole lines at a time (see
+    /// [`runs`]). False, and what `each` gathered is to be dropped, when the file is missing,
+    /// untrusted, not a cache file or over the size bound.
     fn stream(&self, mut each: impl FnMut(&[u8])) -> bool {
-        const CHUNK: usize = 64 << 10;
         if private_file::check_dir(&self.dir).is_err() {
             return false;
         }
         let Ok(Some((file, _))) = private_file::open(&self.file(), MAX_FILE_BYTES as u64) else {
             return false;
         };
-        // Bounded even if the file grows after the check; a file over the bound is ignored.
-        let mut file = file.take(MAX_FILE_BYTES as u64 + 1);
-        let (mut buf, mut filled, mut total) = (vec![0; CHUNK], 0, 0);
-        let mut header = false;
-        loop {
-            if filled == buf.len() {
-                // A line longer than the buffer: only a hand-edited file has one.
-                buf.resize(buf.len() * 2, 0);
-            }
-            let n = match file.read(&mut buf[filled..]) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => return false,
-            };
-            total += n;
-            if total > MAX_FILE_BYTES {
-                return false;
-            }
-            filled += n;
-            // Whole lines only; at the end of the file, whatever is left.
-            let end = match buf[..filled].iter().rposition(|&b| b == b'\n') {
-                _ if n == 0 => filled,
-                Some(i) => i + 1,
-                None => continue,
-            };
-            let mut lines = &buf[..end];
-            if !header {
-                let Some(rest) = after_header(lines) else {
-                    return false;
-                };
-                (lines, header) = (rest, true);
-            }
+        let ended = runs(&file, |lines| {
             each(lines);
-            if n == 0 {
-                return true;
-            }
-            buf.copy_within(end..filled, 0);
-            filled -= end;
-        }
+            ControlFlow::Continue(())
+        });
+        matches!(ended, Ended::Whole)
     }
 
     /// See [`offered`].
@@ -484,6 +448,67 @@ impl Cache {
     }
 }
 
+/// How [`runs`] ended.
+enum Ended {
+    /// Every line was handed over.
+    Whole,
+    /// `each` asked to stop.
+    Stopped,
+    /// The file does not start with our header: it holds no entries.
+    NotCache,
+    /// Reading failed, or the file is over the size bound: as good as missing.
+    Failed,
+}
+
+/// Hands `each` the lines of a cache file after the header, a run of whole lines at a time,
+/// read in small chunks: a TAB after a prefix or `--user` reads the whole cache, and a buffer
+/// the size of the file (about 4 MB at 20,000 entries) cost more to allocate and fault in
+/// than the rest of the answer; the writer merges the old file's lines as they come.
+fn runs(file: impl Read, mut each: impl FnMut(&[u8]) -> ControlFlow<()>) -> Ended {
+    const CHUNK: usize = 64 << 10;
+    // Bounded even if the file grows after the check; a file over the bound is ignored.
+    let mut file = file.take(MAX_FILE_BYTES as u64 + 1);
+    let (mut buf, mut filled, mut total) = (vec![0; CHUNK], 0, 0);
+    let mut header = false;
+    loop {
+        if filled == buf.len() {
+            // A line longer than the buffer: only a hand-edited file has one.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = match file.read(&mut buf[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Ended::Failed,
+        };
+        total += n;
+        if total > MAX_FILE_BYTES {
+            return Ended::Failed;
+        }
+        filled += n;
+        // Whole lines only; at the end of the file, whatever is left.
+        let end = match buf[..filled].iter().rposition(|&b| b == b'\n') {
+            _ if n == 0 => filled,
+            Some(i) => i + 1,
+            None => continue,
+        };
+        let mut lines = &buf[..end];
+        if !header {
+            let Some(rest) = after_header(lines) else {
+                return Ended::NotCache;
+            };
+            (lines, header) = (rest, true);
+        }
+        if each(lines).is_break() {
+            return Ended::Stopped;
+        }
+        if n == 0 {
+            return Ended::Whole;
+        }
+        buf.copy_within(end..filled, 0);
+        filled -= end;
+    }
+}
+
 /// Gathers entries, dropping invalid ones and later duplicates of an id, then sorts them.
 struct Collector {
     seen: HashSet<u128, IdHash>,
@@ -582,6 +607,25 @@ fn parse_line(line: &str) -> Option<Entry> {
 }
 
 fn parse_line_fast(line: &str) -> Option<Entry> {
+    scan_line(line).map(|view| view.entry())
+}
+
+/// A line in the writer's own form (its key order, no escapes, no whitespace), its strings
+/// borrowed from it.
+struct View<'a> {
+    id: &'a str,
+    kind: &'a str,
+    user: &'a str,
+    target: &'a str,
+    start_ms: Option<i64>,
+    end_ms: Option<i64>,
+    interactive: Option<bool>,
+    recorded: Option<bool>,
+    severity: Option<u8>,
+    cluster: Option<&'a str>,
+}
+
+fn scan_line(line: &str) -> Option<View<'_>> {
     let mut s = Scan(line);
     s.tag(r#"{"id":"#)?;
     let id = s.string()?;
@@ -601,22 +645,39 @@ fn parse_line_fast(line: &str) -> Option<Entry> {
     if !s.0.is_empty() {
         return None;
     }
-    Some(Entry {
-        id: id.to_owned(),
-        kind: kind.to_owned(),
-        user: user.to_owned(),
-        target: target.to_owned(),
+    Some(View {
+        id,
+        kind,
+        user,
+        target,
         start_ms,
         end_ms,
         interactive,
         recorded,
         severity,
-        cluster: cluster.map(str::to_owned),
-        access_requests: Vec::new(),
+        cluster,
     })
 }
 
-/// The unread rest of a line, for `parse_line_fast`.
+impl View<'_> {
+    fn entry(&self) -> Entry {
+        Entry {
+            id: self.id.to_owned(),
+            kind: self.kind.to_owned(),
+            user: self.user.to_owned(),
+            target: self.target.to_owned(),
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+            interactive: self.interactive,
+            recorded: self.recorded,
+            severity: self.severity,
+            cluster: self.cluster.map(str::to_owned),
+            access_requests: Vec::new(),
+        }
+    }
+}
+
+/// The unread rest of a line, for `scan_line`.
 struct Scan<'a>(&'a str);
 
 impl<'a> Scan<'a> {
