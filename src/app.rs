@@ -181,11 +181,12 @@ fn explain(m: &Matches, how: Explain) -> Explain {
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
 pub(crate) fn remember(listing: &Listing, scope: cache::Scope) {
     let ms = |t: crate::session::Time| t.get().map(|t| t.as_millisecond());
-    let kept = cache::keepable(listing.sessions.iter().collect(), |s| {
+    let mut kept = cache::keepable(listing.sessions.iter().collect(), |s| {
         (ms(s.start), ms(s.end))
     });
-    let entries: Vec<cache::Entry> = kept.into_iter().map(cache::Entry::of).collect();
-    if let Err(e) = cache::record(scope, entries) {
+    // A long listing's 85,000 references made room for the 20,000 kept.
+    kept.shrink_to_fit();
+    if let Err(e) = cache::record(scope, &kept) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }
 }

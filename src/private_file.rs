@@ -156,33 +156,88 @@ pub(crate) struct WriteError {
 /// Replaces `dir/name` with `bytes` (0600): a temp file beside it, fsynced, renamed over it.
 /// The temp file never outlives a failure.
 pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), WriteError> {
-    let tmp = dir.join(temp_name(name));
-    fn fail<'p>(step: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> WriteError + 'p {
-        move |err| WriteError {
-            step,
-            path: path.to_path_buf(),
+    let mut file = AtomicFile::create(dir, name, 0)?;
+    file.write(bytes)?;
+    file.commit()
+}
+
+/// The new version of `dir/name`, written a piece at a time into a temp file beside it (0600,
+/// `O_EXCL`, named for [`remove_stale_temps`]), then fsynced and renamed over the file by
+/// [`AtomicFile::commit`]. Dropped uncommitted, or on any failure, the temp file is removed.
+pub(crate) struct AtomicFile {
+    tmp: PathBuf,
+    path: PathBuf,
+    /// None once closed.
+    file: Option<io::BufWriter<File>>,
+    placed: bool,
+}
+
+impl AtomicFile {
+    /// `buffer` bytes of writes are gathered before they reach the file (0: none).
+    pub(crate) fn create(dir: &Path, name: &str, buffer: usize) -> Result<AtomicFile, WriteError> {
+        let tmp = dir.join(temp_name(name));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)
+            .map_err(|err| WriteError {
+                step: "create",
+                path: tmp.clone(),
+                err,
+            })?;
+        Ok(AtomicFile {
+            tmp,
+            path: dir.join(name),
+            file: Some(io::BufWriter::with_capacity(buffer, file)),
+            placed: false,
+        })
+    }
+
+    /// A failed write of the temp file.
+    pub(crate) fn failed(&self, err: io::Error) -> WriteError {
+        WriteError {
+            step: "write",
+            path: self.tmp.clone(),
             err,
         }
     }
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&tmp)
-        .map_err(fail("create", &tmp))?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.flush())
-        .and_then(|()| file.sync_all())
-        .map_err(fail("write", &tmp));
-    drop(file);
-    let path = dir.join(name);
-    let result = written.and_then(|()| fs::rename(&tmp, &path).map_err(fail("replace", &path)));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        let written = match &mut self.file {
+            Some(file) => file.write_all(bytes),
+            None => Err(io::ErrorKind::BrokenPipe.into()),
+        };
+        written.map_err(|e| self.failed(e))
     }
-    result
+
+    /// Flushed, fsynced and closed, then renamed over the file.
+    pub(crate) fn commit(mut self) -> Result<(), WriteError> {
+        let Some(file) = self.file.take() else {
+            return Err(self.failed(io::ErrorKind::BrokenPipe.into()));
+        };
+        let file = file.into_inner().map_err(|e| self.failed(e.into_error()))?;
+        file.sync_all().map_err(|e| self.failed(e))?;
+        drop(file);
+        fs::rename(&self.tmp, &self.path).map_err(|err| WriteError {
+            step: "replace",
+            path: self.path.clone(),
+            err,
+        })?;
+        self.placed = true;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Closed before it is removed.
+        drop(self.file.take());
+        if !self.placed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// `.{name}.{pid}.{counter}.{nanos}.tmp`: unique among threads and processes, hidden, and
