@@ -502,8 +502,9 @@ impl<'a> Out<'a> {
                 let mut at = 0;
                 while at < agreed {
                     let want = buf.len().min((agreed - at) as usize);
-                    file.read_exact_at(&mut buf[..want], at)
-                        .map_err(|e| failed(temp.failed(e)))?;
+                    file.read_exact_at(&mut buf[..want], at).map_err(|e| {
+                        CacheError::io("cannot read session cache", &self.dir.join(self.name), e)
+                    })?;
                     temp.write(&buf[..want]).map_err(failed)?;
                     at += want as u64;
                 }
@@ -563,7 +564,7 @@ fn read_whole(mut file: &File) -> Option<Vec<u8>> {
 mod tests {
     use super::super::line::{parse_line, serialize};
     use super::super::read::Collector;
-    use super::super::testing::{TempDir, chmod, entry, id, mode};
+    use super::super::testing::{TempDir, chmod, entry, id, ids, mode};
     use super::super::{MAX_ENTRIES, MAX_FIELD_BYTES};
     use super::*;
     use crate::session::Session;
@@ -1087,5 +1088,76 @@ mod tests {
                 String::from_utf8(want).unwrap()
             );
         }
+    }
+
+    /// Files of 20,000 entries, where the new file first differs after several buffers (the
+    /// agreed part is copied back in more than one piece), with CRLF line ends, a padded
+    /// header, a line longer than a read chunk, and an id given twice near the end.
+    #[test]
+    fn large_files_merge_as_before() {
+        let full: Vec<Entry> = (0..MAX_ENTRIES as u64)
+            .map(|n| entry(n, n as i64))
+            .collect();
+        let old = file_of(&full);
+        assert!(old.len() > 3 * OUT_BUFFER);
+        let mut changed = entry(100, 100);
+        changed.user = "someone else".into();
+        writes_as_before(Some(&old), std::slice::from_ref(&changed), MAX_ENTRIES);
+        writes_as_before(Some(&old), &[entry(30_000, 150)], MAX_ENTRIES);
+        writes_as_before(
+            Some(&old),
+            &[entry(30_001, 5), changed.clone()],
+            MAX_ENTRIES,
+        );
+        writes_as_before(Some(&old), &[entry(5, 5)], 19_000);
+        writes_as_before(Some(&old), &[entry(5, 5)], 19_999);
+        let text = String::from_utf8(old.clone()).unwrap();
+        let crlf = text.replace('\n', "\r\n");
+        writes_as_before(
+            Some(crlf.as_bytes()),
+            std::slice::from_ref(&changed),
+            MAX_ENTRIES,
+        );
+        let padded = format!("{}{}", " ".repeat(100_000), text);
+        writes_as_before(
+            Some(padded.as_bytes()),
+            std::slice::from_ref(&changed),
+            MAX_ENTRIES,
+        );
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let line = lines[500].clone();
+        lines[500] = format!("{} {}}}", &line[..line.len() - 1], " ".repeat(200_000));
+        let long = lines.join("\n") + "\n";
+        writes_as_before(
+            Some(long.as_bytes()),
+            std::slice::from_ref(&changed),
+            MAX_ENTRIES,
+        );
+        writes_as_before(Some(long.as_bytes()), &[entry(1, 1)], MAX_ENTRIES);
+        let twice = format!(
+            "{text}{}\n",
+            serde_json::to_string(&entry(19_999, -5)).unwrap()
+        );
+        writes_as_before(Some(twice.as_bytes()), &[entry(1, 1)], MAX_ENTRIES);
+        writes_as_before(Some(twice.as_bytes()), &[entry(1, 1)], 30_000);
+    }
+
+    /// A line over a MiB (ours stay under 16 KiB) makes the old file unreadable: the batch
+    /// alone is written, and the reader's buffer never grows past a MiB.
+    #[test]
+    fn a_line_over_a_mib_is_not_read() {
+        let mut text = String::from_utf8(file_of(&[entry(1, 1), entry(2, 2)])).unwrap();
+        text.push_str(&" ".repeat(2 << 20));
+        text.push('\n');
+        let tmp = TempDir::new("longline");
+        let cache = Cache::at(tmp.cache_dir(), Scope::Live);
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .create(tmp.cache_dir())
+            .unwrap();
+        fs::write(cache.file(), &text).unwrap();
+        chmod(&cache.file(), 0o600);
+        cache.record(&[entry(3, 3)]).unwrap();
+        assert_eq!(ids(&cache.load()), vec![id(3)]);
     }
 }

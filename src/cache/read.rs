@@ -8,6 +8,9 @@ use std::ops::ControlFlow;
 use super::line::{IdHash, after_header, lines, parse_line, sanitize};
 use super::{Entry, MAX_FILE_BYTES};
 
+/// The longest line [`runs`] reads; see there.
+const MAX_LINE: usize = 1 << 20;
+
 /// How [`runs`] ended.
 pub(super) enum Ended {
     /// Every line was handed over.
@@ -16,7 +19,8 @@ pub(super) enum Ended {
     Stopped,
     /// The file does not start with our header: it holds no entries.
     NotCache,
-    /// Reading failed, or the file is over the size bound: as good as missing.
+    /// Reading failed, or the file or one of its lines is over its bound: as good as
+    /// missing.
     Failed,
 }
 
@@ -32,7 +36,12 @@ pub(super) fn runs(file: impl Read, mut each: impl FnMut(&[u8]) -> ControlFlow<(
     let mut header = false;
     loop {
         if filled == buf.len() {
-            // A line longer than the buffer: only a hand-edited file has one.
+            // A line longer than the buffer: only a hand-edited file has one. Past
+            // MAX_LINE (our writer's lines stay under 16 KiB) the file is taken as unreadable
+            // rather than held whole, so a 16 MiB file without a newline costs 1 MiB, not 32.
+            if buf.len() >= MAX_LINE {
+                return Ended::Failed;
+            }
             buf.resize(buf.len() * 2, 0);
         }
         let n = match file.read(&mut buf[filled..]) {
