@@ -180,12 +180,7 @@ fn explain(m: &Matches, how: Explain) -> Explain {
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
 pub(crate) fn remember(listing: &Listing, scope: cache::Scope) {
-    let ms = |t: crate::session::Time| t.get().map(|t| t.as_millisecond());
-    let mut kept = cache::keepable(listing.sessions.iter().collect(), |s| {
-        (ms(s.start), ms(s.end))
-    });
-    // A long listing's 85,000 references made room for the 20,000 kept.
-    kept.shrink_to_fit();
+    let kept = cache::keepable(&listing.sessions);
     if let Err(e) = cache::record(scope, &kept) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }

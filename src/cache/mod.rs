@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use crate::private_file::{self, Contents, Problem};
 use crate::session::Session;
 
-use line::{IdHash, lines, parse_line, sanitize};
+use line::{IdHash, Record, lines, parse_line, sanitize};
 use read::{Collector, Ended, runs};
 
 /// One session as the listing saw it; only fields needed to complete, show, link and play.
@@ -132,14 +132,19 @@ pub fn record(scope: Scope, sessions: &[&Session]) -> Result<(), CacheError> {
     }
 }
 
-/// Of `items`, the ones the cache would keep: at most [`MAX_ENTRIES`], the newest by start then
-/// end (Unix milliseconds, as `when` gives them). Lets a caller hand over only those.
-pub fn keepable<T>(mut items: Vec<T>, when: impl Fn(&T) -> (Option<i64>, Option<i64>)) -> Vec<T> {
-    if items.len() > MAX_ENTRIES {
-        items.select_nth_unstable_by_key(MAX_ENTRIES - 1, |t| Reverse(when(t)));
-        items.truncate(MAX_ENTRIES);
+/// Of `sessions`, the ones the cache would keep, so that only those are handed to [`record`]:
+/// those it can write (a UUID id, fields within bounds), and of them at most [`MAX_ENTRIES`],
+/// the newest by start then end. Counted after the check, so that sessions it would drop
+/// never take the place of ones it keeps.
+pub fn keepable(sessions: &[Session]) -> Vec<&Session> {
+    let mut kept: Vec<&Session> = sessions.iter().filter(|s| s.key().is_some()).collect();
+    if kept.len() > MAX_ENTRIES {
+        kept.select_nth_unstable_by_key(MAX_ENTRIES - 1, |s| Reverse(s.when()));
+        kept.truncate(MAX_ENTRIES);
     }
-    items
+    // A long listing's 85,000 references made room for the 20,000 kept.
+    kept.shrink_to_fit();
+    kept
 }
 
 /// Known ids from the cache that start with `prefix` (case-insensitive), newest first.
@@ -1289,5 +1294,27 @@ mod tests {
             back.flags.to_vec(),
             [Flag::SuspiciousText, Flag::NonInteractive]
         );
+    }
+
+    /// What a listing hands the cache: sessions it cannot write (not a UUID, a field too long)
+    /// never count toward the 20,000, however new; of the rest, the newest.
+    #[test]
+    fn keepable_counts_only_what_the_cache_writes() {
+        let mut sessions: Vec<Session> = (0..MAX_ENTRIES as u64 + 5)
+            .map(|n| entry(n, n as i64 * 1000).into_session())
+            .collect();
+        for n in 0..3 {
+            let mut bad = entry(0, i64::MAX / 2 - n);
+            bad.id = format!("not-a-uuid-{n}");
+            sessions.push(bad.into_session());
+        }
+        let mut long = entry(MAX_ENTRIES as u64 + 10, i64::MAX / 2);
+        long.user = "x".repeat(MAX_FIELD_BYTES + 1);
+        sessions.push(long.into_session());
+        let kept = keepable(&sessions);
+        assert_eq!(kept.len(), MAX_ENTRIES);
+        let oldest = kept.iter().map(|s| s.when()).min().unwrap();
+        assert_eq!(oldest, (Some(5000), Some(6000)));
+        assert!(kept.iter().all(|s| s.key().is_some()));
     }
 }
