@@ -15,7 +15,8 @@ use crate::commands::listing::{Explain, Links};
 use crate::error::Error;
 use crate::progress::Spinner;
 use crate::render::Format;
-use crate::review::{Listing, compliance, pivot, recent, request, search, triage};
+use crate::review::{compliance, pivot, recent, request, search, triage};
+use crate::session::Session;
 use crate::source::{self, Source};
 use crate::term::{self, Term, use_color};
 use crate::text::sanitize::escape;
@@ -179,8 +180,8 @@ fn explain(m: &Matches, how: Explain) -> Explain {
 }
 
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
-pub(crate) fn remember(listing: &Listing, scope: cache::Scope) {
-    let kept = cache::keepable(&listing.sessions);
+pub(crate) fn remember(sessions: &[Session], scope: cache::Scope) {
+    let kept = cache::keepable(sessions);
     if let Err(e) = cache::record(scope, &kept) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }

@@ -141,7 +141,7 @@ impl Source for Live {
     }
 
     fn invocation(&self) -> &'static str {
-        "tsh-review"
+        crate::cli::invocation(false)
     }
 
     fn login(&self, now: Timestamp) -> Result<Profile, Error> {

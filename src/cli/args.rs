@@ -86,6 +86,11 @@ pub enum Hunt {
     Sweep(HuntArgs),
 }
 
+/// How this run's suggested commands start (with `--demo` in the demo).
+fn me(m: &Matches) -> &'static str {
+    super::invocation(m.has(Opt::Demo))
+}
+
 pub fn hunt(m: &Matches) -> Result<Hunt, Error> {
     let technique_word = m.operands().first();
     let chosen = [
@@ -98,7 +103,7 @@ pub fn hunt(m: &Matches) -> Result<Hunt, Error> {
         return Err(Error::usage(
             "hunt needs exactly one of: a TECHNIQUE, --query TEXT, --keyword TOKEN, or --list",
         )
-        .hint("`tsh-review hunt --list` shows the techniques"));
+        .hint(format!("`{} hunt --list` shows the techniques", me(m))));
     }
     if m.has(Opt::List) {
         return Ok(Hunt::List);
@@ -107,8 +112,8 @@ pub fn hunt(m: &Matches) -> Result<Hunt, Error> {
         let t = technique(word).ok_or_else(|| {
             let err = Error::usage(format!("unknown technique {word:?}"));
             match closest(word, TECHNIQUES.iter().copied()) {
-                Some(near) => err.hint(format!("did you mean `tsh-review hunt {near}`?")),
-                None => err.hint("`tsh-review hunt --list` shows the techniques"),
+                Some(near) => err.hint(format!("did you mean `{} hunt {near}`?", me(m))),
+                None => err.hint(format!("`{} hunt --list` shows the techniques", me(m))),
             }
         })?;
         Sweep::Technique(t.name)
@@ -174,6 +179,8 @@ pub struct Grep {
     pub window: WindowArgs,
     pub patterns: Vec<String>,
     pub options: crate::content::Options,
+    /// The technique whose kinds were taken, when `--kind` was not given.
+    pub kinds_of: Option<&'static str>,
     pub scan: crate::review::grep::GrepArgs,
 }
 
@@ -181,23 +188,30 @@ pub fn grep(m: &Matches) -> Result<Grep, Error> {
     let technique = match m.one(Opt::Technique) {
         Some(name) => Some(technique(name).ok_or_else(|| {
             Error::usage(format!("unknown technique {name:?}"))
-                .hint("`tsh-review hunt --list` shows the techniques")
+                .hint(format!("`{} hunt --list` shows the techniques", me(m)))
         })?),
         None => None,
     };
+    // -F is for the patterns typed here: a technique's own are regular expressions.
+    let fixed = m.has(Opt::FixedStrings);
     let mut patterns: Vec<String> = m
         .operands()
         .iter()
         .chain(m.all(Opt::Regexp))
-        .cloned()
+        .map(|p| match fixed {
+            true => crate::content::literal(p),
+            false => p.clone(),
+        })
         .collect();
     if let Some(t) = technique {
         patterns.extend(t.patterns.iter().map(|p| (*p).to_owned()));
     }
     if patterns.is_empty() {
         return Err(
-            Error::usage("grep needs a PATTERN, -e PATTERN or --hunt TECHNIQUE")
-                .hint("e.g. `tsh-review grep sudo`, or `tsh-review grep --hunt privesc`"),
+            Error::usage("grep needs a PATTERN, -e PATTERN or --hunt TECHNIQUE").hint(format!(
+                "e.g. `{0} grep sudo`, or `{0} grep --hunt privesc`",
+                me(m)
+            )),
         );
     }
     let count = |opt: Opt| -> Result<Option<usize>, Error> {
@@ -222,10 +236,13 @@ pub fn grep(m: &Matches) -> Result<Grep, Error> {
     };
     let jobs = jobs(m)?;
     let mut kinds = kinds(m, false)?;
+    let mut kinds_of = None;
     if kinds.is_empty()
         && let Some(t) = technique
+        && !t.kinds.is_empty()
     {
         kinds = t.kinds.to_vec();
+        kinds_of = Some(t.name);
     }
     Ok(Grep {
         window: window(m),
@@ -233,8 +250,9 @@ pub fn grep(m: &Matches) -> Result<Grep, Error> {
         options: crate::content::Options {
             ignore_case: m.has(Opt::IgnoreCase),
             word: m.has(Opt::WordRegexp),
-            fixed: m.has(Opt::FixedStrings),
+            fixed: false,
         },
+        kinds_of,
         scan: crate::review::grep::GrepArgs {
             kinds,
             user: owned(m, Opt::User),

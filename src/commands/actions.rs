@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::review::explain::reads_like_instructions;
 use crate::review::fetch::{self, Fetch, Found, recordings};
 use crate::session::{Flag, Kind, Session, Severity, is_canonical_id};
+use crate::source::Source;
 use crate::teleport::Cluster;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
@@ -31,7 +32,7 @@ use crate::window::Window;
 /// it stays the detail view unless a format is asked for.
 pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
     let source = r.source();
-    let id = resolve(sid, source.scope())?;
+    let id = resolve(sid, source)?;
     let format = r.format(Format::Table);
     // The summary belongs to the formats that show more than a listing's row.
     let wants_summary = matches!(format, Format::Table | Format::Markdown | Format::Json);
@@ -77,7 +78,7 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
 
 /// `link`: the web player URL.
 pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
-    let id = resolve(sid, r.source().scope())?;
+    let id = resolve(sid, r.source())?;
     let s = metadata(r, &id)?;
     print(&format!("{}\n", player_link(r, &s)?))
 }
@@ -85,7 +86,7 @@ pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
 /// `play`: hand the terminal to `tsh play`; desktops get their link instead.
 pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
-    let id = resolve(&a.sid, source.scope())?;
+    let id = resolve(&a.sid, source)?;
     if let Ok(s) = metadata(r, &id) {
         if s.kind == Kind::Desktop {
             eprintln!("tsh-review: desktop recordings play only in the web UI:");
@@ -107,7 +108,7 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
 /// a staging directory.
 pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
     let source = r.source();
-    let id = resolve(&a.sid, source.scope())?;
+    let id = resolve(&a.sid, source)?;
     if let Some(warning) = metadata(r, &id).ok().as_ref().and_then(playback_warning) {
         eprintln!("tsh-review: warning: {warning}");
     }
@@ -159,7 +160,7 @@ fn player_link(r: &Run, s: &Session) -> Result<String, Error> {
 pub const LOOKUP: SignedDuration = SignedDuration::from_hours(24 * 30);
 
 /// The full id for what the user typed: a canonical UUID, or a unique prefix of a cached one.
-pub fn resolve(input: &str, scope: Scope) -> Result<String, Error> {
+pub fn resolve(input: &str, source: &dyn Source) -> Result<String, Error> {
     let typed = input.trim().to_ascii_lowercase();
     if is_canonical_id(&typed) {
         return Ok(typed);
@@ -170,12 +171,15 @@ pub fn resolve(input: &str, scope: Scope) -> Result<String, Error> {
             escape(input)
         )));
     }
-    let found = cache::matching(scope, &typed);
+    let found = cache::matching(source.scope(), &typed);
     match found.as_slice() {
         [one] => Ok(one.id.clone()),
         [] => Err(Error::usage(format!("no listed session id starts with {typed}"))
             .because("prefixes are completed from the sessions tsh-review has listed on this machine")
-            .hint("list them first (e.g. `tsh-review recent --since 7d`), or give the full id")),
+            .hint(format!(
+                "list them first (e.g. `{} recent --since 7d`), or give the full id",
+                source.invocation()
+            ))),
         many => {
             let shown: Vec<String> = many
                 .iter()

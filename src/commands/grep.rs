@@ -4,12 +4,12 @@
 
 use std::io::{self, BufWriter};
 
-use crate::app::{Run, finish};
+use crate::app::{Run, finish, remember};
 use crate::cli::args::Grep;
 use crate::content::Matcher;
 use crate::error::{Error, Exit};
 use crate::render::{Format, GrepWriter};
-use crate::review::grep::{self, Failed, Skip, Totals};
+use crate::review::grep::{self, Failed, Skip, Told, Totals};
 use crate::window::resolve;
 
 /// Run `grep`: 0 when something matched, 1 when nothing did, 2 or more on trouble (a replay
@@ -23,6 +23,13 @@ pub fn grep(r: &Run, g: &Grep) -> Result<(), Error> {
     })?;
     if let (_, Some(notice)) = resolve(&g.window, r.now).map_err(Error::usage)? {
         eprintln!("tsh-review: {notice}");
+    }
+    if let Some(technique) = g.kinds_of {
+        let kinds: Vec<&str> = g.scan.kinds.iter().map(|k| k.as_str()).collect();
+        eprintln!(
+            "tsh-review: --hunt {technique} reads {} sessions only, where its technique happens; --kind reads others too",
+            kinds.join(" and ")
+        );
     }
     scan(r, g, &matcher)
 }
@@ -53,16 +60,21 @@ pub fn scan(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
         &g.scan,
         window,
         r.now,
-        &mut |scanned| {
-            // The progress line gives way to the results, which go out a session at a time.
-            if tty {
-                eprint!("\r\x1b[2K");
-            }
-            if written.is_ok() {
-                written = writer.session(&scanned).and_then(|()| writer.flush());
-            }
+        Told {
+            // Remembered like any listing's, so that the ids said below open with `show`.
+            listed: &mut |sessions| remember(sessions, source.scope()),
+            shown: &mut |scanned| {
+                // The progress line gives way to the results, which go out a session at a
+                // time.
+                if tty {
+                    eprint!("\r\x1b[2K");
+                }
+                if written.is_ok() {
+                    written = writer.session(&scanned).and_then(|()| writer.flush());
+                }
+            },
+            progress: &progress,
         },
-        &progress,
     )
     // 1 means "no match" to grep's callers: any other trouble is 2 or more.
     .map_err(|e| match e.exit {

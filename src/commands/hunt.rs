@@ -15,6 +15,7 @@ use crate::render::{self, Format};
 use crate::review::Note;
 use crate::review::grep::GrepArgs;
 use crate::review::hunt::{self, HuntArgs, Sweep};
+use crate::review::triage::window_flags;
 use crate::review::verify::verify;
 
 pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
@@ -33,7 +34,7 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
         return Err(Error::usage(
             "--verify needs a TECHNIQUE or --keyword: a --query is read by a language model, and has no patterns to look for in a recording",
         )
-        .hint("e.g. `tsh-review hunt privesc --verify`"));
+        .hint(format!("e.g. `{} hunt privesc --verify`", r.source().invocation())));
     }
     let matcher = match &patterns {
         Some((p, options)) => {
@@ -52,11 +53,9 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
         if let (true, Some(m)) = (a.verify, &matcher) {
             verify(r.source(), m, &mut listing.sessions, a.jobs, &|_, _| {})?;
             listing.verified = true;
-            let technique = match a.sweep {
-                Sweep::Technique(name) => Some(name),
-                _ => None,
-            };
-            listing.notes.push(Note::Verified { technique });
+            listing.notes.push(Note::Verified {
+                grep: same_grep(&a),
+            });
         }
         Ok(listing)
     });
@@ -65,16 +64,11 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
             if in_content && e.exit == Exit::SearchUnavailable =>
         {
             let invocation = r.source().invocation();
-            let (what, same) = match &a.sweep {
-                Sweep::Technique(name) => (
-                    format!("the {name} patterns"),
-                    format!("`{invocation} grep --hunt {name}`"),
-                ),
-                _ => (
-                    "the keywords".to_owned(),
-                    format!("`{invocation} grep -F -i -e TOKEN...`"),
-                ),
+            let what = match &a.sweep {
+                Sweep::Technique(name) => format!("the {name} patterns"),
+                _ => "the keywords".to_owned(),
             };
+            let same = format!("`{invocation} grep {}`", same_grep(&a));
             eprintln!(
                 "tsh-review: no session search on this cluster (`{invocation} doctor` says why): hunting {what} in what the recordings showed instead, as {same} does"
             );
@@ -82,6 +76,7 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
                 window: a.window.clone(),
                 patterns,
                 options,
+                kinds_of: None,
                 scan: GrepArgs {
                     kinds: a.kinds(),
                     user: None,
@@ -95,5 +90,31 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
             crate::commands::grep::scan(r, &g, &matcher)
         }
         (result, ..) => result,
+    }
+}
+
+/// The arguments of the `grep` that reads the recordings as this hunt does, in its window.
+fn same_grep(a: &HuntArgs) -> String {
+    let what = match &a.sweep {
+        Sweep::Technique(name) => format!("--hunt {name}"),
+        Sweep::Keywords(words) => {
+            let each: Vec<String> = words.iter().map(|w| format!("-e {}", quoted(w))).collect();
+            format!("-F -i {}", each.join(" "))
+        }
+        Sweep::Query(_) => String::new(),
+    };
+    format!("{what}{}", window_flags(&a.window))
+}
+
+/// A word as a shell reads it back: as it is when plain, else in single quotes.
+fn quoted(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/:=@%+-".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }

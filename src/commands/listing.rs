@@ -88,7 +88,7 @@ impl Run<'_> {
         explain_unavailable_search(&mut listing, source, self.now, profile.as_ref());
         // The cache is written while the listing is printed: neither waits for the other.
         let shown = std::thread::scope(|scope| {
-            scope.spawn(|| remember(&listing, source.scope()));
+            scope.spawn(|| remember(&listing.sessions, source.scope()));
             self.output(&listing, format)
         });
         let stand_in = listing.stand_in;

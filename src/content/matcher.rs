@@ -96,8 +96,8 @@ impl Matcher {
             let regex = build(source).map_err(|e| PatternError {
                 index: Some(index),
                 message: match e {
-                    regex::Error::Syntax(_) => {
-                        format!("invalid pattern {:?}: {e}", pattern.as_ref())
+                    regex::Error::Syntax(text) => {
+                        format!("invalid pattern {:?}: {}", pattern.as_ref(), reason(&text))
                     }
                     _ => format!("pattern {:?}: {e}", pattern.as_ref()),
                 },
@@ -187,10 +187,25 @@ impl Matcher {
     }
 }
 
+/// The one-line reason in regex's syntax error, which draws the pattern and a caret on the
+/// lines above it (and would reach the terminal as `\x0a`s): "unclosed group".
+fn reason(syntax: &str) -> &str {
+    syntax
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or(syntax)
+}
+
+/// The pattern that matches `text` as it is (grep's -F for one pattern among others).
+pub fn literal(text: &str) -> String {
+    regex::escape(text)
+}
+
 /// A pattern as a regex source of its own group, so that alternation keeps it whole.
 fn source(pattern: &str, options: Options) -> String {
     let pattern = if options.fixed {
-        regex::escape(pattern)
+        literal(pattern)
     } else {
         pattern.to_owned()
     };
@@ -344,7 +359,8 @@ mod tests {
     fn bad_patterns_are_errors() {
         let e = Matcher::new(&["ok", "("], Options::default()).unwrap_err();
         assert_eq!(e.index, Some(1));
-        assert!(e.message.contains("invalid pattern"), "{e}");
+        // One line, in regex's words, without the drawing of the pattern above them.
+        assert_eq!(e.message, r#"invalid pattern "(": unclosed group"#);
         assert!(Matcher::new::<&str>(&[], Options::default()).is_err());
         // -F takes any string.
         assert!(

@@ -107,7 +107,7 @@ mod tests;
 
 pub use flags::Flag;
 pub use line::{Line, Within};
-pub use matcher::{Match, Matcher, Options};
+pub use matcher::{Match, Matcher, Options, literal};
 pub use row::{MAX_COLUMNS, MAX_HIDDEN};
 pub use scanner::{Context, Event, Hit, Scanner, Summary};
 pub use screen::Screen;

@@ -90,7 +90,7 @@ impl Source for Demo {
     }
 
     fn invocation(&self) -> &'static str {
-        "tsh-review --demo"
+        crate::cli::invocation(true)
     }
 
     fn login(&self, _now: Timestamp) -> Result<Profile, Error> {

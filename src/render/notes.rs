@@ -112,15 +112,9 @@ fn line(note: &Note, prog: &str) -> String {
         Note::ExplainedFirst { read, of } => format!(
             "AI summaries were read for the first {read} of {of} sessions (each is a tctl call); narrow the window or use --limit, or `{prog} show SID` for one"
         ),
-        Note::Verified { technique } => {
-            let all = match technique {
-                Some(name) => format!("`{prog} grep --hunt {name}` shows every matching line, with -C 2 the lines around it"),
-                None => format!("`{prog} grep -F -i -e TOKEN` shows every matching line"),
-            };
-            format!(
-                "Evidence is the first line of each recording that matched the hunt's patterns, as the terminal showed it ([erased] or [concealed]: text it hid). No matching line does not clear a session: search matched its summary. {all}"
-            )
-        }
+        Note::Verified { grep } => format!(
+            "Evidence is the first line of each recording that matched the hunt's patterns, as the terminal showed it ([erased] or [concealed]: text it hid). No matching line does not clear a session: search matched its summary. `{prog} grep {grep}` shows every matching line, with -C 2 the lines around it"
+        ),
         Note::JitCaveat => "Attacks can be split across several just-in-time sessions: review this set together, not one session at a time.".to_owned(),
         Note::Incomplete { days } => format!(
             "more sessions than one call returns within a single day ({}): those days are listed incompletely; `tctl recordings ls --from-utc DAY --to-utc NEXTDAY` shows them",

@@ -91,6 +91,16 @@ pub struct Totals {
     pub failure: Option<String>,
 }
 
+/// What [`grep`] tells its caller as it goes.
+pub struct Told<'a> {
+    /// The sessions of the window that the filters kept, once, before any replay.
+    pub listed: &'a mut dyn FnMut(&[Session]),
+    /// Each scanned session, in the listing's order.
+    pub shown: &'a mut dyn FnMut(Scanned),
+    /// Replays done, of how many.
+    pub progress: &'a dyn Fn(usize, usize),
+}
+
 /// List the window, replay what can be replayed `args.jobs` at a time, and hand each scanned
 /// session to `shown` in the listing's order (newest first) as soon as the ones before it
 /// are done. A missing login stops everything (it would fail every replay).
@@ -100,9 +110,13 @@ pub fn grep(
     args: &GrepArgs,
     window: Window,
     now: Timestamp,
-    shown: &mut dyn FnMut(Scanned),
-    progress: &dyn Fn(usize, usize),
+    told: Told<'_>,
 ) -> Result<Totals, Error> {
+    let Told {
+        listed,
+        shown,
+        progress,
+    } = told;
     // The label filter reads labels, which only a full record keeps.
     let detail = if args.labels.is_some() {
         Detail::Full
@@ -126,6 +140,7 @@ pub fn grep(
             && args.host.as_ref().is_none_or(|h| s.target() == h)
     });
     newest_first(&mut sessions);
+    listed(&sessions);
     let mut totals = Totals {
         listed: sessions.len(),
         ..Totals::default()

@@ -159,8 +159,8 @@ pub enum Note {
     /// `--explain` read the summaries of the first `read` of the `of` sessions it would have.
     ExplainedFirst { read: usize, of: usize },
     /// `hunt --verify` read the recordings: what its evidence column is, and the grep that
-    /// shows every matching line (for a technique).
-    Verified { technique: Option<&'static str> },
+    /// shows every matching line (`grep`: its arguments, the hunt's window included).
+    Verified { grep: String },
     /// The standing caveat under every severity table.
     SeverityCaveat,
     /// Access-request sessions must be reviewed as a set.

@@ -230,6 +230,36 @@ fn notes_in_the_demo_suggest_demo_commands() {
     }
 }
 
+/// The same for the commands an error's hint suggests, in grep, hunt and show.
+#[test]
+fn errors_in_the_demo_suggest_demo_commands() {
+    let w = World::new();
+    for args in [
+        vec!["grep"],
+        vec!["hunt"],
+        vec!["hunt", "privesk"],
+        vec!["hunt", "--query", "root shell", "--verify"],
+        vec!["show", "deadbeef"],
+    ] {
+        let out = w.cmd().arg("--demo").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        let suggested: Vec<&str> = err
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|c| c.starts_with("tsh-review"))
+            .collect();
+        assert!(!suggested.is_empty(), "{args:?}: {err}");
+        for command in suggested {
+            assert!(
+                command.starts_with("tsh-review --demo "),
+                "{args:?}: {command}"
+            );
+        }
+    }
+}
+
 /// Completion runs inside the user's prompt: in the demo too, it says nothing on stderr.
 #[test]
 fn demo_completion_is_silent() {

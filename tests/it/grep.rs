@@ -142,6 +142,29 @@ fn what_was_not_scanned_is_said_by_reason() {
     assert!(err.contains("had no recording"), "{err}");
 }
 
+/// The ids grep names (skipped, failed or matched) open with `show` by their prefix, as the
+/// ids of any listing do: grep remembers what it listed.
+#[test]
+fn the_ids_grep_names_open_with_show() {
+    let w = World::new();
+    let (_, out, err) = grep(&w, &["sudo", "--since", "14d", "--format", "tsv"]);
+    let line = err
+        .lines()
+        .find(|l| l.contains("non-interactive (exec) session(s)"))
+        .expect(&err);
+    let skipped = &line[line.rfind('(').unwrap() + 1..][..8];
+    let matched = &out.lines().next().expect(&out)[..8];
+    for prefix in [skipped, matched] {
+        let shown = w.cmd().args(["show", prefix]).output().unwrap();
+        assert_eq!(
+            shown.status.code(),
+            Some(0),
+            "show {prefix}: {}",
+            String::from_utf8_lossy(&shown.stderr)
+        );
+    }
+}
+
 #[test]
 fn replays_run_in_parallel() {
     let w = World::new();
@@ -243,8 +266,28 @@ fn grep_hunt_uses_the_techniques_patterns() {
     assert_eq!(code, 0);
     assert!(out.lines().all(|l| l.starts_with(M1)), "{out}");
     assert!(out.contains("authorized_keys"), "{out}");
-    let (_, out, _) = grep(&w, &["--hunt", "exfil", "--format", "tsv"]);
+    let (_, out, err) = grep(&w, &["--hunt", "exfil", "--format", "tsv"]);
     assert!(out.contains("COPY customers TO STDOUT"), "{out}");
+    // The technique chose the kinds: said, since a pattern of one's own is read there only.
+    assert!(
+        err.contains("--hunt exfil reads db sessions only") && err.contains("--kind"),
+        "{err}"
+    );
+    // -F is for one's own patterns; the technique's stay regular expressions.
+    let (code, out, err) = grep(
+        &w,
+        &[
+            "--hunt",
+            "ssh-tamper",
+            "-F",
+            "-e",
+            "ghp_[",
+            "--format",
+            "tsv",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("authorized_keys"), "{out}");
 }
 
 #[test]
@@ -317,9 +360,10 @@ fn without_search_a_technique_is_hunted_in_the_recordings_and_exits_as_grep() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     // One line says what happened instead, before the scan's report.
     let first = err.lines().next().unwrap_or_default();
+    // The grep it names reads the hunt's own window (hunt's 7 days, not grep's day).
     assert!(
         first.contains("no session search on this cluster")
-            && first.contains("grep --hunt ssh-tamper"),
+            && first.contains("grep --hunt ssh-tamper --since 7d`"),
         "{err}"
     );
     assert_eq!(err.matches("no session search").count(), 1, "{err}");
@@ -410,7 +454,19 @@ fn verify_reads_each_hit_and_shows_its_first_matching_line() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("EVIDENCE"), "{text}");
-    assert!(text.contains("grep --hunt privesc"), "{text}");
+    assert!(text.contains("grep --hunt privesc --since 7d`"), "{text}");
+    // A keyword hunt's grep names the keywords, quoted for the shell where they need it.
+    let out = w
+        .cmd()
+        .args(["hunt", "--keyword", "sudo", "--keyword", "su -", "--verify"])
+        .args(["--format", "table"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("grep -F -i -e sudo -e 'su -' --since 7d`"),
+        "{text}"
+    );
     // Without --verify nothing is replayed.
     let w = World::new();
     w.cmd().args(["hunt", "privesc"]).assert().success();
