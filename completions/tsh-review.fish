@@ -271,7 +271,7 @@ never\t''"
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l timeout -d 'Limit for each tsh/tctl call; on expiry the call is killed' -r -f
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s i -l ignore-case -d 'Match upper and lower case alike'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s w -l word-regexp -d 'Match whole words only'
-complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s F -l fixed-strings -d 'Patterns are plain text, not regular expressions'
+complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s F -l fixed-strings -d 'The patterns given are plain text, not regular expressions (--hunt\'s stay as they are)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l non-interactive -d 'Replay non-interactive (exec) sessions too (often not recorded)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -l demo -d 'Use the built-in sample cluster instead of tctl (no Teleport needed)'
 complete -c tsh-review -n "__fish_tsh_review_using_subcommand grep" -s h -l help -d 'Show help (also: tsh-review help COMMAND)'

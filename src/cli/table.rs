@@ -1228,7 +1228,7 @@ pub static FLAGS: &[FlagSpec] = &[
         long: "fixed-strings",
         short: Some('F'),
         value: None,
-        help: "Patterns are plain text, not regular expressions",
+        help: "The patterns given are plain text, not regular expressions (--hunt's stay as they are)",
         choices: &[],
         default: Default::None,
         env: None,
