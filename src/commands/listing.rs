@@ -118,15 +118,21 @@ impl Run<'_> {
                 eprint!("\r\x1b[2Kreading AI summaries {done}/{of}…");
             }
         };
-        let picked = explain::explain(self.source(), &mut listing.sessions, wanted, &progress);
+        let told = explain::explain(self.source(), &mut listing.sessions, wanted, &progress);
         if tty {
             eprint!("\r\x1b[2K");
         }
         listing.explained = true;
-        if picked > explain::MOST {
+        if let Some(why) = told.first_unread {
+            listing.notes.push(Note::SummariesUnread {
+                count: told.unread,
+                why,
+            });
+        }
+        if told.picked > explain::MOST {
             listing.notes.push(Note::ExplainedFirst {
                 read: explain::MOST,
-                of: picked,
+                of: told.picked,
             });
         }
     }

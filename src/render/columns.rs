@@ -195,9 +195,10 @@ const EVIDENCE: Column<Session> = Column {
         },
         None => "".into(),
     },
-    table: Presence::IfAny,
+    // Shown whenever asked for, as the summary's is.
+    table: Presence::Always,
     fit: Fit::Cut(0),
-    markdown: Presence::IfAny,
+    markdown: Presence::Always,
     ..plain("evidence", "Evidence", |s| match s.evidence() {
         Some(Evidence {
             first: Some((line, _)),
@@ -209,15 +210,16 @@ const EVIDENCE: Column<Session> = Column {
 
 /// One line of the session's AI summary (`--explain`): the model's short description, which
 /// is its reading of what the user typed, escaped like any field.
+/// Shown whenever asked for, so that summaries none of which could be read say so in each row.
 const SUMMARY: Column<Session> = Column {
     human: |s| match s.explained() {
         Some(e) if e.found => escape(&e.line),
-        Some(_) => "(no summary)".into(),
+        Some(e) => format!("({})", e.why).into(),
         None => "".into(),
     },
-    table: Presence::IfAny,
+    table: Presence::Always,
     fit: Fit::Cut(0),
-    markdown: Presence::IfAny,
+    markdown: Presence::Always,
     ..plain("summary", "Summary", |s| match s.explained() {
         Some(e) if e.found => escape(&e.line),
         _ => "".into(),

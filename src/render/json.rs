@@ -182,6 +182,7 @@ mod tests {
             risk: None,
             line: "ran sudo".into(),
             found: true,
+            why: "",
         }));
         s.extra_mut().evidence = Some(Box::new(crate::session::Evidence {
             matched_lines: 1,

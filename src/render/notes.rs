@@ -109,6 +109,9 @@ fn line(note: &Note, prog: &str) -> String {
         Note::AskedForReview { count } => format!(
             "{count} session(s) flagged needs-review are listed whatever their severity: the server asks a human to look at them (the summary was incomplete, or a classifier matched); `{prog} show` gives the reasons"
         ),
+        Note::SummariesUnread { count, why } => format!(
+            "the AI summaries of {count} session(s) could not be read; the first: {why}. `{prog} doctor` says whether summaries can be read here"
+        ),
         Note::ExplainedFirst { read, of } => format!(
             "AI summaries were read for the first {read} of {of} sessions (each is a tctl call); narrow the window or use --limit, or `{prog} show SID` for one"
         ),

@@ -17,13 +17,14 @@ pub const AT_ONCE: usize = 4;
 
 /// Read the AI summary of the sessions `wanted` picks, in listing order, [`MOST`] at most,
 /// [`AT_ONCE`] at a time, and give each its line. `progress(done, of)` is told as they come.
-/// Returns how many sessions were picked in all (so the caller can say when it stopped short).
+/// Says how many sessions were picked in all (so the caller can say when it stopped short),
+/// and which summaries could not be read.
 pub fn explain(
     cluster: &(dyn Cluster + Sync),
     sessions: &mut [Session],
     wanted: impl Fn(&Session) -> bool,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> usize {
+) -> Explain {
     let picked: Vec<usize> = (0..sessions.len())
         .filter(|&i| wanted(&sessions[i]))
         .collect();
@@ -33,21 +34,33 @@ pub fn explain(
         .map(|&i| sessions[i].id().to_string())
         .collect();
     let mut done = 0;
+    let mut told = Explain {
+        picked: picked.len(),
+        unread: 0,
+        first_unread: None,
+    };
     pool::each(
         ids.len(),
         AT_ONCE,
         |n| match cluster.summary(&ids[n]) {
-            Ok(s) => (explained(&s), reads_like_instructions(&s)),
+            Ok(s) => (explained(&s), reads_like_instructions(&s), false),
             Err(none) => (
                 Explained {
                     risk: None,
                     line: none.line(),
                     found: false,
+                    why: none.short(),
                 },
                 false,
+                none.is_failure(),
             ),
         },
-        |n, (line, suspicious)| {
+        |n, (line, suspicious, failed)| {
+            if failed {
+                // Each row says it in short; the first reason is told in full once.
+                told.unread += 1;
+                told.first_unread.get_or_insert_with(|| line.line.clone());
+            }
             let s = &mut sessions[chosen[n]];
             s.extra_mut().explained = Some(Box::new(line));
             if suspicious {
@@ -58,7 +71,17 @@ pub fn explain(
             true
         },
     );
-    picked.len()
+    told
+}
+
+/// What [`explain`] did.
+pub struct Explain {
+    /// Sessions picked, including those past [`MOST`].
+    pub picked: usize,
+    /// Summaries that could not be read (not the sessions never summarized), and the first
+    /// reason in full.
+    pub unread: usize,
+    pub first_unread: Option<String>,
 }
 
 /// One line of a summary: the model's short description, else the first thing it found
@@ -80,6 +103,7 @@ fn explained(s: &AiSummary) -> Explained {
         risk: s.risk,
         line,
         found: true,
+        why: "",
     }
 }
 
@@ -167,7 +191,9 @@ mod tests {
         let picked = explain(&c, &mut list, |s| s.id() != "skip", &|done, of| {
             seen.lock().unwrap().push((done, of))
         });
-        assert_eq!(picked, 3);
+        assert_eq!(picked.picked, 3);
+        // A session never summarized is not a summary that could not be read.
+        assert_eq!((picked.unread, picked.first_unread), (0, None));
         assert_eq!(c.calls.load(Ordering::SeqCst), 3);
         let a = list[0].explained().unwrap();
         assert_eq!(
@@ -192,7 +218,7 @@ mod tests {
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let mut list = sessions(&refs);
         let picked = explain(&c, &mut list, |_| true, &|_, _| {});
-        assert_eq!(picked, MOST + 7);
+        assert_eq!(picked.picked, MOST + 7);
         assert_eq!(c.calls.load(Ordering::SeqCst), MOST);
         assert!(list[MOST - 1].explained().is_some() && list[MOST].explained().is_none());
     }

@@ -156,6 +156,9 @@ pub enum Note {
     Unscored { count: usize, command: String },
     /// Sessions listed whatever their severity because the server asks a human to look.
     AskedForReview { count: usize },
+    /// `--explain` could not read `count` summaries (not counting sessions never summarized):
+    /// the first reason, in full.
+    SummariesUnread { count: usize, why: String },
     /// `--explain` read the summaries of the first `read` of the `of` sessions it would have.
     ExplainedFirst { read: usize, of: usize },
     /// `hunt --verify` read the recordings: what its evidence column is, and the grep that

@@ -235,6 +235,8 @@ pub struct Explained {
     pub line: String,
     /// Whether a summary was read (else `line` says why not).
     pub found: bool,
+    /// Without a summary: why, in a table cell's few words.
+    pub why: &'static str,
 }
 
 /// What `hunt --verify` read in a session's recording: how many lines matched the hunt's

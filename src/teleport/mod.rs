@@ -89,6 +89,22 @@ pub enum NoSummary {
 }
 
 impl NoSummary {
+    /// A table cell's few words for it.
+    pub fn short(&self) -> &'static str {
+        match self {
+            NoSummary::NotSummarized => "no summary",
+            NoSummary::OldTctl => "tctl too old",
+            NoSummary::Unavailable(_) | NoSummary::Unsupported => "no summaries here",
+            NoSummary::Denied(_) => "access denied",
+            NoSummary::Failed(_) => "not read",
+        }
+    }
+
+    /// Whether the summary was there to read and was not: worth a note under the table.
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, NoSummary::NotSummarized)
+    }
+
     /// One line for a reviewer: what is missing, and why.
     pub fn line(&self) -> String {
         use crate::text::sanitize::escape;

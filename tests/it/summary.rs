@@ -334,6 +334,55 @@ fn explain_in_json_a_table_and_for_hunt_and_pivot() {
     }
 }
 
+/// Summaries that cannot be read (access denied, a hung call) keep the column, say why in
+/// each row, and are told once under the listing with the first reason in full; hunt
+/// --verify's evidence column stays the same way when no recording can be read.
+#[test]
+fn unreadable_summaries_and_recordings_keep_their_column_and_say_why() {
+    let w = World::new();
+    let run = |args: &[&str], env: (&str, &str)| {
+        let out = w
+            .cmd()
+            .args(args)
+            .args(["--format", "table", "--timeout", "2s"])
+            .env("COLUMNS", "200")
+            .env(env.0, env.1)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?} {env:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for (scenario, cell, reason) in [
+        (
+            "summary-denied",
+            "(access denied)",
+            "your role may not read it",
+        ),
+        ("summary-hang", "(not read)", "did not finish within 2s"),
+    ] {
+        let table = run(&["triage", "--explain"], ("FAKE_TCTL_SCENARIO", scenario));
+        let header = table.lines().find(|l| l.starts_with("ID ")).expect(&table);
+        assert!(header.ends_with("SUMMARY"), "{scenario}: {table}");
+        let rows: Vec<&str> = table.lines().filter(|l| l.contains(" ssh ")).collect();
+        assert!(
+            !rows.is_empty() && rows.iter().all(|r| r.ends_with(cell)),
+            "{scenario}: {table}"
+        );
+        assert!(
+            table.contains("AI summaries of 6 session(s) could not be read")
+                && table.contains(reason),
+            "{scenario}: {table}"
+        );
+    }
+    let table = run(
+        &["hunt", "privesc", "--verify"],
+        ("FAKE_TSH_SCENARIO", "access-denied"),
+    );
+    let header = table.lines().find(|l| l.starts_with("ID ")).expect(&table);
+    assert!(header.ends_with("EVIDENCE"), "{table}");
+    assert!(table.contains("(access denied)"), "{table}");
+}
+
 #[test]
 fn explain_reads_at_most_twenty_and_says_so() {
     let w = World::new();
