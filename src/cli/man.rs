@@ -204,9 +204,28 @@ pub fn page() -> String {
         m.prose(what);
     }
     m.line(".PP");
+    let quoted = |names: Vec<&str>| -> String {
+        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        names.join(", ")
+    };
+    m.prose(&format!(
+        "`grep --format json` prints one object per matching line instead, with the keys {}: \
+         `start` is RFC3339 or `null`, `line` the line's number in the replay, `within` one \
+         of `displayed`, `erased`, `concealed` or `osc`, and `flags` a list of what the \
+         recording did ({}): reasons to look, not verdicts.",
+        quoted(crate::render::GREP_COLUMNS.iter().map(|c| c.key).collect()),
+        quoted(
+            crate::content::Flag::ALL
+                .iter()
+                .map(|f| f.as_str())
+                .collect()
+        ),
+    ));
+    m.line(".PP");
     m.prose(
         "`hunt --list --format json` prints the techniques as objects with the keys `name`, \
-         `about`, `query` and `kinds` (a list). `doctor --format json` prints its checks with \
+         `about`, `query`, `kinds` (a list) and `patterns` (the regular expressions of its content hunt, a \
+         list; the text catalogue shows them too, the other formats do not). `doctor --format json` prints its checks with \
          the keys `check`, `status` (`ok`, `warn`, `fail` or `skip`) and `detail`. \
          `--format csv` prints a header row and data rows, nothing else: the facts of a \
          `compliance` report go to standard error there, as in tsv and json.",

@@ -262,27 +262,34 @@ impl FlagSpec {
 }
 
 /// Exit statuses, documented in `--help` and the man page.
-pub const EXIT_STATUSES: &[(i32, &str)] = &[
-    (0, "success (an empty result is a success, except for grep)"),
+pub const EXIT_STATUSES: &[(&str, &str)] = &[
     (
-        1,
+        "0",
+        "success (an empty result is a success, except for grep)",
+    ),
+    (
+        "1",
         "runtime failure (tctl or tsh failed or timed out); grep: nothing matched",
     ),
     (
-        2,
+        "2",
         "usage error; grep: any failure (said after every result is printed)",
     ),
     (
-        3,
+        "3",
         "not logged in, or the Teleport login expired: run `tsh login`",
     ),
     (
-        4,
+        "4",
         "access denied: your role lacks `session` `list, read` (see `auditor`)",
     ),
     (
-        5,
+        "5",
         "search unavailable (--no-fallback; a `hunt --query` without search)",
+    ),
+    (
+        "128+N",
+        "ended by signal N (130: Ctrl-C); tsh and tctl calls are stopped first",
     ),
 ];
 
@@ -514,7 +521,9 @@ pub static COMMANDS: &[CommandSpec] = &[
                 (regular expressions; -F for fixed strings). Works on every edition. Matches \
                 are grouped by session with context; a match in text that was typed and then \
                 erased, or hidden (SGR 8, overwritten), says so, and each session is flagged \
-                erased-input, concealed-text or title-or-clipboard when it did that. Desktop \
+                erased-input, concealed-text or title-or-clipboard when it did that (a \
+                row's flags also name hyperlink, alternate-screen, paste, cut-lines and \
+                binary-noise: reasons to look, not verdicts). Desktop \
                 and app sessions cannot be replayed as text and are counted; non-interactive \
                 ones are skipped unless --non-interactive. Exit status as grep: 0 when \
                 something matched, 1 when nothing did, 2 or more on an error. Nothing from a \

@@ -69,8 +69,13 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
                 _ => "the keywords".to_owned(),
             };
             let same = format!("`{invocation} grep {}`", same_grep(&a));
+            // What search would have added is said, not dropped without a word.
+            let unread = match how {
+                Explain::None => "",
+                _ => " (--explain reads the AI summaries that come with search: none here)",
+            };
             eprintln!(
-                "tsh-review: no session search on this cluster (`{invocation} doctor` says why): hunting {what} in what the recordings showed instead, as {same} does"
+                "tsh-review: no session search on this cluster (`{invocation} doctor` says why): hunting {what} in what the recordings showed instead, as {same} does: every matching line, whatever --limit says{unread}"
             );
             let g = Grep {
                 window: a.window.clone(),

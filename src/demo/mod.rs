@@ -105,7 +105,8 @@ impl Source for Demo {
             }
         }
         println!(
-            "DEMO: the sample cluster has no recordings to replay. Against your cluster this runs:\n  {line} {id}"
+            "DEMO: the sample cluster keeps its recordings as the text they showed, which `{} grep PATTERN` searches; it has none to replay on a terminal. Against your cluster this runs:\n  {line} {id}",
+            self.invocation()
         );
         Ok(0)
     }

@@ -64,7 +64,7 @@ impl Format {
 
 pub use checks::write as checks;
 pub use detail::write as session;
-pub use grep::Writer as GrepWriter;
+pub use grep::{COLUMNS as GREP_COLUMNS, Writer as GrepWriter};
 pub use summary::JSON_KEYS as SUMMARY_KEYS;
 
 /// `hunt --list`: the catalogue text in a table's place, its columns elsewhere.
@@ -83,13 +83,16 @@ pub fn techniques(out: &mut dyn Write, format: Format) -> io::Result<()> {
     out.flush()
 }
 
-/// A technique in JSON: the keys of [`TECHNIQUES`], with the kinds as a list.
+/// A technique in JSON: the keys of [`TECHNIQUES`], with the kinds as a list, and the
+/// patterns its content hunt reads (regular expressions: a list, since they hold any
+/// separator a delimited format could use).
 #[derive(Serialize)]
 struct TechniqueRecord {
     name: &'static str,
     about: &'static str,
     query: &'static str,
     kinds: Vec<&'static str>,
+    patterns: &'static [&'static str],
 }
 
 impl TechniqueRecord {
@@ -99,6 +102,7 @@ impl TechniqueRecord {
             about: t.about,
             query: t.query,
             kinds: t.kinds.iter().map(|k| k.as_str()).collect(),
+            patterns: t.patterns,
         }
     }
 }

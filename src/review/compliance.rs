@@ -39,7 +39,17 @@ impl ComplianceArgs {
             }
             let w = quarter(q).map_err(Error::usage)?;
             if w.from >= now {
-                return Err(Error::usage(format!("--quarter {q} has not started yet")));
+                let last = last_full_quarter(now);
+                let current = quarter_name(&Window {
+                    from: last.to,
+                    to: now,
+                });
+                return Err(
+                    Error::usage(format!("--quarter {q} has not started yet")).hint(format!(
+                        "--quarter {current} reviews the quarter so far, --quarter {} the last full one",
+                        quarter_name(&last)
+                    )),
+                );
             }
             if w.to <= earliest() {
                 return Err(Error::usage(format!(
@@ -223,7 +233,15 @@ mod tests {
         assert_eq!(a.period(ts(NOW)).unwrap_err().code(), 2);
         a.window = WindowArgs::default();
         a.quarter = Some("2027Q1".into());
-        assert_eq!(a.period(ts(NOW)).unwrap_err().code(), 2);
+        let early = a.period(ts(NOW)).unwrap_err();
+        assert_eq!(early.code(), 2);
+        // It says which quarters can be reviewed.
+        let said = early.to_string();
+        assert!(
+            said.contains("--quarter 2026Q2 reviews the quarter so far")
+                && said.contains("--quarter 2026Q1 the last full one"),
+            "{said}"
+        );
     }
 
     #[test]

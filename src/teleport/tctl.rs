@@ -74,6 +74,11 @@ impl Tctl {
                 Failure::AccessDenied => NoSummary::Denied(r.said),
                 _ => NoSummary::Failed(self.program().refused(what, &r).what.clone()),
             }),
+            // Its own next step: the call may only need longer (a summary is one tctl call).
+            Err(e) if e.what.contains("did not finish within") => Err(NoSummary::Failed(format!(
+                "{} (a longer --timeout gives it more time)",
+                e.what
+            ))),
             Err(e) => Err(NoSummary::Failed(e.what.clone())),
         }
     }

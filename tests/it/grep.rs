@@ -140,6 +140,20 @@ fn what_was_not_scanned_is_said_by_reason() {
     assert!(!err.contains("non-interactive (exec)"), "{err}");
     // The exec session has no recording: not found, not trouble.
     assert!(err.contains("had no recording"), "{err}");
+    // Any other failure quotes what tsh said, escaped.
+    let out = w
+        .cmd()
+        .args(["grep", "sudo"])
+        .env("FAKE_TSH_SCENARIO", "hostile-error")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("could not be replayed") && err.contains("(tsh said: boom \\x1b]0;owned"),
+        "{err}"
+    );
+    assert_eq!(raw_dangerous(&err), Vec::<char>::new(), "{err}");
 }
 
 /// The ids grep names (skipped, failed or matched) open with `show` by their prefix, as the
@@ -368,6 +382,11 @@ fn without_search_a_technique_is_hunted_in_the_recordings_and_exits_as_grep() {
     );
     assert_eq!(err.matches("no session search").count(), 1, "{err}");
     assert!(
+        first.contains("every matching line, whatever --limit says"),
+        "{err}"
+    );
+    assert!(!first.contains("--explain"), "{err}");
+    assert!(
         !err.contains("search is unavailable"),
         "not the listing's headline: {err}"
     );
@@ -400,6 +419,21 @@ fn without_search_a_technique_is_hunted_in_the_recordings_and_exits_as_grep() {
         .unwrap();
     assert_eq!(out.status.code(), Some(5));
     assert!(w.calls().iter().all(|(p, _)| p != "tsh"), "{:?}", w.calls());
+    // What search would have added is said, not dropped.
+    let out = w
+        .cmd()
+        .args(["hunt", "ssh-tamper", "--explain", "--format", "tsv"])
+        .env("FAKE_TCTL_SCENARIO", "search-no-access-graph")
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        said.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("--explain reads the AI summaries"),
+        "{said}"
+    );
 }
 
 #[test]

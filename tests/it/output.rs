@@ -303,6 +303,13 @@ fn hunt_list_speaks_every_format() {
         .expect("privesc");
     assert!(privesc["query"].as_str().is_some_and(|q| !q.is_empty()));
     assert!(privesc["kinds"].is_array());
+    // The content hunt's patterns, as a list.
+    assert!(
+        privesc["patterns"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p.as_str().unwrap().contains("sudo"))),
+        "{privesc}"
+    );
     let (csv, _) = run(&w, &["hunt", "--list", "--format", "csv"], &[]);
     assert!(csv.starts_with("name,about,query,kinds\r\n"), "{csv}");
     let (tsv, _) = run(&w, &["hunt", "--list", "--format", "tsv"], &[]);

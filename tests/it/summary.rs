@@ -186,7 +186,8 @@ fn a_hung_summary_call_is_stopped_at_the_timeout_and_show_goes_on() {
     assert!(started.elapsed() < Duration::from_secs(15));
     assert_eq!(code, 0);
     assert!(
-        out.contains("no AI summary: `tctl recordings summary` did not finish within 2s"),
+        out.contains("no AI summary: `tctl recordings summary` did not finish within 2s")
+            && out.contains("a longer --timeout gives it more time"),
         "{out}"
     );
     assert!(out.contains("severity"), "{out}");
