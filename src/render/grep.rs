@@ -159,18 +159,28 @@ impl<'w> Writer<'w> {
         }
         self.started = true;
         let session = &s.session;
+        // `-` for a name tctl left out, as the listings write it.
+        fn known(name: &str) -> std::borrow::Cow<'_, str> {
+            match name {
+                "" => "-".into(),
+                name => escape(name),
+            }
+        }
         let mut heading = format!(
             "{}  {}@{}  {}",
             escape(&session.id().to_string()),
-            escape(session.user()),
-            escape(session.target()),
+            known(session.user()),
+            known(session.target()),
             session.kind.as_str(),
         );
         if let Some(login) = session.login() {
             heading.push_str(&format!(" as {}", escape(login)));
         }
-        if let Some(t) = session.start_or_end().get() {
-            heading.push_str(&format!("  {} UTC", short_time(t)));
+        // A session without a start (tctl left it out) is placed by its end, and says so.
+        match (session.start.get(), session.end.get()) {
+            (Some(t), _) => heading.push_str(&format!("  {} UTC", short_time(t))),
+            (None, Some(t)) => heading.push_str(&format!("  ended {} UTC", short_time(t))),
+            (None, None) => {}
         }
         let flags = flags(s);
         if !flags.is_empty() {
@@ -263,7 +273,7 @@ fn rows(s: &Scanned) -> Vec<Row> {
                 kind: session.kind.as_str(),
                 user: session.user().to_owned(),
                 target: session.target().to_owned(),
-                start: session.start_or_end().get(),
+                start: session.start.get(),
                 line: hit.line.number,
                 within: m.within.as_str(),
                 text: m.text(&hit.line).to_owned(),

@@ -53,6 +53,27 @@ fn matches_are_grouped_by_session_with_their_line_numbers() {
     }
 }
 
+/// A session tctl gave no start, user or target: placed by its end, and the names it lacks
+/// are `-`, as in the listings, not an empty `@`; the rows' `start` is empty, not the end.
+#[test]
+fn a_session_without_a_start_is_placed_by_its_end_and_says_so() {
+    let w = World::new();
+    let (_, out, _) = grep(&w, &["whoami", "--format", "table"]);
+    let heading = out.lines().find(|l| l.starts_with("e4d3c2b1")).expect(&out);
+    assert!(
+        heading.contains("  -@-  ssh  ended 2026-06-02 22:14 UTC"),
+        "{heading}"
+    );
+    let (_, out, _) = grep(&w, &["whoami", "--format", "tsv"]);
+    let row: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("e4d3c2b1"))
+        .expect(&out)
+        .split('\t')
+        .collect();
+    assert_eq!(row[4], "", "{row:?}");
+}
+
 #[test]
 fn erased_concealed_and_clipboard_text_is_found_and_says_so() {
     let w = World::new();
