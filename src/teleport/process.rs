@@ -274,13 +274,16 @@ impl<P: Read + AsRawFd> Read for Bounded<P> {
 /// of 100 MB then costs 16 times fewer wake-ups of the child and of us. Unprivileged processes
 /// may ask for up to `/proc/sys/fs/pipe-max-size` (1 MiB by default); where that is lower, or
 /// on other systems, the pipe stays as it was.
+#[cfg(target_os = "linux")]
 fn widen(pipe: &impl AsRawFd) {
-    #[cfg(target_os = "linux")]
     // SAFETY: fcntl on a descriptor we own; on failure nothing changes.
     unsafe {
         libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20);
     }
 }
+
+#[cfg(not(target_os = "linux"))]
+fn widen(_: &impl AsRawFd) {}
 
 fn capture(pipe: &mut impl Read) -> Vec<u8> {
     let mut kept = Vec::new();
