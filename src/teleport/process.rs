@@ -304,6 +304,23 @@ mod tests {
     use super::*;
     use std::time::Instant;
 
+    /// The child may run 1 MiB ahead (where the system lets an unprivileged process ask).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_childs_pipe_holds_a_mib() {
+        let max: i64 = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let (read, _write) = io::pipe().unwrap();
+        widen(&read);
+        // SAFETY: fcntl on a descriptor this test owns.
+        let size = unsafe { libc::fcntl(read.as_raw_fd(), libc::F_GETPIPE_SZ) };
+        if max >= 1 << 20 {
+            assert_eq!(size, 1 << 20);
+        }
+    }
+
     fn sh(script: &str, timeout: Duration) -> Result<Finished<String>, RunError> {
         let args = vec!["-c".to_owned(), script.to_owned()];
         run(Path::new("/bin/sh"), &args, timeout, |out| {
