@@ -125,7 +125,10 @@ fn on_signal(sig: libc::c_int) {
         what.push("removed the partial download".to_owned());
     }
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "\r\x1b[2K");
+    // Only a terminal has a line to clear: a file or pipe keeps the message plain.
+    if std::io::IsTerminal::is_terminal(&err) {
+        let _ = write!(err, "\r\x1b[2K");
+    }
     if !what.is_empty() {
         let _ = writeln!(err, "tsh-review: interrupted: {}", what.join("; "));
     }

@@ -447,9 +447,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                 last full calendar quarter; --quarter 2026Q3 or --from/--to) with --label \
                 (default env=prod), complete past tctl's --limit by splitting the period, grouped \
                 by user and target. Medium or higher is marked follow-up, unscored sessions \
-                needs-review, and each has its web player link. The markdown and csv outputs \
-                are auditable artefacts: period, filters, source, generated-at, reviewer (your \
-                tsh user) and whether the result is complete.",
+                needs-review, as are those the server asks a human to review, and each has its \
+                web player link. The markdown output is an auditable artefact: period, filters, \
+                source, generated-at, reviewer (your tsh user) and whether the result is \
+                complete head the report; in csv, tsv and json those facts go to stderr, so that \
+                the file is rows only.",
         operands: &[],
         examples: &[
             (

@@ -361,6 +361,13 @@ pub fn download_into(
         ))
         .hint("play it with `tsh play` on that path, or pass --force to download it again"));
     }
+    // The directories this download makes, deepest first: a failed one removes them again
+    // (while empty), so that no `tsh-review-recordings/SID/` suggests a recording is there.
+    let made: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(Path::to_path_buf)
+        .collect();
     fs_err::create_dir_all(dir).map_err(|e| Error::failure(e.to_string()))?;
     let staging = dir.join(format!(".tsh-review-partial-{}", std::process::id()));
     let _ = fs_err::remove_dir_all(&staging);
@@ -376,5 +383,10 @@ pub fn download_into(
     });
     let _ = fs_err::remove_dir_all(&staging);
     drop(registered);
+    if result.is_err() {
+        for made in &made {
+            let _ = std::fs::remove_dir(made);
+        }
+    }
     result.map(|()| target)
 }

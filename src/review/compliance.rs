@@ -177,11 +177,14 @@ pub fn compliance(
         ),
         (
             "Sessions",
+            // Unscored means no severity: a scored session the server asks about is counted
+            // apart, though both are marked needs-review.
             format!(
-                "{} ({} to follow up: severity medium or higher; {} unscored: need review)",
+                "{} ({} to follow up: severity medium or higher; {} unscored; {} the server asks a human to review)",
                 sessions.len(),
                 count(Flag::FollowUp),
-                count(Flag::NeedsReview)
+                sessions.iter().filter(|s| s.severity.is_none()).count(),
+                sessions.iter().filter(|s| s.asks_for_review()).count(),
             ),
         ),
     ];
@@ -293,5 +296,26 @@ mod tests {
             .filter(|s| s.flags.contains(Flag::FollowUp))
             .count();
         assert_eq!(follow, 3, "severities 2, 3, 4");
+    }
+
+    /// The header counts as unscored only the sessions without a severity: a scored one the
+    /// server asks about is counted apart (both are marked needs-review).
+    #[test]
+    fn unscored_means_no_severity() {
+        let mut asked = summary("high", "ssh", "2026-05-02T10:00:00Z", Some(3));
+        asked.needs_further_review_reasons = crate::teleport::search::ReviewReasons(vec![1]);
+        let unscored = summary("none", "db", "2026-05-03T10:00:00Z", None);
+        let c = Canned::with_summaries(vec![asked, unscored]);
+        let l = compliance(Fetch::rows(&c), &args(), ts("2026-07-05T00:00:00Z"), None).unwrap();
+        let (_, sessions) = l.report.iter().find(|(k, _)| *k == "Sessions").unwrap();
+        assert!(
+            sessions.contains("1 unscored; 1 the server asks a human to review"),
+            "{sessions}"
+        );
+        assert!(
+            l.sessions
+                .iter()
+                .all(|s| s.flags.contains(Flag::NeedsReview))
+        );
     }
 }

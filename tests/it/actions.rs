@@ -208,6 +208,19 @@ fn a_failed_download_leaves_no_partial_file() {
         .map(|d| d.collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
+    // Nor an empty directory where a recording would be: the default place included.
+    assert!(!dir.exists());
+    let work = w.dir.join("work");
+    std::fs::create_dir(&work).unwrap();
+    for scenario in ["download-die", "access-denied"] {
+        w.cmd()
+            .args(["download", SSH, "--yes"])
+            .current_dir(&work)
+            .env("FAKE_TCTL_SCENARIO", scenario)
+            .assert()
+            .failure();
+        assert!(!work.join("tsh-review-recordings").exists(), "{scenario}");
+    }
 }
 
 /// Runs the download under `script`, which gives it a real pseudo-terminal whose input is ours.

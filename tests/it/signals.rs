@@ -80,6 +80,8 @@ fn an_interrupted_listing_ends_tctl_and_what_it_started_then_dies_of_the_signal(
             err.contains("interrupted: stopped 1 running tsh/tctl call"),
             "{err}"
         );
+        // Not a terminal: no line-clearing escape in the file or pipe.
+        assert!(!err.contains('\x1b'), "{err:?}");
         assert_gone(&pids);
     }
 }
