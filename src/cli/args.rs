@@ -847,6 +847,16 @@ mod tests {
         assert!(usage_error("help --since 7d").contains("does not apply"));
         assert!(usage_error("recent --limit 5 --limit 6").contains("more than once"));
         assert!(usage_error("recent -x").contains("-x"));
+        // A forgotten value is not the next option taken as one.
+        assert!(
+            usage_error("recent --user --since 7d")
+                .contains("--user needs a value, but the next argument is the option --since")
+        );
+        assert!(usage_error("search --username --kind ssh").contains("--username needs a value"));
+        assert!(usage_error("grep x --jobs -i").contains("--jobs needs a value"));
+        // Given attached, a dash is a value; grep's -e takes any pattern.
+        assert!(typed("recent --user=--odd").is_ok());
+        assert!(typed("grep -e --since").is_ok());
         assert!(usage_error("help nothing").contains("unknown command"));
         assert!(usage_error("completions tcsh").contains("the shells are"));
         assert!(usage_error("play 3f2a --format html").contains("not one of"));

@@ -197,8 +197,24 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
             }
         };
         let value = if flag.takes_value() {
-            let raw = p.value().map_err(lexopt_error)?;
-            utf8(raw, &format!("--{}", flag.long))?
+            let (raw, attached) = match p.optional_value() {
+                Some(raw) => (raw, true),
+                None => (p.value().map_err(lexopt_error)?, false),
+            };
+            let value = utf8(raw, &format!("--{}", flag.long))?;
+            // `--user --since 7d` forgot the user: not a user named `--since`. A value that
+            // starts with a dash can still be given as `--user=-x` (and grep's -e takes any).
+            if !attached && flag.id != Opt::Regexp && names_an_option(&value) {
+                return Err(Error::usage(format!(
+                    "--{} needs a value, but the next argument is the option {value}",
+                    flag.long
+                ))
+                .hint(format!(
+                    "give the value after --{0} (or as --{0}=VALUE)",
+                    flag.long
+                )));
+            }
+            value
         } else {
             String::new()
         };
@@ -228,6 +244,19 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
         values.push(value);
     }
     Ok(c)
+}
+
+/// Whether `arg` is one of our options as typed (`--since`, `--since=7d`, `-j`).
+fn names_an_option(arg: &str) -> bool {
+    if let Some(long) = arg.strip_prefix("--") {
+        let name = long.split_once('=').map_or(long, |(name, _)| name);
+        return flag_by_long(name).is_some();
+    }
+    let mut short = arg.chars();
+    matches!(
+        (short.next(), short.next(), short.next()),
+        (Some('-'), Some(c), None) if flag_by_short(c).is_some()
+    )
 }
 
 fn utf8(value: OsString, what: &str) -> Result<String, Error> {
