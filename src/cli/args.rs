@@ -854,6 +854,13 @@ mod tests {
         );
         assert!(usage_error("search --username --kind ssh").contains("--username needs a value"));
         assert!(usage_error("grep x --jobs -i").contains("--jobs needs a value"));
+        // Labels are KEY=VALUE pairs, checked before tctl sees them.
+        assert!(usage_error("search --label env").contains("\"env\" is not KEY=VALUE"));
+        assert!(usage_error("compliance --label env=prod,").contains("is not KEY=VALUE"));
+        assert!(usage_error("grep x --label =prod").contains("is not KEY=VALUE"));
+        assert!(typed("search --label env=prod,team=a").is_ok());
+        assert!(typed("search --label 'env=\"a,b\"'".replace('\'', "").as_str()).is_ok());
+        assert!(typed("compliance --label=").is_ok());
         // Given attached, a dash is a value; grep's -e takes any pattern.
         assert!(typed("recent --user=--odd").is_ok());
         assert!(typed("grep -e --since").is_ok());

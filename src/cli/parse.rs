@@ -218,6 +218,9 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
         } else {
             String::new()
         };
+        if flag.id == Opt::Label {
+            check_labels(&value)?;
+        }
         let values = c.values.entry(flag.id).or_default();
         if flag.takes_value() && !flag.repeatable && !values.is_empty() {
             return Err(Error::usage(format!(
@@ -244,6 +247,38 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
         values.push(value);
     }
     Ok(c)
+}
+
+/// `--label K=V,...` as tctl reads it (a value may be quoted, commas and all): checked here,
+/// so that a typo is a usage error that says what to type, not tctl's failure.
+fn check_labels(spec: &str) -> Result<(), Error> {
+    let mut pairs = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (at, c) in spec.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                pairs.push(&spec[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    pairs.push(&spec[start..]);
+    // An empty value means no label filter at all.
+    if spec.trim().is_empty() {
+        return Ok(());
+    }
+    for pair in pairs {
+        let key = pair.split_once('=').map(|(k, _)| k.trim());
+        if key.is_none_or(str::is_empty) {
+            return Err(
+                Error::usage(format!("--label {spec:?}: {pair:?} is not KEY=VALUE"))
+                    .hint("e.g. --label env=prod, or --label env=prod,team=payments for both"),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Whether `arg` is one of our options as typed (`--since`, `--since=7d`, `-j`).
