@@ -1,6 +1,6 @@
 //! The sentences around a listing: counts, the window, and what the reader must know.
 
-use crate::review::{Listing, Note};
+use crate::review::{Empty, Listing, Note};
 use crate::teleport::command::SEARCH_NEEDS;
 use crate::text::format::short_time;
 use crate::text::sanitize::escape;
@@ -13,16 +13,25 @@ pub fn summary(l: &Listing) -> String {
         short_time(l.window.to)
     );
     let verb = l.verb;
+    let noun = if verb == "ended" {
+        "recordings"
+    } else {
+        "sessions"
+    };
     match l.sessions.len() {
-        0 => format!(
-            "no {} {verb} {window}; widen the window with --since (e.g. --since {}) or --from",
-            if verb == "ended" {
-                "recordings"
-            } else {
-                "sessions"
-            },
-            wider(l)
-        ),
+        0 => match l.empty {
+            Empty::Window => format!(
+                "no {noun} {verb} {window}; widen the window with --since (e.g. --since {}) or --from",
+                wider(l)
+            ),
+            Empty::Filters => format!(
+                "no {noun} {verb} {window} matched; loosen the filters, or widen the window with --since (e.g. --since {})",
+                wider(l)
+            ),
+            Empty::Period => format!(
+                "no {noun} {verb} {window} matched; review another period with --quarter or --from and --to"
+            ),
+        },
         1 => format!("1 session {verb} {window}"),
         n => format!("{n} sessions {verb} {window}"),
     }

@@ -191,6 +191,7 @@ pub fn compliance(
     let mut listing = Listing::new(window, if searched { "started" } else { "ended" }, sessions);
     listing.title = Some(format!("Compliance review of {period}"));
     listing.grouping = Grouping::UserTarget;
+    listing.empty = super::Empty::Period;
     listing.report = report;
     listing.notes = notes;
     listing.note_suspicious();

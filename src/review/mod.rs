@@ -46,6 +46,20 @@ pub struct Listing {
     /// The listing stands in for an answer the command could not give (a hunt on a cluster
     /// without search lists every recording): shown, but the exit status says so.
     pub stand_in: bool,
+    /// What an empty listing suggests trying next.
+    pub empty: Empty,
+}
+
+/// Why a listing may be empty, for what it suggests: a window with nothing in it, filters
+/// that matched nothing in it, or a review period with nothing in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Empty {
+    /// A wider window (`--since`).
+    Window,
+    /// Looser filters, or a wider window.
+    Filters,
+    /// Another period (`--quarter`, `--from/--to`): compliance takes no `--since`.
+    Period,
 }
 
 impl Listing {
@@ -62,6 +76,7 @@ impl Listing {
             explained: false,
             verified: false,
             invocation: "tsh-review",
+            empty: Empty::Window,
         }
     }
 
@@ -76,6 +91,8 @@ impl Listing {
     ) -> Listing {
         let mut l = Listing::new(window, if searched { "started" } else { "ended" }, sessions);
         l.title = Some(title);
+        // A query, a severity, a user and host, a request: each narrows the window.
+        l.empty = Empty::Filters;
         l.notes = notes;
         l.note_suspicious();
         if searched {

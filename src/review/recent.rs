@@ -29,6 +29,9 @@ pub fn recent(
     sessions.retain(|s| args.user.as_ref().is_none_or(|u| s.user() == u));
     newest_first(&mut sessions);
     let mut listing = Listing::new(window, "ended", sessions);
+    if !args.kinds.is_empty() || args.user.is_some() {
+        listing.empty = super::Empty::Filters;
+    }
     listing.notes = notes;
     listing.cap(args.limit);
     listing.note_suspicious();

@@ -260,9 +260,32 @@ fn empty_results_are_success_for_null_and_empty_arrays() {
             .success()
             .stdout("")
             .stderr(predicate::str::contains(
-                "no recordings ended between 2026-06-02 21:00 and 2026-06-03 21:00 UTC",
+                "no recordings ended between 2026-06-02 21:00 and 2026-06-03 21:00 UTC; widen the window with --since (e.g. --since 7d)",
             ));
     }
+}
+
+/// An empty result that filters made says so (the window had recordings), and a compliance
+/// review, which takes no --since, suggests another period.
+#[test]
+fn an_empty_result_says_what_made_it_empty() {
+    let w = World::new();
+    let err = |args: &[&str]| {
+        let out = w.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let said = err(&["recent", "--user", "nobody"]);
+    assert!(
+        said.contains("no recordings ended between 2026-06-02 21:00 and 2026-06-03 21:00 UTC matched; loosen the filters"),
+        "{said}"
+    );
+    let said = err(&["compliance", "--quarter", "2025Q4"]);
+    assert!(
+        said.contains("review another period with --quarter or --from and --to")
+            && !said.contains("--since"),
+        "{said}"
+    );
 }
 
 #[test]
