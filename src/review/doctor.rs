@@ -45,6 +45,19 @@ pub struct Check {
     pub exit: Option<Exit>,
 }
 
+/// A failure as a check's detail: what failed, and the first line of what the tool said
+/// (escaped where the checks are shown, as every quoted text is).
+fn detail(e: &crate::error::Error) -> String {
+    let said = e
+        .quoted
+        .as_ref()
+        .and_then(|(who, text)| Some((who, text.lines().map(str::trim).find(|l| !l.is_empty())?)));
+    match said {
+        Some((who, line)) => format!("{} ({who} said: {line})", e.what),
+        None => e.what.clone(),
+    }
+}
+
 fn check(check: &'static str, status: Status, detail: impl Into<String>) -> Check {
     Check {
         check,
@@ -134,13 +147,21 @@ pub fn run(i: Inputs) -> Vec<Check> {
                 ));
                 Some(p)
             }
-            Err(e) => {
+            // Only a missing or expired login is one: tsh dying, hanging or printing garbage
+            // is a failure of its own, said in its words.
+            Err(e) if e.exit == Exit::Login => {
                 let mut c = check(
                     "login",
                     Status::Fail,
-                    format!("{} (run `tsh login --proxy=<proxy address>`)", e.what),
+                    format!("{} (run `tsh login --proxy=<proxy address>`)", detail(&e)),
                 );
                 c.exit = Some(Exit::Login);
+                out.push(c);
+                None
+            }
+            Err(e) => {
+                let mut c = check("login", Status::Fail, detail(&e));
+                c.exit = Some(e.exit);
                 out.push(c);
                 None
             }
@@ -148,6 +169,11 @@ pub fn run(i: Inputs) -> Vec<Check> {
     };
 
     out.push(match proxy_version.as_deref() {
+        None if profile.is_some() => check(
+            "proxy version",
+            Status::Skip,
+            "tsh did not report the proxy version (`tsh version` shows none: is the proxy reachable?)",
+        ),
         None => check(
             "proxy version",
             Status::Skip,
@@ -173,18 +199,45 @@ pub fn run(i: Inputs) -> Vec<Check> {
     });
 
     out.push(match &profile {
-        None => check("edition", Status::Skip, "no active login, so no proxy to ask"),
+        None => check(
+            "edition",
+            Status::Skip,
+            "no active login, so no proxy to ask",
+        ),
         Some(p) => {
             let opts = ProbeOptions {
                 insecure: i.insecure,
                 ..ProbeOptions::default()
             };
             match probe(&p.proxy, &opts, i.now, true).1 {
-                Verdict::Available => check("edition", Status::Ok, "Enterprise with Identity Security, session summarization and Access Graph on"),
+                Verdict::Available => check(
+                    "edition",
+                    Status::Ok,
+                    "Enterprise with Identity Security, session summarization and Access Graph on",
+                ),
                 Verdict::Impossible(why) => check("edition", Status::Warn, why),
-                Verdict::NotEnabled(todo) => check("edition", Status::Warn, format!("licensed, but: {}", todo.join(", "))),
+                Verdict::NotEnabled(todo) => check(
+                    "edition",
+                    Status::Warn,
+                    format!("licensed, but: {}", todo.join(", ")),
+                ),
                 Verdict::Unknown(why) => check("edition", Status::Warn, why),
-                Verdict::Unreachable(why) => check("edition", Status::Skip, format!("config.js not reachable ({why}); --insecure for a dev cluster with a self-signed certificate")),
+                // --insecure answers a certificate problem only, not a name or a network.
+                Verdict::Unreachable(why) => {
+                    let tls = ["certificate", "TLS", "tls", "SSL", "ssl"]
+                        .iter()
+                        .any(|w| why.contains(w));
+                    let hint = if tls {
+                        "; --insecure for a dev cluster with a self-signed certificate"
+                    } else {
+                        ""
+                    };
+                    check(
+                        "edition",
+                        Status::Skip,
+                        format!("config.js not reachable ({why}){hint}"),
+                    )
+                }
             }
         }
     });
@@ -208,7 +261,7 @@ pub fn run(i: Inputs) -> Vec<Check> {
                         Status::Fail,
                         format!(
                             "{}{}",
-                            e.what,
+                            detail(&e),
                             e.next
                                 .as_deref()
                                 .map(|n| format!("; {n}"))
@@ -250,7 +303,7 @@ pub fn run(i: Inputs) -> Vec<Check> {
                     c.exit = Some(Exit::SearchUnavailable);
                     c
                 }
-                Err(e) => check("search", Status::Warn, e.what.clone()),
+                Err(e) => check("search", Status::Warn, detail(e)),
             });
             out.push(summaries(tctl, &searched, summarized.as_deref()));
         }

@@ -85,6 +85,31 @@ fn access_denied_and_logged_out_have_their_own_status() {
     assert_eq!(status(&out, "login"), "FAIL");
 }
 
+/// tsh failing in another way than a missing login is not called one: its own words, status 1,
+/// and no `tsh login` advice; tctl's words are quoted, escaped, when it fails.
+#[test]
+fn a_broken_tsh_is_not_a_missing_login() {
+    for scenario in ["die", "garbage"] {
+        let (_, out) = doctor(&[("FAKE_TSH_SCENARIO", scenario)]);
+        assert_eq!(out.status.code(), Some(1), "{scenario}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let login = text.lines().find(|l| l.contains("\tlogin\t")).expect(&text);
+        assert!(login.starts_with("FAIL"), "{scenario}: {login}");
+        assert!(!login.contains("tsh login"), "{scenario}: {login}");
+    }
+    let (_, out) = doctor(&[("FAKE_TCTL_SCENARIO", "hostile-error")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("\tlist recordings\t"))
+        .expect(&text);
+    assert!(line.contains("(tctl said: boom \\x1b]0;owned"), "{line}");
+    assert!(
+        !text.contains('\x1b') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+}
+
 #[test]
 fn an_old_proxy_is_a_warning() {
     let (_, out) = doctor(&[("FAKE_PROXY_VERSION", "17.4.2")]);
