@@ -88,12 +88,17 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
     if let Ok(s) = metadata(r, &id) {
-        if s.kind == Kind::Desktop {
-            eprintln!("tsh-review: desktop recordings play only in the web UI:");
-            return print(&format!("{}\n", player_link(r, &s)?));
+        if s.kind == Kind::App {
+            return Err(Error::failure("an app session has no recording to play")
+                .because("Teleport keeps an app session's requests as audit events, which neither tsh play nor the web player replays")
+                .hint(format!("`{} show {id}` shows what is known of it", source.invocation())));
         }
         if let Some(warning) = playback_warning(&s) {
             eprintln!("tsh-review: warning: {warning}");
+        }
+        if s.kind == Kind::Desktop {
+            eprintln!("tsh-review: desktop recordings play only in the web UI:");
+            return print(&format!("{}\n", player_link(r, &s)?));
         }
     }
     let status = source.play(&id, a.speed.as_deref(), a.format.as_deref())?;

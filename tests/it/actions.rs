@@ -139,6 +139,22 @@ fn desktops_get_the_web_link_instead_of_tsh_play() {
         .success()
         .stdout(predicate::str::contains("recordingType=desktop"));
     assert!(!w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
+    // A desktop Teleport did not record gets the link with the same warning as any session.
+    w.cmd()
+        .args(["play", "2d3e4f5a"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("was not recorded"));
+    // An app session has nothing to play anywhere: said, and tsh is not run.
+    w.cmd()
+        .args(["play", "c0ffee00"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "an app session has no recording to play",
+        ))
+        .stderr(predicate::str::contains("show c0ffee00-"));
+    assert!(!w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
 }
 
 #[test]
