@@ -56,7 +56,7 @@ def row:
 | map(select((.end // .start) as $w | $w == null or ($w | ts) as $t | $t >= $from and $t <= $to))
 | sort_by([ ((.start // .end) | if . then ts | map(-.) else [infinite] end), .id ])
 | .[]
-| [ .id, .kind, .user, (.login // ""), (.target // ""), (.start // .end // ""), (.end // ""),
+| [ .id, .kind, .user, (.login // ""), (.target // ""), (.start // ""), (.end // ""),
     (if .start and .end then ((.end | ms) - (.start | ms)) as $d
        | if $d >= 0 then $d | tostring else "" end
      else "" end),

@@ -137,10 +137,10 @@ fn flags(s: &Session) -> Cow<'_, str> {
     }
 }
 
+/// The start, or `-` when tctl gave none: never the end in its place (the listing is still
+/// ordered by the end for such a session).
 fn start(s: &Session) -> Cow<'_, str> {
-    s.start_or_end()
-        .get()
-        .map_or("-".into(), |t| short_time(t).into())
+    s.start.get().map_or("-".into(), |t| short_time(t).into())
 }
 
 fn machine_time(t: Time) -> Cow<'static, str> {
@@ -257,12 +257,10 @@ const SESSION_COLUMNS: [Column<Session>; 11] = [
     Column {
         human: start,
         forms: &[start, |s| {
-            s.start_or_end()
-                .get()
-                .map_or("-".into(), |t| compact_time(t).into())
+            s.start.get().map_or("-".into(), |t| compact_time(t).into())
         }],
         fit: Fit::Drop(2),
-        ..plain("start", "Start (UTC)", |s| machine_time(s.start_or_end()))
+        ..plain("start", "Start (UTC)", |s| machine_time(s.start))
     },
     Column {
         table: Presence::Never,

@@ -265,6 +265,33 @@ fn empty_results_are_success_for_null_and_empty_arrays() {
     }
 }
 
+/// A session tctl gave no start: its start is empty (tsv) or `-` (table), never its end,
+/// as JSON's is `null`; it is still placed by its end.
+#[test]
+fn an_unknown_start_is_not_the_end() {
+    let w = World::new();
+    let out = stdout_of(&w, &["recent", "--since", "7d"]);
+    let row: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("e4d3c2b1"))
+        .expect(&out)
+        .split('\t')
+        .collect();
+    assert_eq!((row[5], row[6]), ("", "2026-06-02T22:14:05Z"), "{row:?}");
+    let table = w
+        .cmd()
+        .args(["recent", "--since", "7d", "--format", "table"])
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("e4d3c2b1"))
+        .expect(&table);
+    assert!(!line.contains("2026-06-02 22:14"), "{line}");
+}
+
 /// An empty result that filters made says so (the window had recordings), and a compliance
 /// review, which takes no --since, suggests another period.
 #[test]
