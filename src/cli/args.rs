@@ -277,8 +277,10 @@ fn jobs(m: &Matches) -> Result<usize, Error> {
 /// The session id as typed (resolved against the cache when the command runs).
 pub fn sid(m: &Matches) -> Result<String, Error> {
     m.operands().first().cloned().ok_or_else(|| {
-        Error::usage("a session id is needed")
-            .hint("give the UUID, or a prefix of one shown by `tsh-review recent`")
+        Error::usage("a session id is needed").hint(format!(
+            "give the UUID, or a prefix of one shown by `{} recent`",
+            me(m)
+        ))
     })
 }
 

@@ -54,7 +54,7 @@ pub fn headline(l: &Listing) -> Option<String> {
                 .map(|p| format!("; config.js: {}", escape(p)))
                 .unwrap_or_default();
             Some(format!(
-                "search is unavailable on this cluster (tctl: {}{probe}): {SEARCH_NEEDS}. Listed every recording of the window instead (no severity, no query); `{} doctor` says what is missing.",
+                "search is unavailable on this cluster (tctl: {}{probe}): {SEARCH_NEEDS}. Listed the window's recordings from `tctl recordings ls` instead (no severity, no query); `{} doctor` says what is missing.",
                 escape(said),
                 l.invocation
             ))

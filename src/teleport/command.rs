@@ -145,7 +145,7 @@ impl Program<'_> {
                 .hint("read the recording itself: `tsh-review play`, or `tsh play --format text | less`"),
             Failure::Other => Error::failure(format!("`{what}` failed"))
                 .quoting(tool, quoted)
-                .hint("run `tsh status` to check the login and cluster; --timeout and --tctl may help"),
+                .hint(format!("run `tsh status` to check the login and cluster; --timeout and --{tool} may help")),
         }
     }
 }

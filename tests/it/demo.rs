@@ -240,6 +240,7 @@ fn errors_in_the_demo_suggest_demo_commands() {
         vec!["hunt", "privesk"],
         vec!["hunt", "--query", "root shell", "--verify"],
         vec!["show", "deadbeef"],
+        vec!["show"],
     ] {
         let out = w.cmd().arg("--demo").args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
