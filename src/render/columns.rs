@@ -66,6 +66,9 @@ pub struct Column<R: 'static> {
     /// The table's forms of the cell, widest first, when they differ from `human`: the first
     /// is shown, the next ones when the terminal is too narrow for it.
     pub forms: &'static [Cell<R>],
+    /// Whether the table may take the shorter forms over these rows: a date without its
+    /// year only while every row is of one year.
+    pub narrower: fn(&[R]) -> bool,
     pub fit: Fit,
     pub paint: fn(&R) -> Option<Paint>,
     pub markdown: Presence,
@@ -111,6 +114,7 @@ pub const fn plain<R>(key: &'static str, title: &'static str, cell: Cell<R>) -> 
         human: cell,
         table: Presence::Always,
         forms: &[],
+        narrower: |_| true,
         fit: Fit::Cut(1),
         paint: |_| None,
         markdown: Presence::Always,
@@ -135,6 +139,16 @@ fn flags(s: &Session) -> Cow<'_, str> {
             .join(",")
             .into(),
     }
+}
+
+/// Whether the rows' starts all fall in one year, so that dates may leave it out.
+fn one_year(rows: &[Session]) -> bool {
+    let mut years = rows
+        .iter()
+        .filter_map(|s| s.start.get())
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).year());
+    let first = years.next();
+    years.all(|y| Some(y) == first)
 }
 
 /// The start, or `-` when tctl gave none: never the end in its place (the listing is still
@@ -259,6 +273,7 @@ const SESSION_COLUMNS: [Column<Session>; 11] = [
         forms: &[start, |s| {
             s.start.get().map_or("-".into(), |t| compact_time(t).into())
         }],
+        narrower: one_year,
         fit: Fit::Drop(2),
         ..plain("start", "Start (UTC)", |s| machine_time(s.start))
     },

@@ -134,7 +134,8 @@ impl<'c, 'r, R> Laid<'c, 'r, R> {
     }
 }
 
-/// Width for the columns that matter first: shorter forms (a date without its year), then
+/// Width for the columns that matter first: shorter forms (a date without its year, when
+/// every row is of one year), then
 /// long cut columns down to [`COMFORT`], then the `Drop` columns leave, and only then are the
 /// cut columns cut further (see [`shrink`]), never below what keeps their first escape
 /// visible.
@@ -143,7 +144,10 @@ fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) {
         l.iter().map(|c| c.width).sum::<usize>() + GAP.len() * l.len().saturating_sub(1)
     };
     while total(laid) > width {
-        let Some(l) = laid.iter_mut().find(|l| l.form + 1 < l.col.forms_count()) else {
+        let Some(l) = laid
+            .iter_mut()
+            .find(|l| l.form + 1 < l.col.forms_count() && (l.col.narrower)(rows))
+        else {
             break;
         };
         let next = l.form + 1;

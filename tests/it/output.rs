@@ -135,6 +135,32 @@ fn when_narrow_the_date_shortens_before_anything_is_cut() {
     assert!(!t.contains('…'), "{t}");
 }
 
+/// Rows of more than one year keep the year: a date without it would be ambiguous. Then the
+/// start gives way whole before anything is cut, as it does when narrower still.
+#[test]
+fn dates_keep_their_year_when_the_rows_span_years() {
+    let w = World::new();
+    let (out, _) = run(
+        &w,
+        &["recent", "--since", "500d", "--format", "table"],
+        &[("COLUMNS", "200"), ("NO_COLOR", "1")],
+    );
+    assert!(out.contains("2025-"), "a session of 2025 is listed: {out}");
+    for columns in [200, 110, 105] {
+        let (out, _) = run(
+            &w,
+            &["recent", "--since", "500d", "--format", "table"],
+            &[("COLUMNS", &columns.to_string()), ("NO_COLOR", "1")],
+        );
+        for line in out.lines().skip(1).take_while(|l| !l.is_empty()) {
+            assert!(
+                !line.contains(" 06-03 ") && !line.contains(" 05-"),
+                "{columns}: a date without its year: {line}"
+            );
+        }
+    }
+}
+
 #[test]
 fn at_80_columns_dates_and_durations_give_way_to_targets_and_flags() {
     let w = World::new();
