@@ -26,6 +26,24 @@ pub struct WindowArgs {
     pub to: Option<String>,
 }
 
+impl WindowArgs {
+    /// The options as given (defaults included), each with a leading space, to repeat in a
+    /// suggested command: ` --since 7d`.
+    pub fn flags(&self) -> String {
+        let mut out = String::new();
+        for (flag, value) in [
+            ("since", &self.since),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if let Some(v) = value {
+                out.push_str(&format!(" --{flag} {v}"));
+            }
+        }
+        out
+    }
+}
+
 /// A duration such as `90m`, `24h`, `7d`, `2w` or `1h30m`. Days are 24 hours: a review window
 /// is a span of time, not a calendar date.
 pub fn parse_duration(text: &str) -> Result<SignedDuration, String> {

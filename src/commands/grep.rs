@@ -84,7 +84,7 @@ pub fn scan(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
     finish(written.and_then(|()| writer.end()))?;
     drop(out);
     let invocation = source.invocation();
-    for line in report(&totals, &window_flags(&g.window), invocation) {
+    for line in report(&totals, &g.window.flags(), invocation) {
         eprintln!("tsh-review: {line}");
     }
     let troubled = totals
@@ -98,11 +98,6 @@ pub fn scan(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
         return Err(Error::quiet(Exit::NoMatch));
     }
     Ok(())
-}
-
-/// The window as the user gave it, to repeat in a suggested command.
-fn window_flags(w: &crate::window::WindowArgs) -> String {
-    crate::review::triage::window_flags(w)
 }
 
 /// What was scanned and matched, and what was skipped or failed, by reason, with the command

@@ -15,7 +15,6 @@ use crate::render::{self, Format};
 use crate::review::Note;
 use crate::review::grep::GrepArgs;
 use crate::review::hunt::{self, HuntArgs, Sweep};
-use crate::review::triage::window_flags;
 use crate::review::verify::verify;
 
 pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
@@ -108,7 +107,7 @@ fn same_grep(a: &HuntArgs) -> String {
         }
         Sweep::Query(_) => String::new(),
     };
-    format!("{what}{}", window_flags(&a.window))
+    format!("{what}{}", a.window.flags())
 }
 
 /// A word as a shell reads it back: as it is when plain, else in single quotes.

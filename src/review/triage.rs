@@ -71,7 +71,7 @@ pub fn triage(
         if unscored > 0 {
             notes.push(Note::Unscored {
                 count: unscored,
-                command: format!("triage --unscored{}", window_flags(&args.window)),
+                command: format!("triage --unscored{}", args.window.flags()),
             });
         }
     }
@@ -81,17 +81,6 @@ pub fn triage(
     let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);
     listing.cap(args.limit);
     Ok(listing)
-}
-
-/// The window options as the user typed them, to repeat them in a suggested command.
-pub fn window_flags(w: &WindowArgs) -> String {
-    let mut out = String::new();
-    for (flag, value) in [("since", &w.since), ("from", &w.from), ("to", &w.to)] {
-        if let Some(v) = value {
-            out.push_str(&format!(" --{flag} {v}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
