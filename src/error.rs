@@ -89,6 +89,19 @@ impl Error {
         self
     }
 
+    /// What happened and the first line the program said, on one line for a report or a
+    /// check (`... failed (tsh said: ...)`); raw, like `what`: escaped where it is shown.
+    pub fn brief(&self) -> String {
+        let said = self.quoted.as_ref().and_then(|(who, text)| {
+            let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+            Some((who, line.chars().take(200).collect::<String>()))
+        });
+        match said {
+            Some((who, line)) => format!("{} ({who} said: {line})", self.what),
+            None => self.what.clone(),
+        }
+    }
+
     /// An exit status whose reason the output has already given: nothing more is printed.
     pub fn quiet(exit: Exit) -> Error {
         Error::new(exit, "")
@@ -136,6 +149,13 @@ impl std::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brief_is_what_and_the_first_line_said() {
+        let e = Error::failure("`tsh play` failed").quoting("tsh", "\n  boom\nmore\n");
+        assert_eq!(e.brief(), "`tsh play` failed (tsh said: boom)");
+        assert_eq!(Error::failure("lost").brief(), "lost");
+    }
 
     #[test]
     fn quoted_text_is_escaped_and_parts_are_labelled() {

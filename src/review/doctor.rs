@@ -45,19 +45,6 @@ pub struct Check {
     pub exit: Option<Exit>,
 }
 
-/// A failure as a check's detail: what failed, and the first line of what the tool said
-/// (escaped where the checks are shown, as every quoted text is).
-fn detail(e: &crate::error::Error) -> String {
-    let said = e
-        .quoted
-        .as_ref()
-        .and_then(|(who, text)| Some((who, text.lines().map(str::trim).find(|l| !l.is_empty())?)));
-    match said {
-        Some((who, line)) => format!("{} ({who} said: {line})", e.what),
-        None => e.what.clone(),
-    }
-}
-
 fn check(check: &'static str, status: Status, detail: impl Into<String>) -> Check {
     Check {
         check,
@@ -153,14 +140,14 @@ pub fn run(i: Inputs) -> Vec<Check> {
                 let mut c = check(
                     "login",
                     Status::Fail,
-                    format!("{} (run `tsh login --proxy=<proxy address>`)", detail(&e)),
+                    format!("{} (run `tsh login --proxy=<proxy address>`)", e.brief()),
                 );
                 c.exit = Some(Exit::Login);
                 out.push(c);
                 None
             }
             Err(e) => {
-                let mut c = check("login", Status::Fail, detail(&e));
+                let mut c = check("login", Status::Fail, e.brief());
                 c.exit = Some(e.exit);
                 out.push(c);
                 None
@@ -261,7 +248,7 @@ pub fn run(i: Inputs) -> Vec<Check> {
                         Status::Fail,
                         format!(
                             "{}{}",
-                            detail(&e),
+                            e.brief(),
                             e.next
                                 .as_deref()
                                 .map(|n| format!("; {n}"))
@@ -303,7 +290,7 @@ pub fn run(i: Inputs) -> Vec<Check> {
                     c.exit = Some(Exit::SearchUnavailable);
                     c
                 }
-                Err(e) => check("search", Status::Warn, detail(e)),
+                Err(e) => check("search", Status::Warn, e.brief()),
             });
             out.push(summaries(tctl, &searched, summarized.as_deref()));
         }

@@ -310,17 +310,8 @@ impl Tsh {
                 super::errors::Failure::NotLoggedIn => {
                     NoReplay::NotLoggedIn(self.program().refused(what, &r))
                 }
-                _ => {
-                    let refused = self.program().refused(what, &r).what.clone();
-                    // tsh's own first line, as tctl's are quoted: escaped where it is shown.
-                    match r.said.lines().map(str::trim).find(|l| !l.is_empty()) {
-                        Some(said) => {
-                            let said: String = said.chars().take(200).collect();
-                            NoReplay::Failed(format!("{refused} (tsh said: {said})"))
-                        }
-                        None => NoReplay::Failed(refused),
-                    }
-                }
+                // With tsh's own first line: escaped where it is shown.
+                _ => NoReplay::Failed(self.program().refused(what, &r).brief()),
             }),
             Err(e) if e.what.contains("did not finish within") => Err(NoReplay::TimedOut),
             Err(e) => Err(NoReplay::Failed(e.what.clone())),
