@@ -11,6 +11,15 @@ use crate::error::{Error, Exit};
 use crate::text::format::human_duration;
 
 /// Everything session search depends on, said once wherever search is unavailable.
+/// How a call stopped at --timeout is told; [`timed_out`] recognises it.
+const STOPPED: &str = "did not finish within";
+
+/// Whether `e` is a call stopped at --timeout (its callers name that case apart: a replay
+/// counted as timed out, a summary that may only need longer).
+pub fn timed_out(e: &Error) -> bool {
+    e.what.contains(STOPPED)
+}
+
 pub const SEARCH_NEEDS: &str = "session search and AI summaries need Teleport Enterprise with Identity Security and Access Graph (PostgreSQL with the pg_trgm and pgvector extensions), a v18.8.0+ proxy, and session summarization enabled";
 
 /// The error when search is unavailable and the caller may not fall back (`--no-fallback`).
@@ -73,7 +82,7 @@ impl Program<'_> {
             }
             Err(RunError::TimedOut) => {
                 return Err(Error::failure(format!(
-                    "`{what}` did not finish within {}, so it was stopped",
+                    "`{what}` {STOPPED} {}, so it was stopped",
                     human_duration(self.timeout.as_millis() as i64)
                 ))
                 .because(format!("the cluster may be slow or unreachable, or {tool} is waiting for something (a login prompt, a hardware key)"))

@@ -75,7 +75,7 @@ impl Tctl {
                 _ => NoSummary::Failed(self.program().refused(what, &r).what.clone()),
             }),
             // Its own next step: the call may only need longer (a summary is one tctl call).
-            Err(e) if e.what.contains("did not finish within") => Err(NoSummary::Failed(format!(
+            Err(e) if super::command::timed_out(&e) => Err(NoSummary::Failed(format!(
                 "{} (a longer --timeout gives it more time)",
                 e.what
             ))),

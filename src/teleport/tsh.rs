@@ -313,7 +313,7 @@ impl Tsh {
                 // With tsh's own first line: escaped where it is shown.
                 _ => NoReplay::Failed(self.program().refused(what, &r).brief()),
             }),
-            Err(e) if e.what.contains("did not finish within") => Err(NoReplay::TimedOut),
+            Err(e) if super::command::timed_out(&e) => Err(NoReplay::TimedOut),
             Err(e) => Err(NoReplay::Failed(e.what.clone())),
         }
     }
