@@ -249,36 +249,15 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
     Ok(c)
 }
 
-/// `--label K=V,...` as tctl reads it (a value may be quoted, commas and all): checked here,
-/// so that a typo is a usage error that says what to type, not tctl's failure.
+/// `--label K=V,...` as tctl reads it: checked here, so that a typo is a usage error that says
+/// what to type, not tctl's failure.
 fn check_labels(spec: &str) -> Result<(), Error> {
-    let mut pairs = Vec::new();
-    let (mut start, mut quoted) = (0, false);
-    for (at, c) in spec.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                pairs.push(&spec[start..at]);
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    pairs.push(&spec[start..]);
-    // An empty value means no label filter at all.
-    if spec.trim().is_empty() {
-        return Ok(());
-    }
-    for pair in pairs {
-        let key = pair.split_once('=').map(|(k, _)| k.trim());
-        if key.is_none_or(str::is_empty) {
-            return Err(
-                Error::usage(format!("--label {spec:?}: {pair:?} is not KEY=VALUE"))
-                    .hint("e.g. --label env=prod, or --label env=prod,team=payments for both"),
-            );
-        }
-    }
-    Ok(())
+    crate::teleport::labels::parse(spec)
+        .map(drop)
+        .map_err(|piece| {
+            Error::usage(format!("--label {spec:?}: {piece:?} is not KEY=VALUE"))
+                .hint("e.g. --label env=prod, or --label env=prod,team=payments for both")
+        })
 }
 
 /// Whether `arg` is one of our options as typed (`--since`, `--since=7d`, `-j`).

@@ -224,12 +224,8 @@ fn filters_hold(q: &SearchQuery, s: &Summary) -> bool {
     let eq =
         |want: &Option<String>, have: Option<&str>| want.as_deref().is_none_or(|w| have == Some(w));
     let labels_match = q.labels.as_deref().is_none_or(|spec| {
-        spec.split(',')
-            .filter(|p| !p.is_empty())
-            .all(|pair| match pair.split_once('=') {
-                Some((k, v)) => s.label(k) == Some(v),
-                None => false,
-            })
+        crate::teleport::labels::parse(spec)
+            .is_ok_and(|pairs| pairs.iter().all(|(k, v)| s.label(k) == Some(v)))
     });
     (q.kinds.is_empty()
         || q.kinds

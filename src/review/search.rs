@@ -159,6 +159,8 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
     let any = |list: &[crate::session::Text], wanted: &[String]| {
         wanted.iter().any(|w| list.iter().any(|t| **t == **w))
     };
+    // Read once for the whole listing; a spec tctl would refuse matches nothing.
+    let labels = q.labels.as_deref().map(crate::teleport::labels::parse);
     let filter = move |s: &Session| {
         (q.kinds.is_empty() || q.kinds.contains(&s.kind))
             && q.username.as_ref().is_none_or(|u| s.user() == u)
@@ -167,7 +169,11 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
                 .as_deref()
                 .is_none_or(|rk| kind_of_resource(rk) == Some(s.kind))
             && q.resource_name.as_ref().is_none_or(|n| s.target() == n)
-            && q.labels.as_deref().is_none_or(|spec| labels_match(spec, s))
+            && labels.as_ref().is_none_or(|pairs| {
+                pairs
+                    .as_ref()
+                    .is_ok_and(|pairs| pairs.iter().all(|(k, v)| s.labels().get(k) == Some(v)))
+            })
             && (q.access_requests.is_empty() || any(&s.extra().access_requests, &q.access_requests))
             && q.server_hostname
                 .as_ref()
@@ -184,16 +190,6 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
                 .is_none_or(|d| s.kind == Kind::Db && s.target() == d)
     };
     (filter, ignored)
-}
-
-/// `k=v,k2=v2`: every pair must be a label of the session.
-fn labels_match(spec: &str, s: &Session) -> bool {
-    spec.split(',')
-        .filter(|p| !p.is_empty())
-        .all(|pair| match pair.split_once('=') {
-            Some((k, v)) => s.labels().get(k) == Some(v),
-            None => s.labels().contains_key(pair),
-        })
 }
 
 /// Keep sessions at or above `min`; unscored ones are counted, never silently dropped.

@@ -5,6 +5,7 @@
 pub mod authority;
 pub mod command;
 pub mod errors;
+pub mod labels;
 pub mod lenient;
 pub mod locate;
 pub mod ls;
