@@ -457,10 +457,6 @@ impl Labels {
         Some(&self.0[at].1)
     }
 
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
     /// Sets `key`, replacing its value when it has one.
     pub fn insert(&mut self, key: Text, value: Text) {
         match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
