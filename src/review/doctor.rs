@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::Exit;
 use crate::teleport::ls::LsQuery;
-use crate::teleport::probe::{ProbeOptions, Verdict, probe};
+use crate::teleport::probe::{ProbeOptions, Verdict, probe, tls_failure};
 use crate::teleport::search::SearchQuery;
 use crate::teleport::tctl::Tctl;
 use crate::teleport::tsh::{Tsh, version_at_least};
@@ -211,10 +211,7 @@ pub fn run(i: Inputs) -> Vec<Check> {
                 Verdict::Unknown(why) => check("edition", Status::Warn, why),
                 // --insecure answers a certificate problem only, not a name or a network.
                 Verdict::Unreachable(why) => {
-                    let tls = ["certificate", "TLS", "tls", "SSL", "ssl"]
-                        .iter()
-                        .any(|w| why.contains(w));
-                    let hint = if tls {
+                    let hint = if tls_failure(&why) {
                         "; --insecure for a dev cluster with a self-signed certificate"
                     } else {
                         ""

@@ -274,7 +274,7 @@ fn tls_reason(text: &str) -> String {
         ("certificate revoked", "certificate has been revoked"),
     ];
     if let Some((_, words)) = known.iter().find(|(said, _)| text.contains(said)) {
-        return format!("TLS: {words}");
+        return format!("{TLS}{words}");
     }
     // `error:CODE:LIBRARY:FUNCTION:REASON:FILE:LINE:`: the reason is what a person can use.
     let said = text
@@ -282,7 +282,16 @@ fn tls_reason(text: &str) -> String {
         .and_then(|rest| rest.split(':').nth(3))
         .filter(|reason| !reason.is_empty())
         .unwrap_or(text);
-    format!("TLS: {said}")
+    format!("{TLS}{said}")
+}
+
+/// How a failed TLS handshake or verification starts its reason.
+const TLS: &str = "TLS: ";
+
+/// Whether an unreachable verdict's reason is a TLS failure, which `--insecure` may get past
+/// on a dev cluster (a name, a network or a timeout it does not help).
+pub fn tls_failure(reason: &str) -> bool {
+    reason.starts_with(TLS)
 }
 
 pub(super) fn no_answer(opts: &ProbeOptions) -> String {
@@ -356,6 +365,9 @@ mod tests {
             verify("self-signed certificate"),
             "TLS: self-signed certificate"
         );
+        // What --insecure may get past, and what it does not.
+        assert!(tls_failure(&verify("self-signed certificate")));
+        assert!(!tls_failure("host not found") && !tls_failure("connection refused"));
         assert_eq!(
             verify("self signed certificate"),
             "TLS: self-signed certificate"

@@ -24,6 +24,7 @@ use jiff::Timestamp;
 use super::authority::Authority;
 use cache::{Probed, probe_cached};
 pub use config::{Capability, ENABLE_SUMMARIZATION, Verdict, parse_config_js, verdict};
+pub use fetch::tls_failure;
 
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
