@@ -122,7 +122,7 @@ pub const fn plain<R>(key: &'static str, title: &'static str, cell: Cell<R>) -> 
     }
 }
 
-fn or_dash(cell: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn or_dash(cell: Cow<'_, str>) -> Cow<'_, str> {
     if cell.is_empty() { "-".into() } else { cell }
 }
 

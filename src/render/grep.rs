@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use nu_ansi_term::{Color, Style as Paint};
 use serde::Serialize;
 
-use super::columns::{Column, plain as col};
+use super::columns::{Column, or_dash, plain as col};
 use super::{Format, delimited, markdown};
 use crate::content::{Event, Hit, Line, Match, Within};
 use crate::review::grep::Scanned;
@@ -160,17 +160,11 @@ impl<'w> Writer<'w> {
         self.started = true;
         let session = &s.session;
         // `-` for a name tctl left out, as the listings write it.
-        fn known(name: &str) -> std::borrow::Cow<'_, str> {
-            match name {
-                "" => "-".into(),
-                name => escape(name),
-            }
-        }
         let mut heading = format!(
             "{}  {}@{}  {}",
             escape(&session.id().to_string()),
-            known(session.user()),
-            known(session.target()),
+            or_dash(escape(session.user())),
+            or_dash(escape(session.target())),
             session.kind.as_str(),
         );
         if let Some(login) = session.login() {
