@@ -7,6 +7,9 @@
 //! users and hosts). Those are shell files, not Rust strings, so that they are linted
 //! (shellcheck, `zsh -n`, `fish --no-execute`) and read as what they are; the few `@NAME@`
 //! patterns in them are filled here from the command table.
+//!
+//! The scripts and the demo's data are written deflated (`NAME.z`), which the binary inflates
+//! when a command needs them (src/packed.rs).
 
 use std::path::Path;
 
@@ -30,6 +33,15 @@ const CACHED: [&str; 3] = [
     "src/shell/complete/cached.zsh",
     "src/shell/complete/cached.fish",
 ];
+
+/// The demo's data (src/demo/), embedded deflated.
+const DEMO: [&str; 3] = ["ls.json", "search.json", "summaries.json"];
+
+/// Writes `text` deflated to `OUT_DIR/NAME.z`, for `packed!("NAME")`.
+fn pack(out: &Path, name: &str, text: &[u8]) {
+    let deflated = miniz_oxide::deflate::compress_to_vec(text, 10);
+    std::fs::write(out.join(format!("{name}.z")), deflated).expect("write a packed text");
+}
 
 /// `template` with each `@NAME@` replaced: every pattern given must occur, and none may be left
 /// over, so a renamed pattern fails the build instead of shipping a script that matches nothing.
@@ -57,6 +69,11 @@ fn main() {
     }
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     let out = Path::new(&out);
+    for file in DEMO {
+        println!("cargo::rerun-if-changed=src/demo/{file}");
+        let text = std::fs::read(Path::new("src/demo").join(file)).expect("read the demo's data");
+        pack(out, file, &text);
+    }
     for (shell, file) in [
         (Shell::Bash, "tsh-review.bash"),
         (Shell::Zsh, "_tsh-review"),
@@ -77,7 +94,7 @@ fn main() {
             Shell::Fish => fish(text),
             _ => text,
         };
-        std::fs::write(out.join(file), text).expect("write a completion script");
+        pack(out, file, text.as_bytes());
     }
 }
 

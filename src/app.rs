@@ -111,10 +111,16 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
         Cmd::Link => actions::link(r, &args::sid(m)?),
         Cmd::Play => actions::play(r, &args::play(m)?),
         Cmd::Download => actions::download(r, &args::download(m)?),
-        Cmd::Completions => {
-            print(completions::script(args::completion_shell(m)?).unwrap_or_default())
-        }
-        Cmd::Init => print(&completions::init(args::init_shell(m)?).unwrap_or_default()),
+        Cmd::Completions => print(
+            completions::script(args::completion_shell(m)?)
+                .transpose()?
+                .unwrap_or_default(),
+        ),
+        Cmd::Init => print(
+            &completions::init(args::init_shell(m)?)
+                .transpose()?
+                .unwrap_or_default(),
+        ),
         Cmd::Man => print(&man::page()),
         Cmd::Help => print(&args::help_topic(m)?.map_or_else(help::overview, help::command)),
         Cmd::CompleteIds => {

@@ -12,6 +12,7 @@ pub(crate) mod complete;
 pub(crate) mod content;
 pub(crate) mod demo;
 pub(crate) mod error;
+pub(crate) mod packed;
 pub(crate) mod private_file;
 pub(crate) mod progress;
 pub(crate) mod render;
@@ -29,7 +30,10 @@ pub(crate) mod window;
 #[doc(hidden)]
 pub mod internals {
     pub mod cli {
-        pub use crate::cli::completions::script as completion_script;
+        /// The script for a shell; None for another name or a damaged binary.
+        pub fn completion_script(shell: &str) -> Option<&'static str> {
+            crate::cli::completions::script(shell).and_then(Result::ok)
+        }
         pub use crate::cli::man::page as man_page;
         pub use crate::cli::table::{COMMANDS, FLAGS, SHELLS};
     }

@@ -1,24 +1,29 @@
 //! Shell completion scripts, generated from the command table by build.rs with clap_complete
-//! and embedded as text: the binary carries no clap. Committed copies live in completions/.
+//! and embedded deflated (src/packed.rs): the binary carries no clap. Committed copies live in
+//! completions/.
 //! What the scripts ask the binary at TAB time is answered outside cli/ (src/complete.rs), as
 //! it reads the cache.
 
-const BASH: &str = include_str!(concat!(env!("OUT_DIR"), "/tsh-review.bash"));
-const ZSH: &str = include_str!(concat!(env!("OUT_DIR"), "/_tsh-review"));
-const FISH: &str = include_str!(concat!(env!("OUT_DIR"), "/tsh-review.fish"));
-const ELVISH: &str = include_str!(concat!(env!("OUT_DIR"), "/tsh-review.elv"));
-const POWERSHELL: &str = include_str!(concat!(env!("OUT_DIR"), "/_tsh-review.ps1"));
+use crate::error::Error;
+use crate::packed::{Packed, packed};
+
+static BASH: Packed = packed!("tsh-review.bash");
+static ZSH: Packed = packed!("_tsh-review");
+static FISH: Packed = packed!("tsh-review.fish");
+static ELVISH: Packed = packed!("tsh-review.elv");
+static POWERSHELL: Packed = packed!("_tsh-review.ps1");
 
 /// The script for one of `table::SHELLS`; None for any other name.
-pub fn script(shell: &str) -> Option<&'static str> {
-    match shell {
-        "bash" => Some(BASH),
-        "zsh" => Some(ZSH),
-        "fish" => Some(FISH),
-        "elvish" => Some(ELVISH),
-        "powershell" => Some(POWERSHELL),
-        _ => None,
-    }
+pub fn script(shell: &str) -> Option<Result<&'static str, Error>> {
+    let packed = match shell {
+        "bash" => &BASH,
+        "zsh" => &ZSH,
+        "fish" => &FISH,
+        "elvish" => &ELVISH,
+        "powershell" => &POWERSHELL,
+        _ => return None,
+    };
+    Some(packed.text())
 }
 
 // The `init` snippets: tsh-review's completion plus a wrapper around tsh's own completion so
@@ -30,18 +35,14 @@ const INIT_FISH: &str = include_str!("../shell/init.fish");
 
 /// The start-up snippet for one of `table::INIT_SHELLS`: the completion script, then the tsh
 /// wrapper. None for any other name.
-pub fn init(shell: &str) -> Option<String> {
+pub fn init(shell: &str) -> Option<Result<String, Error>> {
     let wrapper = match shell {
         "bash" => INIT_BASH,
         "zsh" => INIT_ZSH,
         "fish" => INIT_FISH,
         _ => return None,
     };
-    Some(format!(
-        "{}
-{wrapper}",
-        script(shell)?
-    ))
+    Some(script(shell)?.map(|script| format!("{script}\n{wrapper}")))
 }
 
 #[cfg(test)]
@@ -53,11 +54,11 @@ mod tests {
     fn every_shell_has_a_script() {
         for shell in SHELLS {
             assert!(
-                script(shell).is_some_and(|s| s.contains("tsh-review")),
+                script(shell).is_some_and(|s| s.unwrap().contains("tsh-review")),
                 "{shell}"
             );
         }
-        assert_eq!(script("tcsh"), None);
+        assert!(script("tcsh").is_none());
     }
 
     /// build.rs rewrites clap_complete 4.6.11's bash, whose per-subcommand `case` labels do
@@ -72,7 +73,8 @@ mod tests {
             "clap_complete's bash generator changed (clap-rs/clap#6421 fixed?): \
              revisit the rewrite in build.rs"
         );
-        assert!(!BASH.contains("tsh__subcmd__review"));
-        assert!(BASH.contains("tsh__review__subcmd__play)"));
+        let bash = BASH.text().unwrap();
+        assert!(!bash.contains("tsh__subcmd__review"));
+        assert!(bash.contains("tsh__review__subcmd__play)"));
     }
 }

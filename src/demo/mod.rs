@@ -1,7 +1,8 @@
 //! The built-in sample cluster behind `--demo`: real tctl output (see README.md here), read
 //! into the same event and summary types as a live cluster's and answered with tctl's own
 //! semantics, its times moved so that the data always looks recent. The data is part of the
-//! binary, so its elements borrow from it for the whole run.
+//! binary (deflated, src/packed.rs, and inflated once per run), so its elements borrow from it
+//! for the whole run.
 
 mod rank;
 mod recordings;
@@ -10,6 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cache::Scope;
 use crate::error::Error;
+use crate::packed::{Packed, packed};
 use crate::session::Time;
 use crate::source::Source;
 use crate::teleport::ls::{LsEvent, LsQuery};
@@ -18,10 +20,10 @@ use crate::teleport::tsh::Profile;
 use crate::teleport::{Cluster, Searched};
 use crate::window::midnight;
 
-const LS: &str = include_str!("ls.json");
-const SEARCH: &str = include_str!("search.json");
+static LS: Packed = packed!("ls.json");
+static SEARCH: Packed = packed!("search.json");
 /// The AI summaries of the scored sessions (`tctl recordings summary`'s protojson, by id).
-const SUMMARIES: &str = include_str!("summaries.json");
+static SUMMARIES: Packed = packed!("summaries.json");
 /// "Now" when the data was written.
 const ANCHOR: &str = "2026-06-03T21:00:00Z";
 
@@ -151,8 +153,10 @@ impl Source for Demo {
 impl Cluster for Demo {
     fn summary(&self, sid: &str) -> crate::teleport::Summarized {
         use crate::teleport::NoSummary;
-        let all: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(SUMMARIES).map_err(|e| NoSummary::Failed(e.to_string()))?;
+        let all: serde_json::Map<String, serde_json::Value> = SUMMARIES
+            .text()
+            .map_err(|e| NoSummary::Failed(e.brief()))
+            .and_then(|t| serde_json::from_str(t).map_err(|e| NoSummary::Failed(e.to_string())))?;
         let Some(found) = all.get(sid) else {
             return Err(NoSummary::NotSummarized);
         };
@@ -167,7 +171,7 @@ impl Cluster for Demo {
     fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.label();
         let (from, to) = self.range(Some(q.from), q.to);
-        let mut events: Vec<LsEvent<'static>> = serde_json::from_str(LS).map_err(broken)?;
+        let mut events: Vec<LsEvent<'static>> = serde_json::from_str(LS.text()?).map_err(broken)?;
         for e in &mut events {
             e.time = self.moved(e.time);
             e.session_start = self.moved(e.session_start);
@@ -190,7 +194,8 @@ impl Cluster for Demo {
         let (from, to) = self.range(q.from, q.to);
         let query = rank::Query::new(&q.words);
         let mut found = Vec::new();
-        let summaries: Vec<Summary<'static>> = serde_json::from_str(SEARCH).map_err(broken)?;
+        let summaries: Vec<Summary<'static>> =
+            serde_json::from_str(SEARCH.text()?).map_err(broken)?;
         for mut s in summaries {
             s.shift(self.shift);
             if !s.start().is_some_and(|t| from <= t && t < to) || !filters_hold(q, &s) {
