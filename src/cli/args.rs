@@ -29,6 +29,13 @@ pub fn recent(m: &Matches) -> Result<RecentArgs, Error> {
 }
 
 pub fn search(m: &Matches) -> Result<SearchArgs, Error> {
+    // `search "$Q"` with an empty $Q would otherwise be a flag-only search, every session a hit.
+    if m.operands().iter().any(|w| w.trim().is_empty()) {
+        return Err(Error::usage("a search word is empty").hint(format!(
+            "give the words to search for, or none at all to list every summarized session: `{} search --help`",
+            me(m)
+        )));
+    }
     let query = SearchQuery {
         words: m.operands().to_vec(),
         kinds: kinds(m, true)?,

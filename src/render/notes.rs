@@ -78,7 +78,7 @@ fn line(note: &Note, prog: &str) -> String {
             "these are the {limit} best matches (--limit {limit}); more sessions may match: raise --limit to see them"
         ),
         Note::Capped { limit, total } => format!(
-            "showing {limit} of {total} sessions (--limit {limit}); drop --limit to see them all"
+            "showing {limit} of {total} sessions (--limit {limit}); raise --limit to see more"
         ),
         Note::Overflow { asked, printed } => format!(
             "tctl printed {printed} rows for a call that asked for {asked}: the first {asked} were kept and the rest of the window was listed by further calls"
@@ -113,7 +113,7 @@ fn line(note: &Note, prog: &str) -> String {
             "{count} unscored session(s) (no severity, common for databases) are not in this list: review them with `{prog} {command}`"
         ),
         Note::SeverityCaveat => format!(
-            "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. The prose summary is in the web player ({prog} link); for high-stakes review, corroborate with the recording ({prog} play)."
+            "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. A session's AI summary is in `{prog} show SID`; for high-stakes review, corroborate with the recording ({prog} grep, {prog} play)."
         ),
         Note::AskedForReview { count } => format!(
             "{count} session(s) flagged needs-review are listed whatever their severity: the server asks a human to look at them (the summary was incomplete, or a classifier matched); `{prog} show` gives the reasons"

@@ -205,7 +205,16 @@ pub fn search(
     window: Window,
     now: Timestamp,
 ) -> Result<Listing, Error> {
-    let reach = Reach::Best(args.query.limit);
+    // A severity filter on tctl's best `limit` matches would show fewer than `limit` sessions
+    // while more exist: without words to rank by, the window is swept whole (as triage does)
+    // and the limit applies to what passes the filter.
+    let words = args.query.words.iter().any(|w| !w.trim().is_empty());
+    let sweep = args.min_severity.is_some() && !words;
+    let reach = if sweep {
+        Reach::All
+    } else {
+        Reach::Best(args.query.limit)
+    };
     let found = search_or_list(fetch, &args.query, window, now, args.no_fallback, reach)?;
     let mut sessions = found.sessions;
     let mut notes = found.notes;
@@ -215,7 +224,9 @@ pub fn search(
             if unscored > 0 {
                 notes.push(Note::Unscored {
                     count: unscored,
-                    command: "search (the same options, without --min-severity)".into(),
+                    // Unscored sessions have nothing for search's filters to rank or
+                    // match; triage lists every one of the window.
+                    command: format!("triage --unscored{}", args.window.flags()),
                 });
             }
         }
@@ -229,13 +240,11 @@ pub fn search(
     } else {
         "Recordings of the window (search unavailable: filter them by hand)"
     };
-    Ok(Listing::of_search(
-        window,
-        found.searched,
-        sessions,
-        notes,
-        title.to_owned(),
-    ))
+    let mut listing = Listing::of_search(window, found.searched, sessions, notes, title.to_owned());
+    if sweep {
+        listing.cap(Some(args.query.limit));
+    }
+    Ok(listing)
 }
 
 /// An empty search is not proof that nothing happened: count what `ls` sees in the window.

@@ -554,3 +554,40 @@ fn a_cached_config_js_verdict_explains_an_unavailable_search() {
         "{err}"
     );
 }
+
+/// A severity floor on tctl's best `--limit` matches showed fewer sessions than passed it,
+/// under a note that called them the best matches.
+#[test]
+fn a_severity_floor_with_a_limit_keeps_the_riskiest_that_pass_it() {
+    let w = World::new();
+    let (all, _) = run(&w, &["search", "--min-severity", "high"]);
+    assert_eq!(ids(&all), ["3f2a9c1e", "d1e2f3a4", "6b7c8d9e"]);
+    let (out, err) = run(&w, &["search", "--min-severity", "high", "--limit", "2"]);
+    assert_eq!(ids(&out), ["3f2a9c1e", "d1e2f3a4"]);
+    assert!(err.contains("showing 2 of 3 sessions (--limit 2)"), "{err}");
+    assert!(!err.contains("best matches"), "{err}");
+    // The unscored sessions are pointed to with a command that runs.
+    assert!(
+        err.contains("review them with `tsh-review triage --unscored --since 7d`"),
+        "{err}"
+    );
+    w.cmd()
+        .args(["triage", "--unscored", "--since", "7d"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_empty_search_word_is_refused_not_taken_for_every_session() {
+    let w = World::new();
+    for words in [&[""][..], &["  "], &["sudo", ""]] {
+        w.cmd()
+            .arg("search")
+            .args(words)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("a search word is empty"));
+    }
+    assert!(searches(&w).is_empty());
+}
