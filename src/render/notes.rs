@@ -18,7 +18,12 @@ pub fn summary(l: &Listing) -> String {
     } else {
         "sessions"
     };
-    match l.sessions.len() {
+    // A capped listing still counts every session of the window; the cap has its own note.
+    let total = l.notes.iter().find_map(|n| match n {
+        Note::Capped { total, .. } => Some(*total),
+        _ => None,
+    });
+    match total.unwrap_or(l.sessions.len()) {
         0 => match l.empty {
             Empty::Window => format!(
                 "no {noun} {verb} {window}; widen the window with --since (e.g. --since {}) or --from",

@@ -56,11 +56,17 @@ impl ComplianceArgs {
                     "--quarter {q} is before 2015, when Teleport did not exist yet: nothing can have been recorded"
                 )));
             }
+            // The quarter so far: the report must not read as a whole quarter signed off.
+            let name = if w.to > now {
+                format!("{}, in progress", quarter_name(&w))
+            } else {
+                quarter_name(&w)
+            };
             let w = Window {
                 from: w.from,
                 to: w.to.min(now),
             };
-            return Ok((w, quarter_name(&w)));
+            return Ok((w, name));
         }
         if self.window == WindowArgs::default() {
             let w = last_full_quarter(now);
@@ -114,6 +120,17 @@ pub fn compliance(
         ))
     });
     let complete = !notes.iter().any(|n| matches!(n, Note::Incomplete { .. }));
+    // The counts below are the whole period's; --limit only shortens the list, and the report
+    // says so, as an artefact someone signs must not look whole when it is not.
+    let shown = args
+        .limit
+        .filter(|&n| (n as usize) < sessions.len())
+        .map(|n| {
+            format!(
+                "no: --limit {n} lists {n} of the {} sessions",
+                sessions.len()
+            )
+        });
     let count = |flag: Flag| sessions.iter().filter(|s| s.flags.contains(flag)).count();
     let last_day = utc_date(
         window
@@ -169,10 +186,10 @@ pub fn compliance(
         ),
         (
             "Complete",
-            if complete {
-                "yes".to_owned()
-            } else {
-                "no: see the notes".to_owned()
+            match (complete, shown) {
+                (true, None) => "yes".to_owned(),
+                (true, Some(shown)) => shown,
+                (false, _) => "no: see the notes".to_owned(),
             },
         ),
         (
@@ -198,6 +215,7 @@ pub fn compliance(
     if searched {
         listing.notes.push(Note::SeverityCaveat);
     }
+    listing.cap(args.limit);
     Ok(listing)
 }
 

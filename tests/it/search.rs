@@ -446,7 +446,7 @@ fn compliance_is_complete_past_the_limit_and_an_auditable_artefact() {
             .all(|c| c.contains(&"--label=env=prod".to_owned()))
     );
     for fact in [
-        "**Period**: 2026Q2",
+        "**Period**: 2026Q2, in progress",
         "**Reviewer**: alice",
         "**Complete**: yes",
         "**Generated**",
@@ -467,6 +467,47 @@ fn compliance_is_complete_past_the_limit_and_an_auditable_artefact() {
     ));
     assert!(out.contains("needs-review") && out.contains("follow-up"));
     assert!(out.contains("### alice on web-01 (1)"), "{out}");
+}
+
+/// `--limit` shortens the list, never the counts, and the report does not read as whole.
+#[test]
+fn compliance_limit_shortens_the_list_and_the_report_says_so() {
+    let w = World::new();
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--quarter",
+            "2026Q1",
+            "--limit",
+            "1",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(out.contains("**Period**: 2026Q1 (2026-01-01"), "{out}");
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--quarter",
+            "2026Q2",
+            "--limit",
+            "2",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(out.matches("| `").count(), 2, "two rows:\n{out}");
+    for fact in [
+        "**Period**: 2026Q2, in progress (2026-04-01 to 2026-06-03",
+        "**Complete**: no: --limit 2 lists 2 of the 13 sessions",
+        "**Sessions**: 13 (",
+        "> 13 sessions started between",
+        "> showing 2 of 13 sessions (--limit 2)",
+    ] {
+        assert!(out.contains(fact), "{fact} missing:\n{out}");
+    }
 }
 
 #[test]
