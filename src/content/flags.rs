@@ -16,7 +16,8 @@ pub enum Flag {
     /// Text on the line that did not show: SGR 8 (conceal), foreground colour equal to
     /// background colour, or words overwritten in place after a carriage return or a jump.
     ConcealedText,
-    /// The session set the window title (OSC 0, 1, 2) or wrote the clipboard (OSC 52).
+    /// The session wrote the clipboard (OSC 52), or set a window title (OSC 0, 1, 2) that
+    /// says more than where the shell is (see `osc::ordinary_title`).
     TitleOrClipboard,
     /// The session printed a hyperlink (OSC 8), whose target the text need not show.
     Hyperlink,

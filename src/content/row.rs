@@ -341,9 +341,12 @@ impl Row {
         true
     }
 
-    /// Text of an OSC sequence (title, clipboard, link target), at the cursor's column.
-    pub fn push_osc(&mut self, text: String, flag: Flag) {
-        if self.push_hidden(Within::Osc, self.cursor, text) {
+    /// Text of an OSC sequence (title, clipboard, link target), at the cursor's column, and the
+    /// line's flag for it: None for a shell's ordinary title, kept for grep but no evasion.
+    pub fn push_osc(&mut self, text: String, flag: Option<Flag>) {
+        if self.push_hidden(Within::Osc, self.cursor, text)
+            && let Some(flag) = flag
+        {
             self.flags.insert(flag);
         }
     }

@@ -367,18 +367,23 @@ impl Term {
         };
         match kind {
             b"0" | b"1" | b"2" => {
-                self.flags.insert(Flag::TitleOrClipboard);
                 let title = osc::joined(rest);
                 if !title.is_empty() && title != self.last_title {
+                    // Most shells retitle the window at every prompt; only a title that says
+                    // more than where the shell is counts as text the screen did not show.
+                    let flag = (!osc::ordinary_title(&title)).then_some(Flag::TitleOrClipboard);
+                    if let Some(flag) = flag {
+                        self.flags.insert(flag);
+                    }
                     self.last_title.clone_from(&title);
-                    self.row.push_osc(title, Flag::TitleOrClipboard);
+                    self.row.push_osc(title, flag);
                 }
             }
             b"52" => {
                 self.flags.insert(Flag::TitleOrClipboard);
                 let data = rest.get(1).copied().unwrap_or_default();
                 if let Some(text) = osc::clipboard(data) {
-                    self.row.push_osc(text, Flag::TitleOrClipboard);
+                    self.row.push_osc(text, Some(Flag::TitleOrClipboard));
                 }
             }
             b"8" => {
@@ -386,7 +391,7 @@ impl Term {
                 let uri = osc::joined(rest.get(1..).unwrap_or_default());
                 if !uri.is_empty() {
                     self.flags.insert(Flag::Hyperlink);
-                    self.row.push_osc(uri, Flag::Hyperlink);
+                    self.row.push_osc(uri, Some(Flag::Hyperlink));
                 }
             }
             _ => {}

@@ -63,8 +63,9 @@ fn a_coloured_prompt_and_sudo_su() {
         lines.iter().map(|l| l.number).collect::<Vec<_>>(),
         [1, 2, 3, 4, 5]
     );
-    assert_eq!(f, flags(&[Flag::TitleOrClipboard]));
-    // The title is kept, hidden, on the line where it was set.
+    // The prompt's title says where the shell is: no evasion, but kept, hidden, on the line
+    // where it was set, for grep.
+    assert_eq!(f, flags(&[]));
     assert_eq!(lines[0].hidden[0].kind, Within::Osc);
     assert_eq!(lines[0].hidden[0].text, "alice@web-01: ~");
     assert_eq!(lines[2].hidden[0].text, "root@web-01: ~");
@@ -88,7 +89,7 @@ fn a_typed_then_erased_command() {
     );
     assert!(lines[0].flags.contains(Flag::ErasedInput));
     assert!(!lines[1].flags.contains(Flag::ErasedInput));
-    assert_eq!(f, flags(&[Flag::ErasedInput, Flag::TitleOrClipboard]));
+    assert_eq!(f, flags(&[Flag::ErasedInput]));
 }
 
 #[test]
@@ -592,11 +593,7 @@ fn matches_in_erased_and_concealed_text_say_so() {
     assert!(!hits[0].line.flags.contains(Flag::SuspiciousText));
     assert_eq!(
         summary.flags,
-        flags(&[
-            Flag::ErasedInput,
-            Flag::ConcealedText,
-            Flag::TitleOrClipboard
-        ])
+        flags(&[Flag::ErasedInput, Flag::ConcealedText])
     );
 }
 
@@ -694,7 +691,7 @@ fn real_shells_bash_zsh_fish() {
             ("exit", vec![]),
         ]
     );
-    assert_eq!(f, flags(&[Flag::ErasedInput, Flag::TitleOrClipboard]));
+    assert_eq!(f, flags(&[Flag::ErasedInput]));
 
     // zsh and fish ran the same keys: the same lines but for the prompt.
     let session = |prompt: &str| -> Vec<(String, Vec<&str>)> {
@@ -737,7 +734,7 @@ fn real_shells_bash_zsh_fish() {
     let mut expected = session("alice@web-01 ~> ");
     expected.push((String::new(), vec![]));
     assert_eq!(owned(&lines), want(expected));
-    assert_eq!(f, flags(&[Flag::ErasedInput, Flag::TitleOrClipboard]));
+    assert_eq!(f, flags(&[Flag::ErasedInput]));
 
     // Any cut gives the same, and byte at a time.
     for input in [&bash[..], &zsh[..], &fish[..]] {
