@@ -511,7 +511,7 @@ impl Entry {
             severity: self
                 .severity
                 .and_then(|v| Severity::from_level(i64::from(v))),
-            ..Draft::new(&self.id, Kind::from_name(&self.kind), Origin::Ls)
+            ..Draft::new(&self.id, Kind::from_name(&self.kind), Origin::Cache)
         };
         Builder::new(Detail::Row).build(draft)
     }

@@ -40,17 +40,25 @@ const JSON_KEYS: &[(&str, &str)] = &[
         "Teleport's reason numbers when session search asks a human to look (`[]`: none), or \
          `null` when not from search",
     ),
-    ("roles, participants, access_requests", "lists of strings"),
+    (
+        "roles, participants, access_requests",
+        "lists of strings (`null` when `source` is `cache`: unknown)",
+    ),
     (
         "labels",
-        "the server, database, desktop, Kubernetes or app labels",
+        "the server, database, desktop, Kubernetes or app labels (`null` when `source` is \
+         `cache`)",
     ),
     (
         "interactive, recorded",
         "booleans, or `null` when Teleport did not say",
     ),
     ("cluster", "the Teleport cluster name"),
-    ("source", "`ls` (from `tctl recordings ls`) or `search`"),
+    (
+        "source",
+        "`ls` (from `tctl recordings ls`), `search`, or `cache`: `show` of a session tctl \
+         could not give, from tsh-review's cache, with a warning",
+    ),
     (
         "flags",
         "any of `suspicious-text`, `not-recorded`, `non-interactive`, `follow-up`, \

@@ -232,8 +232,19 @@ pub fn find(
 ) -> Result<Session, Error> {
     let cached = cache::load(scope).into_iter().find(|e| e.id == id);
     let window = lookup_window(cached.as_ref(), now);
-    // One session: every field of it.
-    let (sessions, _) = recordings(Fetch::full(cluster), window, now)?;
+    // One session: every field of it; when tctl cannot answer, what the cache holds (its
+    // rows are what completion and a later `show` rely on without the network).
+    let sessions = match recordings(Fetch::full(cluster), window, now) {
+        Ok((sessions, _)) => sessions,
+        Err(e) => {
+            let Some(cached) = cached else { return Err(e) };
+            eprintln!(
+                "tsh-review: warning: {}; showing what tsh-review's cache holds for the session (no roles, labels or participants: run `show` again once tctl answers)",
+                escape(&e.brief())
+            );
+            return Ok(cached.into_session());
+        }
+    };
     if let Some(mut s) = sessions.into_iter().find(|s| s.id() == id) {
         if s.severity.is_none() {
             s.severity = severity(cluster, &s, scope, now);

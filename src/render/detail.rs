@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::columns::SESSION;
 use super::{Format, delimited, json, markdown, summary};
-use crate::session::{Flag, Session, Time};
+use crate::session::{Flag, Origin, Session, Time};
 use crate::text::format::human_duration;
 use crate::text::sanitize::escape;
 
@@ -93,11 +93,18 @@ fn fields(s: &Session) -> Vec<(Cow<'static, str>, String)> {
             .map_or("unscored (or not from search)", |v| v.as_str()),
     );
     let extra = s.extra();
-    field("roles", &extra.roles.join(", "));
-    field("participants", &extra.participants.join(", "));
-    let labels: Vec<String> = s.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
-    field("labels", &labels.join(", "));
-    field("access requests", &extra.access_requests.join(", "));
+    if s.origin == Origin::Cache {
+        // Not empty: unknown. The cache keeps a listing's row, not the event's detail.
+        for k in ["roles", "participants", "labels", "access requests"] {
+            field(k, "unknown (not in tsh-review's cache)");
+        }
+    } else {
+        field("roles", &extra.roles.join(", "));
+        field("participants", &extra.participants.join(", "));
+        let labels: Vec<String> = s.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        field("labels", &labels.join(", "));
+        field("access requests", &extra.access_requests.join(", "));
+    }
     if let Some(reasons) = extra.review_reasons.as_deref().filter(|r| !r.is_empty()) {
         let numbers: Vec<String> = reasons.iter().map(i64::to_string).collect();
         field(
@@ -120,7 +127,7 @@ fn fields(s: &Session) -> Vec<(Cow<'static, str>, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{Kind, Origin};
+    use crate::session::Kind;
 
     fn render(s: &Session, format: Format) -> String {
         let mut out = Vec::new();

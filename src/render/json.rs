@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::ser::{PrettyFormatter, Serializer};
 
 use crate::review::Listing;
-use crate::session::{Labels, Session, Text};
+use crate::session::{Labels, Origin, Session, Text};
 use crate::text::sanitize::TerminalSafe;
 
 #[derive(Serialize)]
@@ -26,13 +26,14 @@ struct Record<'a> {
     severity: Option<&'static str>,
     severity_level: Option<u8>,
     needs_further_review_reasons: Option<&'a [i64]>,
-    roles: Vec<&'a str>,
-    participants: Vec<&'a str>,
-    labels: &'a Labels,
+    /// These four are null for a session from the cache (`source` "cache"): unknown, not empty.
+    roles: Option<Vec<&'a str>>,
+    participants: Option<Vec<&'a str>>,
+    labels: Option<&'a Labels>,
     interactive: Option<bool>,
     recorded: Option<bool>,
     cluster: Option<&'a str>,
-    access_requests: Vec<&'a str>,
+    access_requests: Option<Vec<&'a str>>,
     source: &'static str,
     flags: Vec<&'static str>,
     web_url: Option<&'a str>,
@@ -64,6 +65,7 @@ struct Brief<'a> {
 impl<'a> Record<'a> {
     fn new(s: &'a Session) -> Record<'a> {
         let extra = s.extra();
+        let known = s.origin != Origin::Cache;
         Record {
             id: s.id().to_string(),
             kind: s.kind.as_str(),
@@ -77,13 +79,13 @@ impl<'a> Record<'a> {
             severity: s.severity.map(|v| v.as_str()),
             severity_level: s.severity.map(|v| v.level()),
             needs_further_review_reasons: extra.review_reasons.as_deref(),
-            roles: texts(&extra.roles),
-            participants: texts(&extra.participants),
-            labels: &extra.labels,
+            roles: known.then(|| texts(&extra.roles)),
+            participants: known.then(|| texts(&extra.participants)),
+            labels: known.then_some(&extra.labels),
             interactive: s.interactive,
             recorded: s.recorded,
             cluster: s.cluster(),
-            access_requests: texts(&extra.access_requests),
+            access_requests: known.then(|| texts(&extra.access_requests)),
             source: s.origin.as_str(),
             flags: s.flags.iter().map(|f| f.as_str()).collect(),
             web_url: s.web_url(),

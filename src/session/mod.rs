@@ -75,6 +75,8 @@ impl Severity {
 pub enum Origin {
     Ls,
     Search,
+    /// tsh-review's own cache, when tctl could not answer: a row's fields only.
+    Cache,
 }
 
 impl Origin {
@@ -82,6 +84,7 @@ impl Origin {
         match self {
             Origin::Ls => "ls",
             Origin::Search => "search",
+            Origin::Cache => "cache",
         }
     }
 }

@@ -188,3 +188,56 @@ fn a_symlinked_cache_directory_is_refused_with_one_warning() {
     }
     assert!(completed_ids(&w).is_empty());
 }
+
+/// README: the cache lets `show` work without the network. When tctl cannot answer, `show`
+/// says why and prints the cached row, with what the cache does not keep marked unknown.
+#[test]
+fn show_falls_back_to_the_cache_when_tctl_cannot_answer() {
+    let w = World::new();
+    w.cmd()
+        .args(["triage", "--since", "14d"])
+        .assert()
+        .success();
+    for scenario in ["access-denied", "garbage"] {
+        let out = w
+            .cmd()
+            .env("FAKE_TCTL_SCENARIO", scenario)
+            .args(["show", "c2d3", "--format", "json"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{scenario}: {err}");
+        assert!(
+            err.contains("showing what tsh-review's cache holds for the session"),
+            "{scenario}: {err}"
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["id"], "c2d3e4f5-a6b7-4c8d-a9e0-f1a2b3c4d5e6");
+        assert_eq!(
+            (&v["user"], &v["target"]),
+            (&"dave".into(), &"jump-02".into())
+        );
+        assert_eq!(v["severity"], "critical", "search's verdict, cached");
+        assert_eq!(v["source"], "cache");
+        for unknown in ["roles", "participants", "labels", "access_requests"] {
+            assert!(v[unknown].is_null(), "{unknown}: {}", v[unknown]);
+        }
+    }
+    let text = w
+        .cmd()
+        .env("FAKE_TCTL_SCENARIO", "access-denied")
+        .args(["show", "c2d3"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("roles              unknown (not in tsh-review's cache)"),
+        "{text}"
+    );
+    // A session the cache never saw still fails as tctl did.
+    w.cmd()
+        .env("FAKE_TCTL_SCENARIO", "access-denied")
+        .args(["show", "0b3f1c2e-9d4a-4c1e-8f00-123456789abc"])
+        .assert()
+        .code(4);
+}
