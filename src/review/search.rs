@@ -132,6 +132,7 @@ pub fn search_or_list(
 fn fallback_needs(q: &SearchQuery) -> Detail {
     let beyond_a_row = !q.roles.is_empty()
         || q.labels.is_some()
+        || q.resource_name.is_some()
         || !q.access_requests.is_empty()
         || q.server_addr.is_some()
         || q.pod_namespace.is_some()
@@ -168,7 +169,11 @@ pub fn fallback_filter(q: &SearchQuery) -> (impl Fn(&Session) -> bool + '_, Vec<
             && q.resource_kind
                 .as_deref()
                 .is_none_or(|rk| kind_of_resource(rk) == Some(s.kind))
-            && q.resource_name.as_ref().is_none_or(|n| s.target() == n)
+            // Search names a database session by its service (its Teleport resource), ls by
+            // the database: either answers for the resource.
+            && q.resource_name.as_ref().is_none_or(|n| {
+                s.target() == n || (s.kind == Kind::Db && detail(s, "service", n))
+            })
             && labels.as_ref().is_none_or(|pairs| {
                 pairs
                     .as_ref()

@@ -356,6 +356,27 @@ fn pivot_answers_from_ls_when_search_is_unavailable() {
     );
 }
 
+/// Search names carol's database session by its service (`orders-db`, as triage shows it),
+/// ls by its database (`orders`, as recent shows it): without search, either name finds it.
+#[test]
+fn pivot_without_search_finds_a_database_session_by_service_or_database() {
+    let w = World::new();
+    for host in ["orders-db", "orders"] {
+        let out = w
+            .cmd()
+            .args(["pivot", "--user", "carol", "--host", host, "--since", "30d"])
+            .env("FAKE_TCTL_SCENARIO", "search-old-tctl")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            ids(&String::from_utf8(out.stdout).unwrap()),
+            ["b7e4c2a1"],
+            "{host}"
+        );
+    }
+}
+
 #[test]
 fn request_groups_by_user_with_the_jit_caveat() {
     let w = World::new();
