@@ -14,7 +14,7 @@ use nu_ansi_term::{Color, Style as Paint};
 use crate::content::Within;
 use crate::review::doctor::Check;
 use crate::review::hunt::Technique;
-use crate::session::{Evidence, Flag, Session, SessionId, Severity, Time};
+use crate::session::{Flag, Session, SessionId, Severity, Time};
 use crate::text::format::{compact_time, human_duration, short_id, short_time};
 use crate::text::sanitize::escape;
 
@@ -189,9 +189,20 @@ pub fn listing(explained: bool, verified: bool) -> Vec<Column<Session>> {
 
 /// What `hunt --verify` read in the recording: the first line that matched the hunt's
 /// patterns (what the user typed or saw, escaped like any field), marked when the match was
-/// in text the terminal hid, and how many more lines matched.
+/// in text the terminal hid, and how many more lines matched. The same in tsv and csv: a
+/// spreadsheet must tell "concealed" from shown and "not read" from "nothing matched" (JSON
+/// has `within` and `unavailable` as keys of their own).
 const EVIDENCE: Column<Session> = Column {
-    human: |s| match s.evidence() {
+    human: evidence,
+    // Shown whenever asked for, as the summary's is.
+    table: Presence::Always,
+    fit: Fit::Cut(0),
+    markdown: Presence::Always,
+    ..plain("evidence", "Evidence", evidence)
+};
+
+fn evidence(s: &Session) -> Cow<'_, str> {
+    match s.evidence() {
         Some(e) => match (&e.first, e.unavailable) {
             (_, Some(why)) => format!("({why})").into(),
             (None, None) => "(no matching line)".into(),
@@ -208,35 +219,21 @@ const EVIDENCE: Column<Session> = Column {
             }
         },
         None => "".into(),
-    },
-    // Shown whenever asked for, as the summary's is.
-    table: Presence::Always,
-    fit: Fit::Cut(0),
-    markdown: Presence::Always,
-    ..plain("evidence", "Evidence", |s| match s.evidence() {
-        Some(Evidence {
-            first: Some((line, _)),
-            ..
-        }) => escape(line.trim()),
-        _ => "".into(),
-    })
-};
+    }
+}
 
 /// One line of the session's AI summary (`--explain`): the model's short description, which
 /// is its reading of what the user typed, escaped like any field.
-/// Shown whenever asked for, so that summaries none of which could be read say so in each row.
+/// Shown whenever asked for, so that summaries none of which could be read say so in each row;
+/// in tsv and csv too, where an empty cell would not say why.
 const SUMMARY: Column<Session> = Column {
-    human: |s| match s.explained() {
-        Some(e) if e.found => escape(&e.line),
-        Some(e) => format!("({})", e.why).into(),
-        None => "".into(),
-    },
     table: Presence::Always,
     fit: Fit::Cut(0),
     markdown: Presence::Always,
     ..plain("summary", "Summary", |s| match s.explained() {
         Some(e) if e.found => escape(&e.line),
-        _ => "".into(),
+        Some(e) => format!("({})", e.why).into(),
+        None => "".into(),
     })
 };
 

@@ -545,3 +545,30 @@ fn verify_needs_patterns() {
     );
     assert!(w.calls().is_empty());
 }
+
+/// A spreadsheet of `hunt --verify` tells a concealed match from a shown one, and a recording
+/// that could not be read from one where nothing matched, as the table does.
+#[test]
+fn verify_evidence_in_tsv_and_csv_keeps_its_marks_and_reasons() {
+    let w = World::new();
+    for format in ["tsv", "csv"] {
+        let out = w
+            .cmd()
+            .args(["hunt", "privesc", "--verify", "--format", format])
+            .output()
+            .unwrap();
+        let out = String::from_utf8(out.stdout).unwrap();
+        let row = |id: &str| {
+            out.lines()
+                .find(|l| l.starts_with(id))
+                .unwrap_or_else(|| panic!("{id} in {out}"))
+                .to_owned()
+        };
+        assert!(
+            row(M1).contains("[concealed] sudo chattr +i /etc/passwd"),
+            "{out}"
+        );
+        assert!(row("5e6f7a8b").contains("(no text replay)"), "{out}");
+        assert!(row("6b7c8d9e").contains("(no matching line)"), "{out}");
+    }
+}

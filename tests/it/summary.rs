@@ -469,3 +469,22 @@ fn explain_shows_progress_on_a_terminal_only() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("reading AI summaries"));
 }
+
+/// An `--explain` row without a summary says why in a pipe too, not with an empty cell.
+#[test]
+fn explain_in_tsv_says_why_a_row_has_no_summary() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["triage", "--explain", "--format", "tsv"])
+        .env("FAKE_TCTL_SCENARIO", "summary-old-tctl")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    let last: Vec<&str> = out
+        .lines()
+        .map(|l| l.rsplit('\t').next().unwrap())
+        .collect();
+    assert!(!last.is_empty());
+    assert!(last.iter().all(|c| *c == "(tctl too old)"), "{out}");
+}
