@@ -528,8 +528,9 @@ pub static COMMANDS: &[CommandSpec] = &[
                 binary-noise: reasons to look, not verdicts). Desktop \
                 and app sessions cannot be replayed as text and are counted; non-interactive \
                 ones are skipped unless --non-interactive. Exit status as grep: 0 when \
-                something matched, 1 when nothing did, 2 or more on an error. Nothing from a \
-                recording is written to disk.",
+                something matched, 1 when nothing did, 2 on an error (a recording that could \
+                not be read is said after every result), 3 for a lost login and 4 when the \
+                listing is denied. Nothing from a recording is written to disk.",
         operands: &[Operand {
             name: "PATTERN",
             help: "regular expressions (or -e PATTERN, repeatable)",

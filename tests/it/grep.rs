@@ -146,6 +146,16 @@ fn exit_status_is_greps() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // As documented: a denied listing and a lost login keep every command's statuses.
+    for (scenario, code) in [("access-denied", 4), ("expired-creds", 3)] {
+        let out = w
+            .cmd()
+            .args(["grep", "sudo"])
+            .env("FAKE_TCTL_SCENARIO", scenario)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{scenario}");
+    }
 }
 
 #[test]
