@@ -130,18 +130,28 @@ pub fn resolve(args: &WindowArgs, now: Timestamp) -> Result<(Window, Option<Stri
     if asked > now {
         return Err(format!("--from {} is in the future", format_instant(asked)));
     }
+    // In the user's words: a --to date ends after its day, which they did not type.
+    let to_said = args.to.as_deref().map_or_else(
+        || format!("now ({})", format_instant(to)),
+        |text| format!("--to {text}"),
+    );
     if asked >= to {
+        let from_said = match (&args.from, &args.since) {
+            (Some(text), _) => format!("--from {text}"),
+            (None, since) => format!(
+                "the start {} (--since {})",
+                format_instant(asked),
+                since.as_deref().unwrap_or_default()
+            ),
+        };
         return Err(format!(
-            "the window is empty: --from {} is not before --to {}",
-            format_instant(asked),
-            format_instant(to)
+            "the window is empty: {from_said} is not before {to_said}"
         ));
     }
     let first = earliest();
     if to <= first {
         return Err(format!(
-            "the window ends before 2015, when Teleport did not exist yet: nothing can have been recorded (--to {})",
-            format_instant(to)
+            "the window ends before 2015, when Teleport did not exist yet: nothing can have been recorded ({to_said})"
         ));
     }
     let notice = (asked < first).then(|| {
@@ -351,9 +361,22 @@ mod tests {
         assert_eq!(w.from, ts("2015-01-01T00:00:00Z"));
         assert!(notice.is_some());
         let err = window(&args(None, Some("2001-01-01"), Some("2001-12-31")), ts(NOW)).unwrap_err();
-        assert!(err.contains("before 2015"), "{err}");
+        assert!(
+            err.contains("before 2015") && err.ends_with("(--to 2001-12-31)"),
+            "{err}"
+        );
         let (_, notice) = resolve(&args(None, Some("2015-01-01"), None), ts(NOW)).unwrap();
         assert_eq!(notice, None);
+    }
+
+    /// The dates as the user typed them, not the exclusive end a --to date becomes.
+    #[test]
+    fn an_empty_window_is_said_in_the_users_words() {
+        let err = window(&args(None, Some("2026-06-01"), Some("2026-05-01")), ts(NOW)).unwrap_err();
+        assert_eq!(
+            err,
+            "the window is empty: --from 2026-06-01 is not before --to 2026-05-01"
+        );
     }
 
     #[test]
