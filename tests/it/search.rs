@@ -653,3 +653,25 @@ fn an_empty_search_word_is_refused_not_taken_for_every_session() {
     }
     assert!(searches(&w).is_empty());
 }
+
+/// A session the server asks a human to look at is flagged so in every search-based listing,
+/// not only in triage.
+#[test]
+fn search_and_hunt_rows_the_server_asks_about_are_flagged_needs_review() {
+    let w = World::new();
+    for args in [&["search"][..], &["hunt", "privesc"], &["triage"]] {
+        let (out, _) = run(&w, &[args, &["--format", "json"]].concat());
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+        assert!(rows.len() > 1, "{args:?}");
+        for r in rows {
+            let asks = r["needs_further_review_reasons"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty());
+            let flagged = r["flags"]
+                .as_array()
+                .unwrap()
+                .contains(&"needs-review".into());
+            assert_eq!(asks, flagged, "{args:?}: {r}");
+        }
+    }
+}
