@@ -71,7 +71,14 @@ pub fn triage(
         if unscored > 0 {
             notes.push(Note::Unscored {
                 count: unscored,
-                command: format!("triage --unscored{}", args.window.flags()),
+                command: format!(
+                    "triage --unscored{}{}",
+                    args.window.flags(),
+                    args.kinds
+                        .iter()
+                        .map(|k| format!(" --kind {}", k.as_str()))
+                        .collect::<String>()
+                ),
             });
         }
     }

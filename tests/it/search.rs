@@ -172,6 +172,12 @@ fn triage_is_flag_only_riskiest_first_with_unscored_counted() {
     // Asked-for reviews stay above any threshold.
     let (out, _) = run(&w, &["triage", "--min-severity", "critical"]);
     assert_eq!(ids(&out), ["3f2a9c1e", "d1e2f3a4", "b7e4c2a1"]);
+    // The suggestion keeps the kinds asked for.
+    let (_, err) = run(&w, &["triage", "--kind", "db"]);
+    assert!(
+        err.contains("`tsh-review triage --unscored --since 7d --kind db`"),
+        "{err}"
+    );
 }
 
 #[test]
