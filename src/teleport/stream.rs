@@ -436,6 +436,8 @@ impl std::error::Error for Error {}
 pub fn describe(e: &Error) -> String {
     let at = format!("line {} column {}", e.line, e.column);
     match e.category {
+        // Nothing before the end (no line read, no column): tctl printed nothing at all.
+        Category::Eof if e.line <= 1 && e.column == 0 => "it printed nothing".to_owned(),
         Category::Eof => format!("it ends in the middle of the JSON, at {at}"),
         Category::Syntax => format!("it is not valid JSON at {at}: {}", e.message),
         Category::Data if e.message.starts_with("duplicate field") => format!(
@@ -473,6 +475,11 @@ mod tests {
 
     #[test]
     fn errors_say_what_is_wrong_with_the_listing() {
+        assert_eq!(error_of(""), "it printed nothing");
+        assert_eq!(
+            error_of("["),
+            "it ends in the middle of the JSON, at line 1 column 1"
+        );
         assert_eq!(
             error_of("[{\"a\": \"b\""),
             "it ends in the middle of the JSON, at line 1 column 10"
