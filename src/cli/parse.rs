@@ -372,7 +372,15 @@ fn check_scopes(c: &Collected, command: &CommandSpec) -> Result<(), Error> {
 
 fn globals(m: &Matches) -> Result<Globals, Error> {
     let timeout = match m.value(Opt::Timeout) {
-        Some(text) => parse_duration(text).map_err(|e| Error::usage(format!("--timeout: {e}")))?,
+        Some(text) => parse_duration(text).map_err(|e| {
+            // A bare number is seconds to most programs: say which unit, in a timeout's terms.
+            if text.trim().parse::<f64>().is_ok() {
+                Error::usage(format!("--timeout {text:?} needs a unit"))
+                    .hint(format!("e.g. --timeout {}s or --timeout 5m", text.trim()))
+            } else {
+                Error::usage(format!("--timeout: {e}"))
+            }
+        })?,
         // The table gives --timeout a default: this never applies.
         None => jiff::SignedDuration::ZERO,
     };

@@ -262,3 +262,19 @@ fn a_window_tctl_rejects_is_explained_as_clock_skew() {
         .stderr(predicate::str::contains("cannot be in the future"))
         .stderr(predicate::str::contains("clock"));
 }
+
+/// A timeout without a unit is refused with a timeout's examples, not a window's.
+#[test]
+fn a_timeout_without_a_unit_says_which_unit() {
+    let w = World::new();
+    w.cmd()
+        .args(["--timeout", "2", "recent"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--timeout \"2\" needs a unit").and(predicate::str::contains(
+                "e.g. --timeout 2s or --timeout 5m",
+            )),
+        );
+    assert!(w.calls().is_empty());
+}
