@@ -32,15 +32,18 @@ pub enum Presence {
 
 /// How the table makes room on a narrow terminal: first the columns with a shorter form take
 /// it, then the `Drop` columns leave (lowest first), and only then are `Cut` columns cut
-/// (lowest rank first, then the widest). What identifies a session and what is wrong with it
-/// (id, user, target, flags) is what a reviewer scans for; when it happened is in every other
-/// format and in `show`.
+/// (lowest rank first, then the widest). When even that does not fit, the columns stand one
+/// space apart, and then the `Last` columns leave. What identifies a session and what is wrong
+/// with it (id, user, target, flags) is what a reviewer scans for; when it happened is in
+/// every other format and in `show`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fit {
     /// Never cut: short by nature.
     Keep,
     Cut(u8),
     Drop(u8),
+    /// Cut like `Cut`, and the first to leave when the cut table still does not fit.
+    Last(u8),
 }
 
 /// How markdown writes a cell.
@@ -256,11 +259,12 @@ const SESSION_COLUMNS: [Column<Session>; 11] = [
     // Who the user was on the target: "mallory as root" is half of what a reviewer asks. Its
     // own column, not `mallory (root)`: a long user (an SSO e-mail) is then never cut to make
     // room for the login, nor the login for the user. Cut first: logins are short, and a
-    // Windows `Administrator` still reads as one at six columns.
+    // Windows `Administrator` still reads as one at six columns. On a terminal too narrow for
+    // the cut table, the first to leave: `show` has it.
     Column {
         human: |s| or_dash(escape(s.login().unwrap_or(""))),
         table: Presence::IfAny,
-        fit: Fit::Cut(0),
+        fit: Fit::Last(0),
         markdown: Presence::IfAny,
         ..plain("login", "Login", |s| escape(s.login().unwrap_or("")))
     },

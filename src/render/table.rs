@@ -12,6 +12,8 @@ use super::columns::{Column, Fit};
 use crate::text::sanitize::{cut, display_width, escape, keep_width};
 
 const GAP: &str = "  ";
+/// Between columns when the cut table does not fit with [`GAP`].
+const NARROW_GAP: &str = " ";
 /// No cell is wider than this, however wide the terminal: one hostile value must not push
 /// every other column off screen.
 const CELL_CAP: usize = 48;
@@ -37,13 +39,13 @@ pub fn write<R>(
         .filter(|c| c.shown(c.table, rows))
         .map(|c| Laid::new(c, rows))
         .collect();
-    fit(&mut laid, rows, style.width);
+    let gap = fit(&mut laid, rows, style.width);
 
     let header: Vec<String> = laid
         .iter()
         .map(|l| pad(&l.col.title.to_uppercase(), l.width))
         .collect();
-    let header = header.join(GAP);
+    let header = header.join(gap);
     line(
         out,
         header.trim_end(),
@@ -62,7 +64,7 @@ pub fn write<R>(
         let mut text = String::new();
         for (j, l) in laid.iter().enumerate() {
             if j > 0 {
-                text.push_str(GAP);
+                text.push_str(gap);
             }
             let cell = pad(&cut(&l.cells[i], l.width), l.width);
             let cell = if j + 1 == laid.len() {
@@ -138,11 +140,12 @@ impl<'c, 'r, R> Laid<'c, 'r, R> {
 /// every row is of one year), then
 /// long cut columns down to [`COMFORT`], then the `Drop` columns leave, and only then are the
 /// cut columns cut further (see [`shrink`]), never below what keeps their first escape
-/// visible.
-fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) {
-    let total = |l: &[Laid<R>]| {
-        l.iter().map(|c| c.width).sum::<usize>() + GAP.len() * l.len().saturating_sub(1)
+/// visible. Past that, the gap narrows and the `Last` columns leave. Returns the gap.
+fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) -> &'static str {
+    let total_with = |l: &[Laid<R>], gap: &str| {
+        l.iter().map(|c| c.width).sum::<usize>() + gap.len() * l.len().saturating_sub(1)
     };
+    let total = |l: &[Laid<R>]| total_with(l, GAP);
     while total(laid) > width {
         let Some(l) = laid
             .iter_mut()
@@ -171,6 +174,26 @@ fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) {
         }
     }
     shrink(laid, width, Laid::min);
+    if total(laid) <= width {
+        return GAP;
+    }
+    while total_with(laid, NARROW_GAP) > width {
+        let last = laid
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| match l.col.fit {
+                Fit::Last(rank) => Some((rank, i)),
+                _ => None,
+            })
+            .min();
+        match last {
+            Some((_, i)) => {
+                laid.remove(i);
+            }
+            None => break,
+        }
+    }
+    NARROW_GAP
 }
 
 /// Narrow the cut columns, lowest rank and then widest first, until the row fits or each is
@@ -188,7 +211,9 @@ fn shrink<'c, 'r, R>(
             .iter()
             .enumerate()
             .filter_map(|(i, l)| match l.col.fit {
-                Fit::Cut(rank) if l.width > floors[i] => Some((Reverse(rank), l.width, i)),
+                Fit::Cut(rank) | Fit::Last(rank) if l.width > floors[i] => {
+                    Some((Reverse(rank), l.width, i))
+                }
                 _ => None,
             })
             .max()

@@ -192,6 +192,37 @@ fn at_60_columns_a_tampered_host_keeps_its_escape() {
     assert!(m1.contains("suspic"), "{m1}");
 }
 
+/// Tables with more columns (the report's LOGIN, `--explain`'s summary, `--verify`'s
+/// evidence) fit 60 columns too: their columns stand one space apart, and then LOGIN leaves.
+#[test]
+fn at_60_columns_every_workflows_table_fits() {
+    let w = World::new();
+    for args in [
+        &["compliance", "--quarter", "2026Q2"][..],
+        &["triage", "--explain"],
+        &["hunt", "privesc", "--verify"],
+    ] {
+        let (out, _) = run(
+            &w,
+            &[args, &["--format", "table"]].concat(),
+            &[("COLUMNS", "60"), ("NO_COLOR", "1")],
+        );
+        let table: Vec<&str> = out
+            .lines()
+            .skip_while(|l| !l.starts_with("ID "))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        assert!(table.len() > 2, "{args:?}: {out}");
+        for line in table {
+            assert!(line.chars().count() <= 60, "{args:?}: {line:?}\n{out}");
+        }
+        assert!(
+            out.contains("\\u{202e}"),
+            "the tampering stays visible: {out}"
+        );
+    }
+}
+
 // --- 17: player links in the exports --------------------------------------------------------
 
 #[test]
