@@ -27,7 +27,8 @@ const JSON_KEYS: &[(&str, &str)] = &[
     ),
     (
         "details",
-        "kind-specific facts: address, pod, namespace, service, protocol, uri...",
+        "kind-specific facts, keyed in snake_case: address, remote_address, server_id, pod, \
+         namespace, service, protocol, uri...",
     ),
     ("start, end", "RFC3339, or `null`"),
     ("duration_ms", "end minus start, or `null`"),

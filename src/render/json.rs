@@ -2,6 +2,7 @@
 //! keep their values; characters that are dangerous on a terminal are written as `\uXXXX`
 //! escapes, so the output is safe to print and still parses to the same data.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -19,7 +20,8 @@ struct Record<'a> {
     user: &'a str,
     login: Option<&'a str>,
     target: &'a str,
-    details: BTreeMap<&'static str, &'a str>,
+    /// Keyed as jq wants a key (`server_id`); `show`'s text names them in words.
+    details: BTreeMap<Cow<'static, str>, &'a str>,
     start: Option<String>,
     end: Option<String>,
     duration_ms: Option<i64>,
@@ -72,7 +74,7 @@ impl<'a> Record<'a> {
             user: s.user(),
             login: s.login(),
             target: s.target(),
-            details: s.details().iter().map(|(k, v)| (*k, &**v)).collect(),
+            details: s.details().iter().map(|(k, v)| (snake(k), &**v)).collect(),
             start: s.start.rfc3339(),
             end: s.end.rfc3339(),
             duration_ms: s.duration_ms(),
@@ -101,6 +103,13 @@ impl<'a> Record<'a> {
                 unavailable: e.unavailable,
             }),
         }
+    }
+}
+
+fn snake(name: &'static str) -> Cow<'static, str> {
+    match name.contains(' ') {
+        true => name.replace(' ', "_").into(),
+        false => name.into(),
     }
 }
 

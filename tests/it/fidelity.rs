@@ -100,7 +100,7 @@ fn a_desktop_summary_names_the_desktop_the_login_and_the_domain() {
     assert_eq!(r["source"], "search");
     assert_eq!(r["target"], "WIN-DC01");
     assert_eq!(r["login"], "Administrator");
-    assert_eq!(r["details"]["windows domain"], "corp.example.com");
+    assert_eq!(r["details"]["windows_domain"], "corp.example.com");
     assert_eq!(r["details"]["address"], "10.0.4.10:3389");
     // The same session as `recordings ls` describes it reads the same.
     let listed = records(&w, &["recent", "--kind", "desktop"]);
@@ -109,8 +109,8 @@ fn a_desktop_summary_names_the_desktop_the_login_and_the_domain() {
         assert_eq!(l[key], r[key], "{key}");
     }
     assert_eq!(
-        l["details"]["windows domain"],
-        r["details"]["windows domain"]
+        l["details"]["windows_domain"],
+        r["details"]["windows_domain"]
     );
 }
 
