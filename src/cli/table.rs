@@ -615,8 +615,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Every known detail of one session, with the next commands",
         about: "Shows every field known of one session (kind, user, login, target and its \
                 details, times, interactive, recorded, severity, roles, participants, labels, \
-                access requests, cluster), escaped, with suspicious text flagged, and the play, \
-                download and link commands for it. The details come from `tctl recordings ls` \
+                access requests, cluster), escaped, with suspicious text flagged, and the \
+                commands that can work for it: play, download and link (a desktop: download \
+                and link; an app or unrecorded session: none, and one line says why). The \
+                details come from `tctl recordings ls` \
                 over the last 30 days, else from tsh-review's cache. When the cluster has an AI \
                 summary of the session (`tctl recordings summary`, Enterprise), it follows: \
                 risk, compromise indicators, suspicious activities, the notable commands with \

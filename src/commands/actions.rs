@@ -8,8 +8,8 @@ use std::panic::resume_unwind;
 use crate::app::{Run, finish, print};
 use crate::cli::args;
 use crate::commands::listing::{link as link_all, no_links};
-use crate::render::{self, Format};
-use crate::teleport::weblink::player_url;
+use crate::render::{self, Format, Next};
+use crate::teleport::weblink::{APP_EVENTS, player_url};
 
 use std::borrow::Cow;
 use std::io::{BufRead, Write};
@@ -64,7 +64,7 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
     if suspicious {
         session.flag(Flag::SuspiciousText);
     }
-    let next = next_steps(&session.id().to_string(), source.invocation());
+    let next = next_steps(&session, source.invocation());
     let color = format == Format::Table && r.color();
     finish(render::session(
         &mut BufWriter::new(std::io::stdout().lock()),
@@ -80,6 +80,9 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
 pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
     let id = resolve(sid, r.source())?;
     let s = metadata(r, &id)?;
+    if s.kind == Kind::App {
+        return Err(app_has_none("open in the web player", &id, r.source()));
+    }
     print(&format!("{}\n", player_link(r, &s)?))
 }
 
@@ -89,9 +92,7 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let id = resolve(&a.sid, source)?;
     if let Ok(s) = metadata(r, &id) {
         if s.kind == Kind::App {
-            return Err(Error::failure("an app session has no recording to play")
-                .because("Teleport keeps an app session's requests as audit events, which neither tsh play nor the web player replays")
-                .hint(format!("`{} show {id}` shows what is known of it", source.invocation())));
+            return Err(app_has_none("play", &id, source));
         }
         if let Some(warning) = playback_warning(&s) {
             eprintln!("tsh-review: warning: {warning}");
@@ -154,6 +155,16 @@ fn metadata(r: &Run, id: &str) -> Result<Session, Error> {
         return Ok(e.into_session());
     }
     find(source, id, source.scope(), r.now)
+}
+
+/// Asked to `verb` an app session's recording: there is none (said before anything runs).
+fn app_has_none(verb: &str, id: &str, source: &dyn Source) -> Error {
+    Error::failure(format!("an app session has no recording to {verb}"))
+        .because(APP_EVENTS)
+        .hint(format!(
+            "`{} show {id}` shows what is known of it: the app, the user, the times",
+            source.invocation()
+        ))
 }
 
 fn player_link(r: &Run, s: &Session) -> Result<String, Error> {
@@ -298,22 +309,39 @@ fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Opti
     }
 }
 
-/// The commands for the next step on a session, starting as the source's commands do: in the
+/// Teleport's word that a session has no recording (`recorded: false`, SPEC 4.1).
+const NOT_RECORDED: &str = "Teleport says this session was not recorded";
+
+/// The commands for the next step on a session that can work for its kind and recorded state
+/// (pasted, each of the others would only fail), starting as the source's commands do: in the
 /// demo they keep `--demo`, because copied as they are they would otherwise ask the real
 /// cluster for a demo id.
-pub fn next_steps(id: &str, tool: &str) -> Vec<String> {
-    ["play", "download", "link"]
-        .iter()
-        .map(|verb| format!("{tool} {verb} {id}"))
-        .collect()
+pub fn next_steps(s: &Session, tool: &str) -> Next {
+    if s.kind == Kind::App {
+        return Next::Nothing(APP_EVENTS);
+    }
+    if s.recorded == Some(false) {
+        return Next::Nothing(NOT_RECORDED);
+    }
+    // tsh cannot play a desktop recording (SPEC 4.5): the web player can.
+    let verbs: &[&str] = if s.kind == Kind::Desktop {
+        &["download", "link"]
+    } else {
+        &["play", "download", "link"]
+    };
+    let id = s.id();
+    Next::Commands(
+        verbs
+            .iter()
+            .map(|verb| format!("{tool} {verb} {id}"))
+            .collect(),
+    )
 }
 
 /// Why playback will probably fail, said before trying.
 pub fn playback_warning(s: &Session) -> Option<Cow<'static, str>> {
     if s.recorded == Some(false) {
-        Some(
-            "Teleport says this session was not recorded: there is probably nothing to play".into(),
-        )
+        Some(format!("{NOT_RECORDED}: there is probably nothing to play").into())
     } else if s.interactive == Some(false) {
         Some("this was a non-interactive (exec) session: those are often not recorded".into())
     } else if let Kind::Other(kind) = s.kind {

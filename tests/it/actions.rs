@@ -3,12 +3,15 @@
 
 use crate::common;
 
-use common::{World, raw_dangerous};
+use common::{World, next_lines, raw_dangerous};
 use predicates::prelude::*;
 
 const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
 const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 const EXEC: &str = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+const APP: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
+/// A desktop session Teleport did not record (`recorded: false`).
+const UNRECORDED: &str = "2d3e4f5a-6b7c-4d8e-af90-1b2c3d4e5f6a";
 
 /// A world whose cache knows the last week's sessions, as after a `recent --since 7d`.
 fn listed() -> World {
@@ -46,6 +49,79 @@ fn show_resolves_a_prefix_and_prints_every_field_escaped() {
     let lookups: Vec<_> = calls.iter().filter(|c| c[1] == "ls").collect();
     assert_eq!(lookups.len(), 1, "{calls:?}");
     assert_eq!(lookups[0][..3], ["recordings", "ls", "--format=json"]);
+}
+
+/// Pasted as they are, the commands `show` suggests work for the session's kind and recorded
+/// state (tsh cannot play a desktop; an app or an unrecorded session has nothing to replay or
+/// download), and where none can, one line says why.
+#[test]
+fn show_suggests_only_commands_that_work_for_the_session() {
+    let w = listed();
+    let work = w.dir.join("work");
+    std::fs::create_dir(&work).unwrap();
+    for (sid, verbs) in [
+        (SSH, &["play", "download", "link"][..]),
+        (EXEC, &["play", "download", "link"]),
+        (DESKTOP, &["download", "link"]),
+    ] {
+        let out = w.cmd().args(["show", sid]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let next = next_lines(&text);
+        let expected: Vec<String> = verbs
+            .iter()
+            .map(|verb| format!("tsh-review {verb} {sid}"))
+            .collect();
+        assert_eq!(next, expected, "{text}");
+        if sid == EXEC {
+            // Often not recorded, not known to be: `play` and `download` warn and try.
+            continue;
+        }
+        for line in next {
+            let mut pasted = w.cmd();
+            pasted.args(line.split(' ').skip(1)).current_dir(&work);
+            if line.contains(" download ") {
+                // What a human answers on the terminal, in a pipe.
+                pasted.arg("--yes");
+            }
+            pasted.assert().success();
+        }
+    }
+    for (sid, why) in [
+        (
+            APP,
+            "Teleport keeps an app session's requests as audit events",
+        ),
+        (UNRECORDED, "Teleport says this session was not recorded"),
+    ] {
+        let out = w.cmd().args(["show", sid]).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(!text.contains("Next:"), "{text}");
+        assert!(!text.contains("tsh-review "), "{text}");
+        assert!(
+            text.contains(&format!("\nNothing to replay or download: {why}")),
+            "{text}"
+        );
+        let out = w
+            .cmd()
+            .args(["show", sid, "--format", "json"])
+            .assert()
+            .success();
+        let shown: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(shown["next"], serde_json::json!([]), "{sid}");
+        assert!(
+            shown["next_unavailable"].as_str().unwrap().starts_with(why),
+            "{shown}"
+        );
+    }
+    // Asked anyway, link says why with a next step that works.
+    let out = w.cmd().args(["link", "c0ffee00"]).assert().code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("an app session has no recording to open in the web player"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("`tsh-review show {APP}`")), "{err}");
+    w.cmd().args(["show", APP]).assert().success();
 }
 
 #[test]

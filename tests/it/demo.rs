@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{World, stdout_lines};
+use common::{World, next_lines, stdout_lines};
 
 /// `tsh-review --demo ARGS --format tsv` at the instant the demo data was written: the first
 /// eight hex digits of each row's id, in the order printed.
@@ -150,15 +150,6 @@ fn show_agrees_with_triage_on_every_scored_session() {
             assert_eq!(shown_severity(&text), severity, "{id}:\n{text}");
         }
     }
-}
-
-/// The commands `show` suggests, as printed under `Next:`.
-fn next_lines(text: &str) -> Vec<&str> {
-    text.lines()
-        .skip_while(|l| *l != "Next:")
-        .skip(1)
-        .map(str::trim)
-        .collect()
 }
 
 /// Copied as they are, the commands under `Next:` must run where the session is: in the demo,

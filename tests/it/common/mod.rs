@@ -47,6 +47,15 @@ pub fn quiet_lines(out: &std::process::Output) -> Vec<String> {
     stdout_lines(out)
 }
 
+/// The commands `show` suggests, as printed under `Next:`.
+pub fn next_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .skip_while(|l| *l != "Next:")
+        .skip(1)
+        .map(str::trim)
+        .collect()
+}
+
 pub fn fakes() -> PathBuf {
     root().join("tests/fakes/bin")
 }
