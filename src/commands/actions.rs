@@ -24,6 +24,7 @@ use crate::review::fetch::{self, Fetch, Found, recordings};
 use crate::session::{Flag, Kind, Session, Severity, is_canonical_id};
 use crate::source::Source;
 use crate::teleport::Cluster;
+use crate::teleport::command::no_recording;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
 use crate::window::Window;
@@ -90,19 +91,22 @@ pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
 pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
-    if let Ok(s) = metadata(r, &id) {
+    let known = metadata(r, &id).ok();
+    if let Some(s) = &known {
         if s.kind == Kind::App {
             return Err(app_has_none("play", &id, source));
         }
-        if let Some(warning) = playback_warning(&s) {
+        if let Some(warning) = playback_warning(s, "play") {
             eprintln!("tsh-review: warning: {warning}");
         }
         if s.kind == Kind::Desktop {
             eprintln!("tsh-review: desktop recordings play only in the web UI:");
-            return print(&format!("{}\n", player_link(r, &s)?));
+            return print(&format!("{}\n", player_link(r, s)?));
         }
     }
-    let status = source.play(&id, a.speed.as_deref(), a.format.as_deref())?;
+    let status = source
+        .play(&id, a.speed.as_deref(), a.format.as_deref())
+        .map_err(|e| not_found(e, &id, known.as_ref(), source))?;
     if status != 0 {
         // Ctrl-C in tsh: end as it did, quietly.
         std::process::exit(status);
@@ -115,8 +119,14 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
 pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
-    if let Some(warning) = metadata(r, &id).ok().as_ref().and_then(playback_warning) {
-        eprintln!("tsh-review: warning: {warning}");
+    let known = metadata(r, &id).ok();
+    if let Some(s) = &known {
+        if s.kind == Kind::App {
+            return Err(app_has_none("download", &id, source));
+        }
+        if let Some(warning) = playback_warning(s, "download") {
+            eprintln!("tsh-review: warning: {warning}");
+        }
     }
     let dir = download_dir(&id, a.output.as_deref());
     let target = dir.join(format!("{id}.tar"));
@@ -140,7 +150,8 @@ pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
             }
         }
     }
-    let path = download_into(&dir, &id, a.force, |staging| source.download(&id, staging))?;
+    let path = download_into(&dir, &id, a.force, |staging| source.download(&id, staging))
+        .map_err(|e| not_found(e, &id, known.as_ref(), source))?;
     print(&format!(
         "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\nReplay it with: tsh play {}\n",
         path.display(),
@@ -165,6 +176,34 @@ fn app_has_none(verb: &str, id: &str, source: &dyn Source) -> Error {
             "`{} show {id}` shows what is known of it: the app, the user, the times",
             source.invocation()
         ))
+}
+
+/// tsh or tctl found no recording of `id`: why, as far as what is known of the session tells,
+/// and a next step that names it (the tool's own words serve every caller, so name neither).
+fn not_found(e: Error, id: &str, known: Option<&Session>, source: &dyn Source) -> Error {
+    if !no_recording(&e) {
+        return e;
+    }
+    let tool = source.invocation();
+    let Some(s) = known else {
+        return e.hint(format!(
+            "check the id: `{tool} show {id}` finds a session of the last 30 days and says whether Teleport recorded it"
+        ));
+    };
+    let why: Cow<str> = if s.recorded == Some(false) {
+        NOT_RECORDED.into()
+    } else if s.interactive == Some(false) {
+        "it was a non-interactive (exec) session, and those are often not recorded".into()
+    } else {
+        format!(
+            "Teleport may not have recorded this {} session (recording off for it), or the recording expired or was deleted",
+            s.kind.as_str()
+        )
+        .into()
+    };
+    e.because(why).hint(format!(
+        "`{tool} show {id}` shows what Teleport says of the session (interactive, recorded)"
+    ))
 }
 
 fn player_link(r: &Run, s: &Session) -> Result<String, Error> {
@@ -338,10 +377,10 @@ pub fn next_steps(s: &Session, tool: &str) -> Next {
     )
 }
 
-/// Why playback will probably fail, said before trying.
-pub fn playback_warning(s: &Session) -> Option<Cow<'static, str>> {
+/// Why playing or downloading (`verb`) will probably fail, said before trying.
+pub fn playback_warning(s: &Session, verb: &str) -> Option<Cow<'static, str>> {
     if s.recorded == Some(false) {
-        Some(format!("{NOT_RECORDED}: there is probably nothing to play").into())
+        Some(format!("{NOT_RECORDED}: there is probably nothing to {verb}").into())
     } else if s.interactive == Some(false) {
         Some("this was a non-interactive (exec) session: those are often not recorded".into())
     } else if let Kind::Other(kind) = s.kind {

@@ -233,6 +233,84 @@ fn desktops_get_the_web_link_instead_of_tsh_play() {
     assert!(!w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
 }
 
+/// The command in the `next:` line of an error.
+fn next_command(err: &str) -> Vec<String> {
+    let line = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("next: "))
+        .unwrap_or_else(|| panic!("no next: {err}"));
+    let command = line.split('`').nth(1).unwrap_or_else(|| panic!("{line}"));
+    command.split(' ').skip(1).map(str::to_owned).collect()
+}
+
+/// A download (or replay) that finds no recording says why for that session's kind, and its
+/// next step names the session: pasted, it runs.
+#[test]
+fn a_missing_recording_is_explained_for_the_session_at_hand() {
+    let w = listed();
+    let dir = w.dir.join("evidence");
+    let dir_arg = dir.to_str().unwrap();
+    for (args, said, why) in [
+        (
+            &["download", UNRECORDED, "--yes", "-o", dir_arg][..],
+            "there is probably nothing to download",
+            "why: Teleport says this session was not recorded",
+        ),
+        (
+            &["download", EXEC, "--yes", "-o", dir_arg],
+            "non-interactive",
+            "why: it was a non-interactive (exec) session",
+        ),
+        (
+            &["play", EXEC],
+            "non-interactive",
+            "why: it was a non-interactive (exec) session",
+        ),
+    ] {
+        let out = w.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(err.contains("found no recording for this session"), "{err}");
+        assert!(err.contains(why), "{args:?}: {err}");
+        assert!(!err.contains("desktop recordings play"), "{args:?}: {err}");
+        let next = next_command(&err);
+        assert_eq!(next, ["show", args[1]], "{err}");
+        w.cmd().args(&next).assert().success();
+    }
+    // A session tsh-review knows nothing of: the hint still names it.
+    let unknown = "11111111-2222-4333-8444-555555555555";
+    let out = w
+        .cmd()
+        .args(["download", unknown, "--yes", "-o", dir_arg])
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(next_command(&err), ["show", unknown], "{err}");
+    // An app session has no recording at all: said before tctl is asked or a directory made.
+    let out = w
+        .cmd()
+        .args(["download", "c0ffee00", "--yes", "-o"])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("an app session has no recording to download"),
+        "{err}"
+    );
+    assert!(!err.contains("desktop"), "{err}");
+    assert_eq!(next_command(&err), ["show", APP]);
+    assert!(!dir.exists());
+    assert!(
+        w.tctl_calls()
+            .iter()
+            .all(|c| c[1] != "download" || c[2] != APP),
+        "{:?}",
+        w.tctl_calls()
+    );
+}
+
 #[test]
 fn download_without_a_terminal_refuses_unless_yes() {
     let w = listed();
