@@ -433,32 +433,35 @@ pub fn download_into(
         ))
         .hint("play it with `tsh play` on that path, or pass --force to download it again"));
     }
-    // The directories this download makes, deepest first: a failed one removes them again
-    // (while empty), so that no `tsh-review-recordings/SID/` suggests a recording is there.
+    // The directories this download makes, deepest first: a failed or interrupted one removes
+    // them again (while empty), so that no `tsh-review-recordings/SID/` suggests a recording
+    // is there. A directory that was there before is never among them.
     let made: Vec<PathBuf> = dir
         .ancestors()
         .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
         .map(Path::to_path_buf)
         .collect();
-    fs_err::create_dir_all(dir).map_err(|e| Error::failure(e.to_string()))?;
     let staging = dir.join(format!(".tsh-review-partial-{}", std::process::id()));
-    let _ = fs_err::remove_dir_all(&staging);
-    // Registered before anything is written into it: an interruption removes it.
-    let registered = crate::signals::Staging::register(staging.clone());
-    fs_err::create_dir_all(&staging).map_err(|e| Error::failure(e.to_string()))?;
-    let result = fetch(&staging).and_then(|()| {
-        let fetched = staging.join(format!("{id}.tar"));
-        if !fetched.is_file() {
-            return Err(Error::failure("tctl finished but wrote no recording file"));
-        }
-        fs_err::rename(&fetched, &target).map_err(|e| Error::failure(e.to_string()))
-    });
+    // Registered before anything is made: an interruption removes it, then what was made.
+    let registered = crate::signals::Staging::register(staging.clone(), made.clone());
+    let result = fs_err::create_dir_all(dir)
+        .and_then(|()| {
+            let _ = fs_err::remove_dir_all(&staging);
+            fs_err::create_dir_all(&staging)
+        })
+        .map_err(|e| Error::failure(e.to_string()))
+        .and_then(|()| fetch(&staging))
+        .and_then(|()| {
+            let fetched = staging.join(format!("{id}.tar"));
+            if !fetched.is_file() {
+                return Err(Error::failure("tctl finished but wrote no recording file"));
+            }
+            fs_err::rename(&fetched, &target).map_err(|e| Error::failure(e.to_string()))
+        });
     let _ = fs_err::remove_dir_all(&staging);
     drop(registered);
     if result.is_err() {
-        for made in &made {
-            let _ = std::fs::remove_dir(made);
-        }
+        crate::signals::remove_empty(&made);
     }
     result.map(|()| target)
 }
