@@ -679,7 +679,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 written where and asking y/N on the terminal; with no terminal it refuses unless \
                 --yes. An existing recording is never overwritten (--force to replace it), and a \
                 failed download leaves no partial file. The .tar file is not a tar archive: play \
-                it with `tsh play <path>`.",
+                it with `tsh play <path>` (a desktop's plays only in the web UI: see `link`).",
         operands: &[Operand {
             name: "SID",
             help: "a session id, or a unique prefix of one tsh-review has listed",

@@ -152,9 +152,17 @@ pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
     }
     let path = download_into(&dir, &id, a.force, |staging| source.download(&id, staging))
         .map_err(|e| not_found(e, &id, known.as_ref(), source))?;
+    // tsh cannot play a desktop recording, from the cluster or from a file (SPEC 4.5).
+    let replay = if known.as_ref().is_some_and(|s| s.kind == Kind::Desktop) {
+        format!(
+            "tsh cannot play a desktop recording: watch it in the web player (`{} link {id}` prints its link)",
+            source.invocation()
+        )
+    } else {
+        format!("Replay it with: tsh play {}", path.display())
+    };
     print(&format!(
-        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\nReplay it with: tsh play {}\n",
-        path.display(),
+        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\n{replay}\n",
         path.display()
     ))
 }

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{World, next_lines, raw_dangerous};
+use common::{World, code_spans, next_lines, raw_dangerous};
 use predicates::prelude::*;
 
 const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
@@ -233,14 +233,22 @@ fn desktops_get_the_web_link_instead_of_tsh_play() {
     assert!(!w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
 }
 
-/// The command in the `next:` line of an error.
-fn next_command(err: &str) -> Vec<String> {
+/// The arguments of the first command `text` suggests, to run it as pasted.
+fn first_command(text: &str) -> Vec<&str> {
+    let command = code_spans(text)
+        .into_iter()
+        .find(|c| c.starts_with("tsh-review "))
+        .unwrap_or_else(|| panic!("no command in: {text}"));
+    command.split(' ').skip(1).collect()
+}
+
+/// The arguments of the command in the `next:` line of an error.
+fn next_command(err: &str) -> Vec<&str> {
     let line = err
         .lines()
-        .find_map(|l| l.trim().strip_prefix("next: "))
+        .find(|l| l.trim().starts_with("next: "))
         .unwrap_or_else(|| panic!("no next: {err}"));
-    let command = line.split('`').nth(1).unwrap_or_else(|| panic!("{line}"));
-    command.split(' ').skip(1).map(str::to_owned).collect()
+    first_command(line)
 }
 
 /// A download (or replay) that finds no recording says why for that session's kind, and its
@@ -362,6 +370,31 @@ fn download_without_a_terminal_refuses_unless_yes() {
         .arg(&dir)
         .assert()
         .success();
+}
+
+/// tsh cannot play a desktop recording, downloaded or not: the download points to the web
+/// player, with a command that prints its link.
+#[test]
+fn a_downloaded_desktop_recording_points_to_the_web_player() {
+    let w = listed();
+    let dir = w.dir.join("evidence");
+    let out = w
+        .cmd()
+        .args(["download", DESKTOP, "--yes", "-o"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(dir.join(format!("{DESKTOP}.tar")).is_file());
+    assert!(!text.contains("tsh play"), "{text}");
+    assert!(text.contains("web player"), "{text}");
+    let link = first_command(&text);
+    assert_eq!(link, ["link", DESKTOP], "{text}");
+    w.cmd()
+        .args(&link)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recordingType=desktop"));
 }
 
 #[test]

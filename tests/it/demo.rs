@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{World, next_lines, stdout_lines};
+use common::{World, code_spans, next_lines, stdout_lines};
 
 /// `tsh-review --demo ARGS --format tsv` at the instant the demo data was written: the first
 /// eight hex digits of each row's id, in the order printed.
@@ -238,11 +238,6 @@ fn errors_in_the_demo_suggest_demo_commands() {
         );
         keep_demo(&args, &suggested);
     }
-}
-
-/// The `code spans` of a message: the commands it suggests.
-fn code_spans(text: &str) -> Vec<&str> {
-    text.split('`').skip(1).step_by(2).collect()
 }
 
 /// Every suggested tsh-review command runs against the demo again.
