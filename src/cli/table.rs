@@ -646,7 +646,8 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Replay a session with tsh play (desktops: the web player link)",
         about: "Replays a recording with `tsh play`, handing it the terminal, and exits with \
                 tsh's status. Desktop recordings play only in the web UI, so their link is \
-                printed instead. Warns first when the session was non-interactive or not \
+                printed instead; `--format json|yaml` has tsh export a desktop's events, and \
+                `--format text` is refused for one (a desktop has no text). Warns first when the session was non-interactive or not \
                 recorded. Security note: replaying a recording replays its escape sequences \
                 in your terminal; `--format text` piped to `less` is the safe way to read one.",
         operands: &[Operand {

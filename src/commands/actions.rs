@@ -87,7 +87,8 @@ pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
     print(&format!("{}\n", player_link(r, &s)?))
 }
 
-/// `play`: hand the terminal to `tsh play`; desktops get their link instead.
+/// `play`: hand the terminal to `tsh play`; desktops get their link instead, unless their events
+/// are asked for as data.
 pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
@@ -100,8 +101,31 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
             eprintln!("tsh-review: warning: {warning}");
         }
         if s.kind == Kind::Desktop {
-            eprintln!("tsh-review: desktop recordings play only in the web UI:");
-            return print(&format!("{}\n", player_link(r, s)?));
+            match a.format.as_deref() {
+                // Only tsh's terminal replay refuses a desktop: as data, tsh exports its events
+                // (tool/tsh/common/play.go), which is what a script asking for them wants.
+                Some("json" | "yaml") => {}
+                // It writes the output of print events only, and a desktop has none: tsh
+                // would print nothing and succeed.
+                Some("text") => {
+                    let tool = source.invocation();
+                    let next = if s.recorded == Some(false) {
+                        // The warning above said why: nothing else would find a recording.
+                        format!("`{tool} show {id}` shows what is known of it")
+                    } else {
+                        format!(
+                            "watch it in the web player (`{tool} link {id}` prints the link), or read its events: `{tool} play {id} --format json`"
+                        )
+                    };
+                    return Err(Error::failure("a desktop session has no text to print")
+                        .because("`tsh play --format text` writes what a terminal showed, and a desktop session has no terminal")
+                        .hint(next));
+                }
+                _ => {
+                    eprintln!("tsh-review: desktop recordings play only in the web UI:");
+                    return print(&format!("{}\n", player_link(r, s)?));
+                }
+            }
         }
     }
     let status = source

@@ -319,6 +319,86 @@ fn a_missing_recording_is_explained_for_the_session_at_hand() {
     );
 }
 
+/// A script that asks for a desktop's replay as data gets data, never the link: tsh exports
+/// a desktop's events as JSON or YAML, and has no text of one, which is refused with the
+/// commands that do work.
+#[test]
+fn a_desktop_asked_for_as_data_gets_data_or_a_refusal_not_a_link() {
+    let w = listed();
+    let out = w
+        .cmd()
+        .args(["play", DESKTOP, "--format", "json"])
+        .assert()
+        .success();
+    let events: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).expect("JSON on stdout");
+    assert!(events.is_array(), "{events}");
+    let out = w
+        .cmd()
+        .args(["play", DESKTOP, "--format", "yaml"])
+        .assert()
+        .success();
+    let yaml = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!yaml.contains("https://"), "{yaml}");
+    let plays: Vec<Vec<String>> = w
+        .calls()
+        .into_iter()
+        .filter(|(p, a)| p == "tsh" && a[0] == "play")
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(
+        plays,
+        [
+            ["play", "--format=json", DESKTOP],
+            ["play", "--format=yaml", DESKTOP]
+        ]
+    );
+
+    let out = w
+        .cmd()
+        .args(["play", DESKTOP, "--format", "text"])
+        .assert()
+        .code(1);
+    assert!(out.get_output().stdout.is_empty());
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("a desktop session has no text to print"),
+        "{err}"
+    );
+    let suggested = code_spans(err.lines().find(|l| l.contains("next: ")).unwrap());
+    assert_eq!(
+        suggested,
+        [
+            format!("tsh-review link {DESKTOP}"),
+            format!("tsh-review play {DESKTOP} --format json"),
+        ]
+    );
+    for command in suggested {
+        w.cmd().args(command.split(' ').skip(1)).assert().success();
+    }
+    // Nor, for a desktop Teleport did not record, anything that looks for its recording.
+    let out = w
+        .cmd()
+        .args(["play", UNRECORDED, "--format", "text"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(next_command(&err), ["show", UNRECORDED], "{err}");
+    // The terminal replay asked for by name is still the link.
+    w.cmd()
+        .args(["play", DESKTOP, "--format", "pty"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recordingType=desktop"));
+    assert!(
+        !w.calls().iter().any(|(p, a)| p == "tsh"
+            && a.iter()
+                .any(|a| a == "--format=text" || a == "--format=pty")),
+        "{:?}",
+        w.calls()
+    );
+}
+
 #[test]
 fn download_without_a_terminal_refuses_unless_yes() {
     let w = listed();
