@@ -20,8 +20,9 @@ use std::sync::Mutex;
 struct Live {
     /// Process groups of running children (each the pid of its leader).
     groups: Vec<libc::pid_t>,
-    /// Staging directories holding half-written downloads.
-    staging: Vec<PathBuf>,
+    /// Staging directories holding half-written downloads, each with the directories made
+    /// to hold it (deepest first).
+    staging: Vec<(PathBuf, Vec<PathBuf>)>,
     /// A child that owns the terminal (`play`): it gets the terminal's signals itself.
     foreground: Option<libc::pid_t>,
 }
@@ -109,8 +110,9 @@ fn on_signal(sig: libc::c_int) {
         }
     }
     let mut removed = false;
-    for dir in live.staging.drain(..) {
+    for (dir, made) in live.staging.drain(..) {
         removed |= std::fs::remove_dir_all(&dir).is_ok();
+        remove_empty(&made);
     }
     let stopped = live.groups.len();
     // Say what was done, on a fresh line (a spinner may be half-drawn).
@@ -232,21 +234,33 @@ impl Drop for Group {
     }
 }
 
-/// A staging directory that an interruption removes, registered until dropped.
+/// A staging directory that an interruption removes, with the directories made to hold it,
+/// registered until dropped.
 pub struct Staging {
     dir: PathBuf,
 }
 
 impl Staging {
-    pub fn register(dir: PathBuf) -> Staging {
-        live().staging.push(dir.clone());
+    /// `made`: the directories that did not exist before this download, deepest first. An
+    /// interruption removes each of them that is empty once the staging directory is gone, so
+    /// no empty `tsh-review-recordings/SID/` suggests a recording is there.
+    pub fn register(dir: PathBuf, made: Vec<PathBuf>) -> Staging {
+        live().staging.push((dir.clone(), made));
         Staging { dir }
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        live().staging.retain(|d| d != &self.dir);
+        live().staging.retain(|(d, _)| d != &self.dir);
+    }
+}
+
+/// Remove each of `dirs` (deepest first) that is empty. One that holds anything, a finished
+/// recording or what someone else put there, stays.
+pub fn remove_empty(dirs: &[PathBuf]) {
+    for dir in dirs {
+        let _ = std::fs::remove_dir(dir);
     }
 }
 

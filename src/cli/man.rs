@@ -89,7 +89,12 @@ const JSON_KEYS: &[(&str, &str)] = &[
 const SHOW_KEYS: &[(&str, &str)] = &[
     (
         "next",
-        "the commands for the next step (`play`, `download`, `link`), as strings",
+        "the commands for the next step that can work for the session (`play`, `download`, \
+         `link`; a desktop has no `play`), as strings; empty for an app or unrecorded session",
+    ),
+    (
+        "next_unavailable",
+        "when `next` is empty: why, in words; absent otherwise",
     ),
     (
         "summary",

@@ -616,8 +616,10 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Every known detail of one session, with the next commands",
         about: "Shows every field known of one session (kind, user, login, target and its \
                 details, times, interactive, recorded, severity, roles, participants, labels, \
-                access requests, cluster), escaped, with suspicious text flagged, and the play, \
-                download and link commands for it. The details come from `tctl recordings ls` \
+                access requests, cluster), escaped, with suspicious text flagged, and the \
+                commands that can work for it: play, download and link (a desktop: download \
+                and link; an app or unrecorded session: none, and one line says why). The \
+                details come from `tctl recordings ls` \
                 over the last 30 days, else from tsh-review's cache. When the cluster has an AI \
                 summary of the session (`tctl recordings summary`, Enterprise), it follows: \
                 risk, compromise indicators, suspicious activities, the notable commands with \
@@ -645,7 +647,8 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Replay a session with tsh play (desktops: the web player link)",
         about: "Replays a recording with `tsh play`, handing it the terminal, and exits with \
                 tsh's status. Desktop recordings play only in the web UI, so their link is \
-                printed instead. Warns first when the session was non-interactive or not \
+                printed instead; `--format json|yaml` has tsh export a desktop's events, and \
+                `--format text` is refused for one (a desktop has no text). Warns first when the session was non-interactive or not \
                 recorded. Security note: replaying a recording replays its escape sequences \
                 in your terminal; `--format text` piped to `less` is the safe way to read one.",
         operands: &[Operand {
@@ -678,7 +681,7 @@ pub static COMMANDS: &[CommandSpec] = &[
                 written where and asking y/N on the terminal; with no terminal it refuses unless \
                 --yes. An existing recording is never overwritten (--force to replace it), and a \
                 failed download leaves no partial file. The .tar file is not a tar archive: play \
-                it with `tsh play <path>`.",
+                it with `tsh play <path>` (a desktop's plays only in the web UI: see `link`).",
         operands: &[Operand {
             name: "SID",
             help: "a session id, or a unique prefix of one tsh-review has listed",

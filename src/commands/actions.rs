@@ -8,8 +8,8 @@ use std::panic::resume_unwind;
 use crate::app::{Run, finish, print};
 use crate::cli::args;
 use crate::commands::listing::{link as link_all, no_links};
-use crate::render::{self, Format};
-use crate::teleport::weblink::player_url;
+use crate::render::{self, Format, Next};
+use crate::teleport::weblink::{APP_EVENTS, player_url};
 
 use std::borrow::Cow;
 use std::io::{BufRead, Write};
@@ -24,6 +24,7 @@ use crate::review::fetch::{self, Fetch, Found, recordings};
 use crate::session::{Flag, Kind, Session, Severity, is_canonical_id};
 use crate::source::Source;
 use crate::teleport::Cluster;
+use crate::teleport::command::no_recording;
 use crate::teleport::search::SearchQuery;
 use crate::text::sanitize::escape;
 use crate::window::Window;
@@ -64,7 +65,7 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
     if suspicious {
         session.flag(Flag::SuspiciousText);
     }
-    let next = next_steps(&session.id().to_string(), source.invocation());
+    let next = next_steps(&session, source.invocation());
     let color = format == Format::Table && r.color();
     finish(render::session(
         &mut BufWriter::new(std::io::stdout().lock()),
@@ -80,28 +81,56 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
 pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
     let id = resolve(sid, r.source())?;
     let s = metadata(r, &id)?;
+    if s.kind == Kind::App {
+        return Err(app_has_none("open in the web player", &id, r.source()));
+    }
     print(&format!("{}\n", player_link(r, &s)?))
 }
 
-/// `play`: hand the terminal to `tsh play`; desktops get their link instead.
+/// `play`: hand the terminal to `tsh play`; desktops get their link instead, unless their events
+/// are asked for as data.
 pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
-    if let Ok(s) = metadata(r, &id) {
+    let known = metadata(r, &id).ok();
+    if let Some(s) = &known {
         if s.kind == Kind::App {
-            return Err(Error::failure("an app session has no recording to play")
-                .because("Teleport keeps an app session's requests as audit events, which neither tsh play nor the web player replays")
-                .hint(format!("`{} show {id}` shows what is known of it", source.invocation())));
+            return Err(app_has_none("play", &id, source));
         }
-        if let Some(warning) = playback_warning(&s) {
+        if let Some(warning) = playback_warning(s, "play") {
             eprintln!("tsh-review: warning: {warning}");
         }
         if s.kind == Kind::Desktop {
-            eprintln!("tsh-review: desktop recordings play only in the web UI:");
-            return print(&format!("{}\n", player_link(r, &s)?));
+            match a.format.as_deref() {
+                // Only tsh's terminal replay refuses a desktop: as data, tsh exports its events
+                // (tool/tsh/common/play.go), which is what a script asking for them wants.
+                Some("json" | "yaml") => {}
+                // It writes the output of print events only, and a desktop has none: tsh
+                // would print nothing and succeed.
+                Some("text") => {
+                    let tool = source.invocation();
+                    let next = if s.recorded == Some(false) {
+                        // The warning above said why: nothing else would find a recording.
+                        format!("`{tool} show {id}` shows what is known of it")
+                    } else {
+                        format!(
+                            "watch it in the web player (`{tool} link {id}` prints the link), or read its events: `{tool} play {id} --format json`"
+                        )
+                    };
+                    return Err(Error::failure("a desktop session has no text to print")
+                        .because("`tsh play --format text` writes what a terminal showed, and a desktop session has no terminal")
+                        .hint(next));
+                }
+                _ => {
+                    eprintln!("tsh-review: desktop recordings play only in the web UI:");
+                    return print(&format!("{}\n", player_link(r, s)?));
+                }
+            }
         }
     }
-    let status = source.play(&id, a.speed.as_deref(), a.format.as_deref())?;
+    let status = source
+        .play(&id, a.speed.as_deref(), a.format.as_deref())
+        .map_err(|e| not_found(e, &id, known.as_ref(), source))?;
     if status != 0 {
         // Ctrl-C in tsh: end as it did, quietly.
         std::process::exit(status);
@@ -114,8 +143,14 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
 pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
-    if let Some(warning) = metadata(r, &id).ok().as_ref().and_then(playback_warning) {
-        eprintln!("tsh-review: warning: {warning}");
+    let known = metadata(r, &id).ok();
+    if let Some(s) = &known {
+        if s.kind == Kind::App {
+            return Err(app_has_none("download", &id, source));
+        }
+        if let Some(warning) = playback_warning(s, "download") {
+            eprintln!("tsh-review: warning: {warning}");
+        }
     }
     let dir = download_dir(&id, a.output.as_deref());
     let target = dir.join(format!("{id}.tar"));
@@ -139,10 +174,19 @@ pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
             }
         }
     }
-    let path = download_into(&dir, &id, a.force, |staging| source.download(&id, staging))?;
+    let path = download_into(&dir, &id, a.force, |staging| source.download(&id, staging))
+        .map_err(|e| not_found(e, &id, known.as_ref(), source))?;
+    // tsh cannot play a desktop recording, from the cluster or from a file (SPEC 4.5).
+    let replay = if known.as_ref().is_some_and(|s| s.kind == Kind::Desktop) {
+        format!(
+            "tsh cannot play a desktop recording: watch it in the web player (`{} link {id}` prints its link)",
+            source.invocation()
+        )
+    } else {
+        format!("Replay it with: tsh play {}", path.display())
+    };
     print(&format!(
-        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\nReplay it with: tsh play {}\n",
-        path.display(),
+        "downloaded {}\nIt is not a tar archive (a gzipped, possibly encrypted protobuf stream): do not untar it.\n{replay}\n",
         path.display()
     ))
 }
@@ -154,6 +198,44 @@ fn metadata(r: &Run, id: &str) -> Result<Session, Error> {
         return Ok(e.into_session());
     }
     find(source, id, source.scope(), r.now)
+}
+
+/// Asked to `verb` an app session's recording: there is none (said before anything runs).
+fn app_has_none(verb: &str, id: &str, source: &dyn Source) -> Error {
+    Error::failure(format!("an app session has no recording to {verb}"))
+        .because(APP_EVENTS)
+        .hint(format!(
+            "`{} show {id}` shows what is known of it: the app, the user, the times",
+            source.invocation()
+        ))
+}
+
+/// tsh or tctl found no recording of `id`: why, as far as what is known of the session tells,
+/// and a next step that names it (the tool's own words serve every caller, so name neither).
+fn not_found(e: Error, id: &str, known: Option<&Session>, source: &dyn Source) -> Error {
+    if !no_recording(&e) {
+        return e;
+    }
+    let tool = source.invocation();
+    let Some(s) = known else {
+        return e.hint(format!(
+            "check the id: `{tool} show {id}` finds a session of the last 30 days and says whether Teleport recorded it"
+        ));
+    };
+    let why: Cow<str> = if s.recorded == Some(false) {
+        NOT_RECORDED.into()
+    } else if s.interactive == Some(false) {
+        "it was a non-interactive (exec) session, and those are often not recorded".into()
+    } else {
+        format!(
+            "Teleport may not have recorded this {} session (recording off for it), or the recording expired or was deleted",
+            s.kind.as_str()
+        )
+        .into()
+    };
+    e.because(why).hint(format!(
+        "`{tool} show {id}` shows what Teleport says of the session (interactive, recorded)"
+    ))
 }
 
 fn player_link(r: &Run, s: &Session) -> Result<String, Error> {
@@ -309,22 +391,39 @@ fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Opti
     }
 }
 
-/// The commands for the next step on a session, starting as the source's commands do: in the
+/// Teleport's word that a session has no recording (`recorded: false`, SPEC 4.1).
+const NOT_RECORDED: &str = "Teleport says this session was not recorded";
+
+/// The commands for the next step on a session that can work for its kind and recorded state
+/// (pasted, each of the others would only fail), starting as the source's commands do: in the
 /// demo they keep `--demo`, because copied as they are they would otherwise ask the real
 /// cluster for a demo id.
-pub fn next_steps(id: &str, tool: &str) -> Vec<String> {
-    ["play", "download", "link"]
-        .iter()
-        .map(|verb| format!("{tool} {verb} {id}"))
-        .collect()
+pub fn next_steps(s: &Session, tool: &str) -> Next {
+    if s.kind == Kind::App {
+        return Next::Nothing(APP_EVENTS);
+    }
+    if s.recorded == Some(false) {
+        return Next::Nothing(NOT_RECORDED);
+    }
+    // tsh cannot play a desktop recording (SPEC 4.5): the web player can.
+    let verbs: &[&str] = if s.kind == Kind::Desktop {
+        &["download", "link"]
+    } else {
+        &["play", "download", "link"]
+    };
+    let id = s.id();
+    Next::Commands(
+        verbs
+            .iter()
+            .map(|verb| format!("{tool} {verb} {id}"))
+            .collect(),
+    )
 }
 
-/// Why playback will probably fail, said before trying.
-pub fn playback_warning(s: &Session) -> Option<Cow<'static, str>> {
+/// Why playing or downloading (`verb`) will probably fail, said before trying.
+pub fn playback_warning(s: &Session, verb: &str) -> Option<Cow<'static, str>> {
     if s.recorded == Some(false) {
-        Some(
-            "Teleport says this session was not recorded: there is probably nothing to play".into(),
-        )
+        Some(format!("{NOT_RECORDED}: there is probably nothing to {verb}").into())
     } else if s.interactive == Some(false) {
         Some("this was a non-interactive (exec) session: those are often not recorded".into())
     } else if let Kind::Other(kind) = s.kind {
@@ -377,32 +476,35 @@ pub fn download_into(
         ))
         .hint("play it with `tsh play` on that path, or pass --force to download it again"));
     }
-    // The directories this download makes, deepest first: a failed one removes them again
-    // (while empty), so that no `tsh-review-recordings/SID/` suggests a recording is there.
+    // The directories this download makes, deepest first: a failed or interrupted one removes
+    // them again (while empty), so that no `tsh-review-recordings/SID/` suggests a recording
+    // is there. A directory that was there before is never among them.
     let made: Vec<PathBuf> = dir
         .ancestors()
         .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
         .map(Path::to_path_buf)
         .collect();
-    fs_err::create_dir_all(dir).map_err(|e| Error::failure(e.to_string()))?;
     let staging = dir.join(format!(".tsh-review-partial-{}", std::process::id()));
-    let _ = fs_err::remove_dir_all(&staging);
-    // Registered before anything is written into it: an interruption removes it.
-    let registered = crate::signals::Staging::register(staging.clone());
-    fs_err::create_dir_all(&staging).map_err(|e| Error::failure(e.to_string()))?;
-    let result = fetch(&staging).and_then(|()| {
-        let fetched = staging.join(format!("{id}.tar"));
-        if !fetched.is_file() {
-            return Err(Error::failure("tctl finished but wrote no recording file"));
-        }
-        fs_err::rename(&fetched, &target).map_err(|e| Error::failure(e.to_string()))
-    });
+    // Registered before anything is made: an interruption removes it, then what was made.
+    let registered = crate::signals::Staging::register(staging.clone(), made.clone());
+    let result = fs_err::create_dir_all(dir)
+        .and_then(|()| {
+            let _ = fs_err::remove_dir_all(&staging);
+            fs_err::create_dir_all(&staging)
+        })
+        .map_err(|e| Error::failure(e.to_string()))
+        .and_then(|()| fetch(&staging))
+        .and_then(|()| {
+            let fetched = staging.join(format!("{id}.tar"));
+            if !fetched.is_file() {
+                return Err(Error::failure("tctl finished but wrote no recording file"));
+            }
+            fs_err::rename(&fetched, &target).map_err(|e| Error::failure(e.to_string()))
+        });
     let _ = fs_err::remove_dir_all(&staging);
     drop(registered);
     if result.is_err() {
-        for made in &made {
-            let _ = std::fs::remove_dir(made);
-        }
+        crate::signals::remove_empty(&made);
     }
     result.map(|()| target)
 }

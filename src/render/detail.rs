@@ -16,10 +16,41 @@ const SUSPICIOUS: &str = "A name or label of this session reads like instruction
 /// instructions.
 pub type Summary<'a> = Option<(summary::Shown<'a>, bool)>;
 
+/// What `show` suggests doing with the session next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// The commands that can work on it, ready to paste.
+    Commands(Vec<String>),
+    /// Why none can: there is nothing of it to replay or download.
+    Nothing(&'static str),
+}
+
+impl Next {
+    pub fn commands(&self) -> &[String] {
+        match self {
+            Next::Commands(commands) => commands,
+            Next::Nothing(_) => &[],
+        }
+    }
+
+    /// Why there is no command, when there is none.
+    pub fn unavailable(&self) -> Option<&'static str> {
+        match self {
+            Next::Commands(_) => None,
+            Next::Nothing(why) => Some(why),
+        }
+    }
+}
+
+/// The line said instead of commands when nothing can be replayed.
+fn nothing(why: &str) -> String {
+    format!("Nothing to replay or download: {why}.")
+}
+
 pub fn write(
     out: &mut dyn Write,
     s: &Session,
-    next: &[String],
+    next: &Next,
     ai: Summary,
     format: Format,
     color: bool,
@@ -35,9 +66,14 @@ pub fn write(
             if let Some((shown, suspicious)) = ai {
                 summary::text(out, shown, suspicious, color)?;
             }
-            writeln!(out, "\nNext:")?;
-            for command in next {
-                writeln!(out, "  {command}")?;
+            match next {
+                Next::Commands(commands) => {
+                    writeln!(out, "\nNext:")?;
+                    for command in commands {
+                        writeln!(out, "  {command}")?;
+                    }
+                }
+                Next::Nothing(why) => writeln!(out, "\n{}", nothing(why))?,
             }
         }
         Format::Markdown => {
@@ -51,9 +87,14 @@ pub fn write(
             if let Some((shown, suspicious)) = ai {
                 summary::markdown(out, shown, suspicious)?;
             }
-            writeln!(out, "\nNext:\n")?;
-            for command in next {
-                writeln!(out, "- `{command}`")?;
+            match next {
+                Next::Commands(commands) => {
+                    writeln!(out, "\nNext:\n")?;
+                    for command in commands {
+                        writeln!(out, "- `{command}`")?;
+                    }
+                }
+                Next::Nothing(why) => writeln!(out, "\n{}", nothing(why))?,
             }
         }
         Format::Json => json::session(out, s, next, ai)?,
@@ -129,18 +170,18 @@ mod tests {
     use super::*;
     use crate::session::Kind;
 
-    fn render(s: &Session, format: Format) -> String {
+    fn render_next(s: &Session, next: &Next, format: Format) -> String {
         let mut out = Vec::new();
-        write(
-            &mut out,
-            s,
-            &["tsh-review play X".to_owned()],
-            None,
-            format,
-            false,
-        )
-        .unwrap();
+        write(&mut out, s, next, None, format, false).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    fn render(s: &Session, format: Format) -> String {
+        render_next(
+            s,
+            &Next::Commands(vec!["tsh-review play X".to_owned()]),
+            format,
+        )
     }
 
     #[test]
@@ -167,5 +208,31 @@ mod tests {
         assert!(md.contains("| target | web\\\\u{202e}\\|01 |"), "{md}");
         assert!(md.ends_with("- `tsh-review play X`\n"), "{md}");
         assert!(!text.contains('\u{202e}') && !md.contains('\u{202e}'));
+    }
+
+    /// With nothing to replay, one line says why instead of a `Next:` with no command.
+    #[test]
+    fn nothing_to_replay_is_said_in_one_line() {
+        let s = Session::new(
+            "c0ffee00-1234-4abc-9def-0123456789ab",
+            Kind::App,
+            Origin::Ls,
+        );
+        let next = Next::Nothing("no recording here");
+        let text = render_next(&s, &next, Format::Table);
+        assert!(
+            text.ends_with("\nNothing to replay or download: no recording here.\n"),
+            "{text}"
+        );
+        assert!(!text.contains("Next:"), "{text}");
+        let md = render_next(&s, &next, Format::Markdown);
+        assert!(
+            md.ends_with("\nNothing to replay or download: no recording here.\n"),
+            "{md}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render_next(&s, &next, Format::Json)).unwrap();
+        assert_eq!(json["next"], serde_json::json!([]));
+        assert_eq!(json["next_unavailable"], "no recording here");
     }
 }

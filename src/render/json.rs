@@ -126,7 +126,7 @@ pub fn write(out: &mut dyn Write, l: &Listing) -> io::Result<()> {
 pub fn session(
     out: &mut dyn Write,
     s: &Session,
-    next: &[String],
+    next: &super::Next,
     ai: super::detail::Summary,
 ) -> io::Result<()> {
     #[derive(Serialize)]
@@ -134,6 +134,8 @@ pub fn session(
         #[serde(flatten)]
         record: Record<'a>,
         next: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next_unavailable: Option<&'static str>,
         #[serde(skip_serializing_if = "Option::is_none")]
         summary: Option<serde_json::Value>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,7 +152,8 @@ pub fn session(
         out,
         &Shown {
             record: Record::new(s),
-            next,
+            next: next.commands(),
+            next_unavailable: next.unavailable(),
             summary,
             summary_unavailable,
         },

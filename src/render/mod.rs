@@ -63,7 +63,7 @@ impl Format {
 }
 
 pub use checks::write as checks;
-pub use detail::write as session;
+pub use detail::{Next, write as session};
 pub use grep::{COLUMNS as GREP_COLUMNS, Writer as GrepWriter};
 pub use summary::JSON_KEYS as SUMMARY_KEYS;
 

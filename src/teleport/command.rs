@@ -10,7 +10,6 @@ use super::process::{RunError, run};
 use crate::error::{Error, Exit};
 use crate::text::format::human_duration;
 
-/// Everything session search depends on, said once wherever search is unavailable.
 /// How a call stopped at --timeout is told; [`timed_out`] recognises it.
 const STOPPED: &str = "did not finish within";
 
@@ -20,6 +19,16 @@ pub fn timed_out(e: &Error) -> bool {
     e.what.contains(STOPPED)
 }
 
+/// How a call that found no recording of its session is told; [`no_recording`] recognises it.
+const NO_RECORDING: &str = "found no recording for this session";
+
+/// Whether `e` is a tool finding no recording of the session: `play` and `download` say why
+/// and what next from what they know of the session.
+pub fn no_recording(e: &Error) -> bool {
+    e.what.ends_with(NO_RECORDING)
+}
+
+/// Everything session search depends on, said once wherever search is unavailable.
 pub const SEARCH_NEEDS: &str = "session search and AI summaries need Teleport Enterprise with Identity Security and Access Graph (PostgreSQL with the pg_trgm and pgvector extensions), a v18.8.0+ proxy, and session summarization enabled";
 
 /// The error when search is unavailable and the caller may not fall back (`--no-fallback`).
@@ -144,10 +153,10 @@ impl Program<'_> {
                 .because("the command needs a newer Teleport release")
                 .hint(format!("install a {tool} matching your cluster's version (`tsh version` shows it)")),
             Failure::SearchUnavailable => search_unavailable(&quoted),
-            Failure::RecordingNotFound => Error::failure(format!("{tool} found no recording for this session"))
+            Failure::RecordingNotFound => Error::failure(format!("{tool} {NO_RECORDING}"))
                 .quoting(tool, quoted)
                 .because("exec (non-interactive) sessions, desktops and sessions with recording off are often not recorded, and the recording may have expired")
-                .hint("check `tsh-review show` for the session; desktop recordings play in the web UI (`tsh-review link`)"),
+                .hint("check the session id; `tsh-review show` with it says whether Teleport recorded the session"),
             Failure::NotSummarized => Error::failure("this session has no AI summary")
                 .quoting(tool, quoted)
                 .because("only sessions an inference policy matches are summarized")

@@ -12,6 +12,10 @@ use super::authority::Authority;
 use crate::error::Error;
 use crate::session::{Kind, Session};
 
+/// Why an app session has nothing to replay or download anywhere (SPEC 4.1): said wherever
+/// one is asked for.
+pub const APP_EVENTS: &str = "Teleport keeps an app session's requests as audit events, not as a recording that tsh play, tctl recordings download or the web player could use";
+
 /// Why there is no player link, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoLink {
@@ -34,8 +38,10 @@ impl NoLink {
         let relogin =
             "check `tsh status`, or log in again with `tsh login --proxy=<proxy address>`";
         match self {
-            NoLink::App => Error::failure("the web UI has no player for app sessions")
-                .hint("app sessions are audited as events, not recordings"),
+            // `link` says this with the session's id before it asks for a link.
+            NoLink::App => {
+                Error::failure("the web UI has no player for app sessions").because(APP_EVENTS)
+            }
             NoLink::NotCanonical(id) => Error::failure(format!(
                 "cannot build a web player link for {id:?}: it is not a canonical session id"
             ))

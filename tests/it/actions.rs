@@ -3,12 +3,15 @@
 
 use crate::common;
 
-use common::{World, raw_dangerous};
+use common::{World, code_spans, next_lines, raw_dangerous};
 use predicates::prelude::*;
 
 const SSH: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
 const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
 const EXEC: &str = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+const APP: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
+/// A desktop session Teleport did not record (`recorded: false`).
+const UNRECORDED: &str = "2d3e4f5a-6b7c-4d8e-af90-1b2c3d4e5f6a";
 
 /// A world whose cache knows the last week's sessions, as after a `recent --since 7d`.
 fn listed() -> World {
@@ -46,6 +49,79 @@ fn show_resolves_a_prefix_and_prints_every_field_escaped() {
     let lookups: Vec<_> = calls.iter().filter(|c| c[1] == "ls").collect();
     assert_eq!(lookups.len(), 1, "{calls:?}");
     assert_eq!(lookups[0][..3], ["recordings", "ls", "--format=json"]);
+}
+
+/// Pasted as they are, the commands `show` suggests work for the session's kind and recorded
+/// state (tsh cannot play a desktop; an app or an unrecorded session has nothing to replay or
+/// download), and where none can, one line says why.
+#[test]
+fn show_suggests_only_commands_that_work_for_the_session() {
+    let w = listed();
+    let work = w.dir.join("work");
+    std::fs::create_dir(&work).unwrap();
+    for (sid, verbs) in [
+        (SSH, &["play", "download", "link"][..]),
+        (EXEC, &["play", "download", "link"]),
+        (DESKTOP, &["download", "link"]),
+    ] {
+        let out = w.cmd().args(["show", sid]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let next = next_lines(&text);
+        let expected: Vec<String> = verbs
+            .iter()
+            .map(|verb| format!("tsh-review {verb} {sid}"))
+            .collect();
+        assert_eq!(next, expected, "{text}");
+        if sid == EXEC {
+            // Often not recorded, not known to be: `play` and `download` warn and try.
+            continue;
+        }
+        for line in next {
+            let mut pasted = w.cmd();
+            pasted.args(line.split(' ').skip(1)).current_dir(&work);
+            if line.contains(" download ") {
+                // What a human answers on the terminal, in a pipe.
+                pasted.arg("--yes");
+            }
+            pasted.assert().success();
+        }
+    }
+    for (sid, why) in [
+        (
+            APP,
+            "Teleport keeps an app session's requests as audit events",
+        ),
+        (UNRECORDED, "Teleport says this session was not recorded"),
+    ] {
+        let out = w.cmd().args(["show", sid]).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(!text.contains("Next:"), "{text}");
+        assert!(!text.contains("tsh-review "), "{text}");
+        assert!(
+            text.contains(&format!("\nNothing to replay or download: {why}")),
+            "{text}"
+        );
+        let out = w
+            .cmd()
+            .args(["show", sid, "--format", "json"])
+            .assert()
+            .success();
+        let shown: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(shown["next"], serde_json::json!([]), "{sid}");
+        assert!(
+            shown["next_unavailable"].as_str().unwrap().starts_with(why),
+            "{shown}"
+        );
+    }
+    // Asked anyway, link says why with a next step that works.
+    let out = w.cmd().args(["link", "c0ffee00"]).assert().code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("an app session has no recording to open in the web player"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("`tsh-review show {APP}`")), "{err}");
+    w.cmd().args(["show", APP]).assert().success();
 }
 
 #[test]
@@ -157,6 +233,172 @@ fn desktops_get_the_web_link_instead_of_tsh_play() {
     assert!(!w.calls().iter().any(|(p, a)| p == "tsh" && a[0] == "play"));
 }
 
+/// The arguments of the first command `text` suggests, to run it as pasted.
+fn first_command(text: &str) -> Vec<&str> {
+    let command = code_spans(text)
+        .into_iter()
+        .find(|c| c.starts_with("tsh-review "))
+        .unwrap_or_else(|| panic!("no command in: {text}"));
+    command.split(' ').skip(1).collect()
+}
+
+/// The arguments of the command in the `next:` line of an error.
+fn next_command(err: &str) -> Vec<&str> {
+    let line = err
+        .lines()
+        .find(|l| l.trim().starts_with("next: "))
+        .unwrap_or_else(|| panic!("no next: {err}"));
+    first_command(line)
+}
+
+/// A download (or replay) that finds no recording says why for that session's kind, and its
+/// next step names the session: pasted, it runs.
+#[test]
+fn a_missing_recording_is_explained_for_the_session_at_hand() {
+    let w = listed();
+    let dir = w.dir.join("evidence");
+    let dir_arg = dir.to_str().unwrap();
+    for (args, said, why) in [
+        (
+            &["download", UNRECORDED, "--yes", "-o", dir_arg][..],
+            "there is probably nothing to download",
+            "why: Teleport says this session was not recorded",
+        ),
+        (
+            &["download", EXEC, "--yes", "-o", dir_arg],
+            "non-interactive",
+            "why: it was a non-interactive (exec) session",
+        ),
+        (
+            &["play", EXEC],
+            "non-interactive",
+            "why: it was a non-interactive (exec) session",
+        ),
+    ] {
+        let out = w.cmd().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(said), "{args:?}: {err}");
+        assert!(err.contains("found no recording for this session"), "{err}");
+        assert!(err.contains(why), "{args:?}: {err}");
+        assert!(!err.contains("desktop recordings play"), "{args:?}: {err}");
+        let next = next_command(&err);
+        assert_eq!(next, ["show", args[1]], "{err}");
+        w.cmd().args(&next).assert().success();
+    }
+    // A session tsh-review knows nothing of: the hint still names it.
+    let unknown = "11111111-2222-4333-8444-555555555555";
+    let out = w
+        .cmd()
+        .args(["download", unknown, "--yes", "-o", dir_arg])
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(next_command(&err), ["show", unknown], "{err}");
+    // An app session has no recording at all: said before tctl is asked or a directory made.
+    let out = w
+        .cmd()
+        .args(["download", "c0ffee00", "--yes", "-o"])
+        .arg(&dir)
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("an app session has no recording to download"),
+        "{err}"
+    );
+    assert!(!err.contains("desktop"), "{err}");
+    assert_eq!(next_command(&err), ["show", APP]);
+    assert!(!dir.exists());
+    assert!(
+        w.tctl_calls()
+            .iter()
+            .all(|c| c[1] != "download" || c[2] != APP),
+        "{:?}",
+        w.tctl_calls()
+    );
+}
+
+/// A script that asks for a desktop's replay as data gets data, never the link: tsh exports
+/// a desktop's events as JSON or YAML, and has no text of one, which is refused with the
+/// commands that do work.
+#[test]
+fn a_desktop_asked_for_as_data_gets_data_or_a_refusal_not_a_link() {
+    let w = listed();
+    let out = w
+        .cmd()
+        .args(["play", DESKTOP, "--format", "json"])
+        .assert()
+        .success();
+    let events: serde_json::Value =
+        serde_json::from_slice(&out.get_output().stdout).expect("JSON on stdout");
+    assert!(events.is_array(), "{events}");
+    let out = w
+        .cmd()
+        .args(["play", DESKTOP, "--format", "yaml"])
+        .assert()
+        .success();
+    let yaml = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!yaml.contains("https://"), "{yaml}");
+    let plays: Vec<Vec<String>> = w
+        .calls()
+        .into_iter()
+        .filter(|(p, a)| p == "tsh" && a[0] == "play")
+        .map(|(_, a)| a)
+        .collect();
+    assert_eq!(
+        plays,
+        [
+            ["play", "--format=json", DESKTOP],
+            ["play", "--format=yaml", DESKTOP]
+        ]
+    );
+
+    let out = w
+        .cmd()
+        .args(["play", DESKTOP, "--format", "text"])
+        .assert()
+        .code(1);
+    assert!(out.get_output().stdout.is_empty());
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("a desktop session has no text to print"),
+        "{err}"
+    );
+    let suggested = code_spans(err.lines().find(|l| l.contains("next: ")).unwrap());
+    assert_eq!(
+        suggested,
+        [
+            format!("tsh-review link {DESKTOP}"),
+            format!("tsh-review play {DESKTOP} --format json"),
+        ]
+    );
+    for command in suggested {
+        w.cmd().args(command.split(' ').skip(1)).assert().success();
+    }
+    // Nor, for a desktop Teleport did not record, anything that looks for its recording.
+    let out = w
+        .cmd()
+        .args(["play", UNRECORDED, "--format", "text"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(next_command(&err), ["show", UNRECORDED], "{err}");
+    // The terminal replay asked for by name is still the link.
+    w.cmd()
+        .args(["play", DESKTOP, "--format", "pty"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recordingType=desktop"));
+    assert!(
+        !w.calls().iter().any(|(p, a)| p == "tsh"
+            && a.iter()
+                .any(|a| a == "--format=text" || a == "--format=pty")),
+        "{:?}",
+        w.calls()
+    );
+}
+
 #[test]
 fn download_without_a_terminal_refuses_unless_yes() {
     let w = listed();
@@ -208,6 +450,31 @@ fn download_without_a_terminal_refuses_unless_yes() {
         .arg(&dir)
         .assert()
         .success();
+}
+
+/// tsh cannot play a desktop recording, downloaded or not: the download points to the web
+/// player, with a command that prints its link.
+#[test]
+fn a_downloaded_desktop_recording_points_to_the_web_player() {
+    let w = listed();
+    let dir = w.dir.join("evidence");
+    let out = w
+        .cmd()
+        .args(["download", DESKTOP, "--yes", "-o"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(dir.join(format!("{DESKTOP}.tar")).is_file());
+    assert!(!text.contains("tsh play"), "{text}");
+    assert!(text.contains("web player"), "{text}");
+    let link = first_command(&text);
+    assert_eq!(link, ["link", DESKTOP], "{text}");
+    w.cmd()
+        .args(&link)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recordingType=desktop"));
 }
 
 #[test]

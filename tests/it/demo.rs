@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{World, stdout_lines};
+use common::{World, code_spans, next_lines, stdout_lines};
 
 /// `tsh-review --demo ARGS --format tsv` at the instant the demo data was written: the first
 /// eight hex digits of each row's id, in the order printed.
@@ -152,15 +152,6 @@ fn show_agrees_with_triage_on_every_scored_session() {
     }
 }
 
-/// The commands `show` suggests, as printed under `Next:`.
-fn next_lines(text: &str) -> Vec<&str> {
-    text.lines()
-        .skip_while(|l| *l != "Next:")
-        .skip(1)
-        .map(str::trim)
-        .collect()
-}
-
 /// Copied as they are, the commands under `Next:` must run where the session is: in the demo,
 /// against the demo (a demo id sent to the real cluster finds nothing, or worse, something).
 #[test]
@@ -247,11 +238,6 @@ fn errors_in_the_demo_suggest_demo_commands() {
         );
         keep_demo(&args, &suggested);
     }
-}
-
-/// The `code spans` of a message: the commands it suggests.
-fn code_spans(text: &str) -> Vec<&str> {
-    text.split('`').skip(1).step_by(2).collect()
 }
 
 /// Every suggested tsh-review command runs against the demo again.

@@ -11,7 +11,11 @@ const EXEC: &str = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
 const UNKNOWN: &str = "11111111-2222-4333-8444-555555555555";
 
 const NO_RECORDING: &str = "tsh found no recording for this session";
-const HINT: &str = "check `tsh-review show` for the session";
+
+/// The next step names the session, so that it runs as pasted.
+fn hint(sid: &str) -> String {
+    format!("`tsh-review show {sid}`")
+}
 
 fn stderr_of(w: &World, args: &[&str]) -> String {
     let out = w.cmd().args(args).assert().code(1).get_output().clone();
@@ -29,7 +33,7 @@ fn play_explains_a_missing_recording_in_pty_mode_as_in_json_mode() {
             }
             let err = stderr_of(&w, &args);
             assert!(err.contains(NO_RECORDING), "{args:?}: {err}");
-            assert!(err.contains(HINT), "{args:?}: {err}");
+            assert!(err.contains(&hint(sid)), "{args:?}: {err}");
             // tsh's own words are quoted too, whichever mode said them.
             let said = match format {
                 None | Some("pty") => format!("Recording for session {sid} not found."),
@@ -62,7 +66,7 @@ fn download_explains_a_missing_recording_too() {
         .stderr(predicate::str::contains(format!(
             "a recording for session {EXEC} was not found"
         )))
-        .stderr(predicate::str::contains(HINT));
+        .stderr(predicate::str::contains(hint(EXEC)));
     assert!(!dir.join(format!("{EXEC}.tar")).exists());
 }
 

@@ -93,6 +93,6 @@ fn unusable_profiles_say_what_is_wrong() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "the web UI has no player for app sessions",
+            "an app session has no recording to open in the web player",
         ));
 }

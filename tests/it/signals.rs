@@ -34,14 +34,17 @@ fn signal(pid: u32, sig: i32) {
 }
 
 fn start(w: &World, args: &[&str], scenario: (&str, &str)) -> Child {
-    w.process()
-        .args(args)
+    command(w, args, scenario).spawn().unwrap()
+}
+
+fn command(w: &World, args: &[&str], scenario: (&str, &str)) -> std::process::Command {
+    let mut cmd = w.process();
+    cmd.args(args)
         .env(scenario.0, scenario.1)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    cmd
 }
 
 fn finish(child: Child) -> Output {
@@ -114,12 +117,62 @@ fn an_interrupted_download_leaves_no_partial_file() {
     assert_eq!(out.status.signal(), Some(libc::SIGTERM));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("removed the partial download"), "{err}");
-    let left: Vec<_> = std::fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
+    // Nor the directory it made for the recording.
+    assert!(!out_dir.exists(), "{:?}", std::fs::read_dir(&out_dir));
     assert_gone(&pids);
+}
+
+/// A download that `sig` interrupts while tctl writes, started in `cwd`.
+fn interrupt_download(w: &World, output: &[&str], cwd: &std::path::Path, sig: i32) -> Output {
+    let _ = std::fs::remove_file(w.dir.join("pids"));
+    let child = command(
+        w,
+        &[&["download", SSH, "--yes"][..], output].concat(),
+        ("FAKE_TCTL_SCENARIO", "download-hang"),
+    )
+    .current_dir(cwd)
+    .spawn()
+    .unwrap();
+    let pids = w.wait_for_pids();
+    let _reap = Reap(pids.clone());
+    signal(child.id(), sig);
+    let out = finish(child);
+    assert_eq!(out.status.signal(), Some(sig), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("removed the partial download"), "{err}");
+    assert_gone(&pids);
+    out
+}
+
+/// Whatever the signal, an interrupted download leaves no empty directory it made (the
+/// default `tsh-review-recordings/SID/` included), as a failed one does, and never removes
+/// one that was there before.
+#[test]
+fn an_interrupted_download_removes_the_directories_it_made_and_only_those() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let w = World::new();
+        let work = w.dir.join("work");
+        std::fs::create_dir(&work).unwrap();
+        let cases = w.dir.join("cases");
+        let case = cases.join(format!("case-{sig}"));
+        interrupt_download(&w, &["-o", case.to_str().unwrap()], &work, sig);
+        assert!(!cases.exists(), "{sig}: {:?}", std::fs::read_dir(&cases));
+
+        interrupt_download(&w, &[], &work, sig);
+        assert!(
+            !work.join("tsh-review-recordings").exists(),
+            "{sig}: {:?}",
+            std::fs::read_dir(work.join("tsh-review-recordings"))
+        );
+        assert!(work.is_dir(), "the working directory stays");
+
+        // A directory the user made stays, empty as it was.
+        let mine = w.dir.join("mine");
+        std::fs::create_dir(&mine).unwrap();
+        interrupt_download(&w, &["-o", mine.to_str().unwrap()], &work, sig);
+        let left: Vec<_> = std::fs::read_dir(&mine).unwrap().collect();
+        assert!(left.is_empty(), "{sig}: {left:?}");
+    }
 }
 
 #[test]

@@ -47,6 +47,20 @@ pub fn quiet_lines(out: &std::process::Output) -> Vec<String> {
     stdout_lines(out)
 }
 
+/// The `code spans` of a message: the commands it suggests.
+pub fn code_spans(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// The commands `show` suggests, as printed under `Next:`.
+pub fn next_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .skip_while(|l| *l != "Next:")
+        .skip(1)
+        .map(str::trim)
+        .collect()
+}
+
 pub fn fakes() -> PathBuf {
     root().join("tests/fakes/bin")
 }
