@@ -1,15 +1,21 @@
 //! "Did you mean" for mistyped commands, flags and choices.
 
-/// The closest candidate, if it is close enough to be what the user meant.
+/// The closest candidate, if it is close enough to be what the user meant and no other is as
+/// close: `--speed 3x` is as near 1x as 2x or 4x, and a guess would be a coin toss.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let input = input.to_ascii_lowercase();
     let limit = (input.chars().count() / 3).max(1);
-    candidates
+    let near: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (distance(&input, c), c))
         .filter(|&(d, c)| d <= limit || (input.len() >= 3 && c.starts_with(&input)))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+        .collect();
+    let best = near.iter().map(|&(d, _)| d).min()?;
+    let mut closest = near.into_iter().filter(|&(d, _)| d == best);
+    match (closest.next(), closest.next()) {
+        (Some((_, c)), None) => Some(c),
+        _ => None,
+    }
 }
 
 /// Optimal string alignment distance: edits, counting a swap of neighbours as one.
@@ -56,6 +62,14 @@ mod tests {
     fn unrelated_words_find_nothing() {
         assert_eq!(closest("deploy", COMMANDS), None);
         assert_eq!(closest("x", ["format", "color"]), None);
+    }
+
+    #[test]
+    fn a_tie_is_no_suggestion() {
+        let speeds = ["0.5x", "1x", "2x", "4x", "8x"];
+        assert_eq!(closest("3x", speeds), None);
+        assert_eq!(closest("4X", speeds), Some("4x"));
+        assert_eq!(closest("2", speeds), Some("2x"));
     }
 
     #[test]
