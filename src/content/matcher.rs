@@ -218,11 +218,14 @@ fn source(pattern: &str, options: Options) -> String {
     }
 }
 
-/// The line as it read with `hidden` back at its column, and where it stands in that text.
-/// Columns are characters (one per cell); the displayed text is padded with spaces when the
-/// hidden text stood past its end.
+/// The line up to `hidden`'s column (the prompt, say), then the hidden text, and where that
+/// stands in the result. Columns are characters (one per cell); the displayed text is padded
+/// with spaces when the hidden text stood past its end. Nothing of the displayed line after
+/// the hidden text is added: it was written later, over or past it (`rm -rf /var/log/audit`
+/// erased and `cat /etc/hostname_and_more` typed would read `…audit_more`), and a command
+/// nobody typed is no evidence.
 fn splice(displayed: &str, hidden: &Hidden) -> (String, Range<usize>) {
-    let mut out = String::with_capacity(displayed.len() + hidden.text.len() + 8);
+    let mut out = String::with_capacity(hidden.column + hidden.text.len() + 8);
     let mut chars = displayed.chars();
     for _ in 0..hidden.column {
         out.push(chars.next().unwrap_or(' '));
@@ -230,10 +233,6 @@ fn splice(displayed: &str, hidden: &Hidden) -> (String, Range<usize>) {
     let start = out.len();
     out.push_str(&hidden.text);
     let end = out.len();
-    for _ in 0..hidden.text.chars().count() {
-        chars.next();
-    }
-    out.extend(chars);
     (out, start..end)
 }
 
