@@ -32,7 +32,20 @@ pub fn pivot(
         resource_name: Some(args.host.clone()),
         ..SearchQuery::default()
     };
-    let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
+    let mut found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
+    if found.searched && found.sessions.is_empty() {
+        // Search names a database session by its service (`orders-db`), while `recent` and
+        // `show` name it by its database (`orders`): a host that is no resource may be one.
+        let by_database = SearchQuery {
+            username: Some(args.user.clone()),
+            database_name: Some(args.host.clone()),
+            ..SearchQuery::default()
+        };
+        let again = search_or_list(fetch, &by_database, window, now, true, Reach::All)?;
+        if !again.sessions.is_empty() {
+            found = again;
+        }
+    }
     let mut sessions = found.sessions;
     // In time order: an incident reads as a story.
     newest_first(&mut sessions);

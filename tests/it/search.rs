@@ -363,24 +363,43 @@ fn pivot_answers_from_ls_when_search_is_unavailable() {
 }
 
 /// Search names carol's database session by its service (`orders-db`, as triage shows it),
-/// ls by its database (`orders`, as recent shows it): without search, either name finds it.
+/// ls by its database (`orders`, as recent and show give it): either name finds it, with
+/// search (asked again by the database's name) and without (ls's rows).
 #[test]
-fn pivot_without_search_finds_a_database_session_by_service_or_database() {
-    let w = World::new();
-    for host in ["orders-db", "orders"] {
-        let out = w
-            .cmd()
-            .args(["pivot", "--user", "carol", "--host", host, "--since", "30d"])
-            .env("FAKE_TCTL_SCENARIO", "search-old-tctl")
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        assert_eq!(
-            ids(&String::from_utf8(out.stdout).unwrap()),
-            ["b7e4c2a1"],
-            "{host}"
-        );
+fn pivot_finds_a_database_session_by_service_or_database() {
+    for scenario in ["ok", "search-old-tctl"] {
+        for host in ["orders-db", "orders"] {
+            let w = World::new();
+            let out = w
+                .cmd()
+                .args(["pivot", "--user", "carol", "--host", host, "--since", "30d"])
+                .env("FAKE_TCTL_SCENARIO", scenario)
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            let out = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(ids(&out), ["b7e4c2a1"], "{scenario} {host}");
+        }
     }
+    let w = World::new();
+    run(
+        &w,
+        &[
+            "pivot", "--user", "carol", "--host", "orders", "--since", "30d",
+        ],
+    );
+    let calls = searches(&w);
+    assert!(
+        calls[0].contains(&"--resource-name=orders".to_owned()),
+        "{calls:?}"
+    );
+    assert!(
+        calls
+            .last()
+            .unwrap()
+            .contains(&"--database-name=orders".to_owned()),
+        "{calls:?}"
+    );
 }
 
 #[test]
