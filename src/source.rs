@@ -44,6 +44,10 @@ pub trait Source: Cluster + Send + Sync {
     /// The recording of `id` as text (`tsh play --format text`), in chunks as it streams.
     fn replay(&self, id: &str, consume: &mut dyn FnMut(&[u8])) -> Result<(), NoReplay>;
 
+    /// Why no recording could be replayed at all (no tsh to run), said before a scan starts
+    /// rather than once per session after the listing.
+    fn cannot_replay(&self) -> Option<Error>;
+
     /// What the proxy's config.js said when last probed, to explain an unavailable search;
     /// never touches the network.
     fn search_verdict(&self, proxy: &str, now: Timestamp) -> Option<String>;
@@ -154,6 +158,10 @@ impl Source for Live {
 
     fn cannot_download(&self) -> Option<&'static str> {
         None
+    }
+
+    fn cannot_replay(&self) -> Option<Error> {
+        self.tsh().err()
     }
 
     fn replay(&self, id: &str, consume: &mut dyn FnMut(&[u8])) -> Result<(), NoReplay> {

@@ -40,6 +40,10 @@ pub fn scan(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
     let format = r.format(Format::Tsv);
     let color = format == Format::Table && r.color();
     let source = r.source();
+    if let Some(e) = source.cannot_replay() {
+        // Before the listing: every replay would fail the same way, one line per session.
+        return Err(e.with_exit(Exit::Trouble));
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut writer = GrepWriter::new(&mut out, format, color);

@@ -113,6 +113,10 @@ impl Source for Demo {
         Ok(0)
     }
 
+    fn cannot_replay(&self) -> Option<Error> {
+        None
+    }
+
     fn replay(
         &self,
         id: &str,

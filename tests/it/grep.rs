@@ -582,3 +582,19 @@ fn verify_evidence_in_tsv_and_csv_keeps_its_marks_and_reasons() {
         assert!(row("6b7c8d9e").contains("(no matching line)"), "{out}");
     }
 }
+
+/// Without a tsh to run, nothing could be replayed: said once, before listing anything.
+#[test]
+fn a_missing_tsh_stops_grep_before_the_listing() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args(["--tsh", "/nonexistent/tsh", "grep", "sudo"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--tsh points to /nonexistent/tsh"), "{err}");
+    assert!(!err.contains("could not be replayed"), "{err}");
+    assert!(w.tctl_calls().is_empty(), "nothing was listed");
+}
