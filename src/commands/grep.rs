@@ -107,8 +107,12 @@ pub fn scan(r: &Run, g: &Grep, matcher: &Matcher) -> Result<(), Error> {
 /// What was scanned and matched, and what was skipped or failed, by reason, with the command
 /// that lists those sessions.
 pub fn report(t: &Totals, window: &str, invocation: &str) -> Vec<String> {
+    let partly = match t.partial {
+        0 => String::new(),
+        n => format!(", and {n} in part"),
+    };
     let mut lines = vec![format!(
-        "scanned {} of {} session(s) in the window; {} matched ({} line(s))",
+        "scanned {} of {} session(s) in the window{partly}; {} matched ({} line(s))",
         t.scanned, t.listed, t.matched, t.matched_lines
     )];
     let ids = |list: &[String]| {

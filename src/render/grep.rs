@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::columns::{Column, or_dash, plain as col};
 use super::{Format, delimited, markdown};
 use crate::content::{Event, Hit, Line, Match, Within};
-use crate::review::grep::Scanned;
+use crate::review::grep::{Failed, Scanned};
 use crate::session::Session;
 use crate::text::format::{rfc3339, short_time};
 use crate::text::sanitize::escape;
@@ -180,6 +180,13 @@ impl<'w> Writer<'w> {
         if !flags.is_empty() {
             heading.push_str(&format!("  [{flags}]"));
         }
+        match s.cut_short {
+            Some(Failed::TimedOut) => {
+                heading.push_str("  (cut short at --timeout: the lines read before)")
+            }
+            Some(_) => heading.push_str("  (replay failed part way: the lines read before)"),
+            None => {}
+        }
         if self.color {
             writeln!(self.out, "{}", Paint::new().bold().paint(heading))?;
         } else {
@@ -302,6 +309,7 @@ mod tests {
             events,
             dropped: 0,
             summary,
+            cut_short: None,
         }
     }
 

@@ -74,6 +74,9 @@ pub struct Scanned {
     /// Lines past [`MAX_EVENTS`] that were not kept.
     pub dropped: usize,
     pub summary: Summary,
+    /// Why the replay stopped before the end (timed out, tsh died), when it matched before:
+    /// what it had shown is kept, and the session is also counted as not read.
+    pub cut_short: Option<Failed>,
 }
 
 /// What a grep did, for the lines under its results and its exit status.
@@ -82,6 +85,8 @@ pub struct Totals {
     /// Sessions in the window that the filters kept.
     pub listed: usize,
     pub scanned: usize,
+    /// Replays cut short that had matched before: shown, and counted as failed too.
+    pub partial: usize,
     /// Sessions with a match.
     pub matched: usize,
     pub matched_lines: u64,
@@ -173,8 +178,14 @@ pub fn grep(
                 let id = todo[turn].id().to_string();
                 turn += 1;
                 match result {
-                    Ok(scanned) => {
-                        totals.scanned += 1;
+                    Ok((scanned, cut)) => {
+                        match cut {
+                            Some(why) => {
+                                totals.partial += 1;
+                                failed(&mut totals, why, id);
+                            }
+                            None => totals.scanned += 1,
+                        }
                         if scanned.summary.matched_lines > 0 {
                             totals.matched += 1;
                             totals.matched_lines += scanned.summary.matched_lines;
@@ -184,13 +195,7 @@ pub fn grep(
                     Err(NoReplay::NotLoggedIn(e)) => {
                         login_lost.get_or_insert(e);
                     }
-                    Err(why) => {
-                        let kind = Failed::of(&why);
-                        if let NoReplay::Failed(what) = why {
-                            totals.failure.get_or_insert(what);
-                        }
-                        totals.failed.entry(kind).or_default().push(id);
-                    }
+                    Err(why) => failed(&mut totals, why, id),
                 }
             }
             login_lost.is_none()
@@ -200,6 +205,15 @@ pub fn grep(
         Some(e) => Err(e),
         None => Ok(totals),
     }
+}
+
+/// A replay that failed, counted by why.
+fn failed(totals: &mut Totals, why: NoReplay, id: String) {
+    let kind = Failed::of(&why);
+    if let NoReplay::Failed(what) = why {
+        totals.failure.get_or_insert(what);
+    }
+    totals.failed.entry(kind).or_default().push(id);
 }
 
 /// Why a session is not replayed, if it is not.
@@ -215,13 +229,14 @@ pub fn skip(s: &Session, non_interactive: bool) -> Option<Skip> {
     }
 }
 
-/// Replay one session through a scanner of its own.
+/// Replay one session through a scanner of its own. A replay stopped part way (the deadline,
+/// tsh dying) still gives what it matched before, with why it stopped.
 fn scan(
     source: &dyn Source,
     matcher: &Matcher,
     context: Context,
     session: &Session,
-) -> Result<Scanned, NoReplay> {
+) -> Result<(Scanned, Option<NoReplay>), NoReplay> {
     let mut scanner = Scanner::new(matcher.clone(), context);
     let mut events = Vec::new();
     let mut dropped = 0;
@@ -232,23 +247,35 @@ fn scan(
             dropped += 1;
         }
     };
-    source.replay(&session.id().to_string(), &mut |chunk| {
+    let replayed = source.replay(&session.id().to_string(), &mut |chunk| {
         for e in scanner.feed(chunk) {
             keep(e);
         }
-    })?;
+    });
     let (last, summary) = scanner.finish();
+    let cut = match replayed {
+        Ok(()) => None,
+        Err(why @ (NoReplay::TimedOut | NoReplay::Failed(_))) if summary.matched_lines > 0 => {
+            Some(why)
+        }
+        Err(why) => return Err(why),
+    };
     last.into_iter().for_each(keep);
     let mut session = session.clone();
     if summary.flags.contains(crate::content::Flag::SuspiciousText) {
         session.flag(crate::session::Flag::SuspiciousText);
     }
-    Ok(Scanned {
-        session,
-        events,
-        dropped,
-        summary,
-    })
+    let cut_short = cut.as_ref().map(Failed::of);
+    Ok((
+        Scanned {
+            session,
+            events,
+            dropped,
+            summary,
+            cut_short,
+        },
+        cut,
+    ))
 }
 
 #[cfg(test)]

@@ -261,6 +261,40 @@ fn a_replay_that_never_ends_is_stopped_at_the_timeout() {
     }
 }
 
+/// What a replay showed before the deadline is kept and marked, not thrown away with it: a
+/// long session cut at --timeout still shows what it matched.
+#[test]
+fn what_a_replay_showed_before_the_deadline_is_kept_and_marked() {
+    let w = World::new();
+    let grep = |format: &str| {
+        let out = w
+            .cmd()
+            .args(["grep", "Last login", "--timeout", "2s", "--user", "alice"])
+            .args(["--format", format])
+            .env("FAKE_TSH_SCENARIO", "play-hang")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = grep("table");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        out.contains("(cut short at --timeout: the lines read before)"),
+        "{out}"
+    );
+    assert!(out.contains("1:Last login"), "{out}");
+    assert!(err.contains("in part; 1 matched"), "{err}");
+    assert!(err.contains("did not finish within --timeout"), "{err}");
+    let (_, out, _) = grep("json");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(rows[0]["id"], A1);
+}
+
 #[test]
 fn a_flood_streams_through_and_its_match_is_found() {
     let w = World::new();
