@@ -117,6 +117,21 @@ pub fn load(scope: Scope) -> Vec<Entry> {
     Cache::default_for(scope).map_or_else(Vec::new, |c| c.load())
 }
 
+/// Why the cache of `scope` cannot be read when it is there (a symlink, another owner, no
+/// permission), for the messages that would otherwise send the user to list again; None when
+/// it can be, or there is none yet.
+pub fn unreadable(scope: Scope) -> Option<String> {
+    let cache = Cache::default_for(scope)?;
+    let missing = |p: &Problem| matches!(p, Problem::Io(e) if e.kind() == io::ErrorKind::NotFound);
+    if let Err(p) = private_file::check_dir(&cache.dir) {
+        return (!missing(&p)).then(|| format!("{}: {p}", cache.dir.display()));
+    }
+    match private_file::open(&cache.file(), MAX_FILE_BYTES as u64) {
+        Err(p) if !missing(&p) => Some(format!("{}: {p}", cache.file().display())),
+        _ => None,
+    }
+}
+
 /// Merge a listing's `sessions` into the cache: dedupe by id (the listing wins, and within it
 /// the last occurrence), keep the newest MAX_ENTRIES, write atomically. Each session's line is
 /// written straight from its record, and the old file is read a chunk at a time, so that

@@ -261,12 +261,22 @@ pub fn resolve(input: &str, source: &dyn Source) -> Result<String, Error> {
     let found = cache::matching(source.scope(), &typed);
     match found.as_slice() {
         [one] => Ok(one.id.clone()),
-        [] => Err(Error::usage(format!("no listed session id starts with {typed}"))
-            .because("prefixes are completed from the sessions tsh-review has listed on this machine")
-            .hint(format!(
-                "list them first (e.g. `{} recent --since 7d`), or give the full id",
-                source.invocation()
-            ))),
+        [] => match cache::unreadable(source.scope()) {
+            // Listing again would not help: the cache it fills cannot be read.
+            Some(why) => Err(Error::usage(format!(
+                "cannot complete the prefix {typed}: tsh-review's session cache cannot be read"
+            ))
+            .because(why)
+            .hint("give the full id, and fix or remove the cache directory")),
+            None => Err(Error::usage(format!("no listed session id starts with {typed}"))
+                .because(
+                    "prefixes are completed from the sessions tsh-review has listed on this machine",
+                )
+                .hint(format!(
+                    "list them first (e.g. `{} recent --since 7d`), or give the full id",
+                    source.invocation()
+                ))),
+        },
         many => {
             let shown: Vec<String> = many
                 .iter()

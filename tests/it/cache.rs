@@ -187,6 +187,15 @@ fn a_symlinked_cache_directory_is_refused_with_one_warning() {
         .unwrap();
     }
     assert!(completed_ids(&w).is_empty());
+    // A prefix then says why it cannot be completed, not to list again (which would not help).
+    let out = w.cmd().args(["show", "3f2a"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("session cache cannot be read") && err.contains("symlink"),
+        "{err}"
+    );
+    assert!(!err.contains("list them first"), "{err}");
 }
 
 /// README: the cache lets `show` work without the network. When tctl cannot answer, `show`
