@@ -80,7 +80,7 @@ const JSON_KEYS: &[(&str, &str)] = &[
         "evidence",
         "with `hunt --verify` only: `matched_lines` (lines of the recording that matched the \
          hunt's patterns), `line` (the first of them, as the user's terminal showed it), \
-         `within` (`displayed`, `erased`, `concealed` or `osc`: where the match was) and \
+         `within` (`displayed`, `erased`, `concealed`, `title`, `clipboard` or `link`: where the match was) and \
          `unavailable` (why the recording could not be read); absent without `--verify`",
     ),
 ];
@@ -225,7 +225,7 @@ pub fn page() -> String {
     m.prose(&format!(
         "`grep --format json` prints one object per matching line instead, with the keys {}: \
          `start` is RFC3339 or `null`, `line` the line's number in the replay, `within` one \
-         of `displayed`, `erased`, `concealed` or `osc`, and `flags` a list of what the \
+         of `displayed`, `erased`, `concealed`, `title`, `clipboard` or `link`, and `flags` a list of what the \
          recording did ({}): reasons to look, not verdicts.",
         quoted(crate::render::GREP_COLUMNS.iter().map(|c| c.key).collect()),
         quoted(

@@ -18,10 +18,12 @@ pub enum Within {
     /// Text on the line that did not show (SGR 8, foreground = background), or words
     /// overwritten in place after a carriage return or a cursor jump.
     Concealed,
-    /// Text of a control sequence that a terminal does not show in the line: a window title
-    /// (OSC 0/1/2), what was written to the clipboard (OSC 52, decoded), a link's target
-    /// (OSC 8).
-    Osc,
+    /// A window title the session set (OSC 0/1/2).
+    Title,
+    /// What the session wrote to the clipboard (OSC 52, decoded): a paste waiting to happen.
+    Clipboard,
+    /// A link's target (OSC 8), which its text need not show.
+    Link,
 }
 
 impl Within {
@@ -30,8 +32,16 @@ impl Within {
             Within::Displayed => "displayed",
             Within::Erased => "erased",
             Within::Concealed => "concealed",
-            Within::Osc => "osc",
+            Within::Title => "title",
+            Within::Clipboard => "clipboard",
+            Within::Link => "link",
         }
+    }
+
+    /// Text of a control sequence that a terminal does not show in the line, whole: it is
+    /// searched as it is, not spliced into the line.
+    pub fn is_sequence(self) -> bool {
+        matches!(self, Within::Title | Within::Clipboard | Within::Link)
     }
 }
 

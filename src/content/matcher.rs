@@ -144,7 +144,7 @@ impl Matcher {
         for hidden in &line.hidden {
             let (text, range) = match hidden.kind {
                 Within::Displayed => continue,
-                Within::Osc => (hidden.text.clone(), None),
+                Within::Title | Within::Clipboard | Within::Link => (hidden.text.clone(), None),
                 // Hidden text is rare: splicing it back costs little where there is any.
                 Within::Erased | Within::Concealed => {
                     let (text, range) = splice(&line.text, hidden);
@@ -341,7 +341,7 @@ mod tests {
             "token:",
             &[
                 (Within::Concealed, 7, "ghp_abc123"),
-                (Within::Osc, 0, "evil title"),
+                (Within::Title, 0, "evil title"),
             ],
         );
         let m = find(&["ghp_", "evil"], Options::default(), &l);
@@ -349,7 +349,7 @@ mod tests {
         assert_eq!(m[0].within, Within::Concealed);
         assert_eq!(m[0].text(&l), "token: ghp_abc123");
         assert_eq!(m[0].patterns, [0]);
-        assert_eq!(m[1].within, Within::Osc);
+        assert_eq!(m[1].within, Within::Title);
         assert_eq!(m[1].text(&l), "evil title");
         assert_eq!(m[1].patterns, [1]);
     }

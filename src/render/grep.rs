@@ -218,7 +218,9 @@ impl<'w> Writer<'w> {
                 Within::Displayed => "",
                 Within::Erased => "[erased] ",
                 Within::Concealed => "[concealed] ",
-                Within::Osc => "[title/clipboard] ",
+                Within::Title => "[title] ",
+                Within::Clipboard => "[clipboard] ",
+                Within::Link => "[link] ",
             };
             let text = highlighted(m, &hit.line, self.color);
             writeln!(self.out, "{}:{label}{text}", hit.line.number)?;

