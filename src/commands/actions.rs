@@ -161,6 +161,8 @@ pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
     if let Some(why) = source.cannot_download() {
         return print(&format!("{why} Against your cluster: {plan}\n"));
     }
+    // What would refuse the download after a yes is said before the question.
+    refuse_overwrite(&target, a.force)?;
     if !a.yes {
         match confirm(&format!("{plan}. Download?")) {
             Some(true) => {}
@@ -447,6 +449,18 @@ pub fn playback_warning(s: &Session, verb: &str) -> Option<Cow<'static, str>> {
 }
 
 /// Where a download goes: `-o DIR`, else `./tsh-review-recordings/<SID>/`.
+/// A recording already at `target` is kept unless `force`.
+fn refuse_overwrite(target: &Path, force: bool) -> Result<(), Error> {
+    if target.exists() && !force {
+        return Err(Error::failure(format!(
+            "{} already exists: not overwriting a recording",
+            target.display()
+        ))
+        .hint("play it with `tsh play` on that path, or pass --force to download it again"));
+    }
+    Ok(())
+}
+
 pub fn download_dir(id: &str, output: Option<&Path>) -> PathBuf {
     output.map_or_else(
         || Path::new("tsh-review-recordings").join(id),
@@ -479,13 +493,7 @@ pub fn download_into(
     fetch: impl FnOnce(&Path) -> Result<(), Error>,
 ) -> Result<PathBuf, Error> {
     let target = dir.join(format!("{id}.tar"));
-    if target.exists() && !force {
-        return Err(Error::failure(format!(
-            "{} already exists: not overwriting a recording",
-            target.display()
-        ))
-        .hint("play it with `tsh play` on that path, or pass --force to download it again"));
-    }
+    refuse_overwrite(&target, force)?;
     // The directories this download makes, deepest first: a failed or interrupted one removes
     // them again (while empty), so that no `tsh-review-recordings/SID/` suggests a recording
     // is there. A directory that was there before is never among them.
@@ -502,7 +510,10 @@ pub fn download_into(
             let _ = fs_err::remove_dir_all(&staging);
             fs_err::create_dir_all(&staging)
         })
-        .map_err(|e| Error::failure(e.to_string()))
+        .map_err(|e| {
+            Error::failure(format!("cannot make the download directory: {e}"))
+                .hint("pass -o DIR with a directory you can write to")
+        })
         .and_then(|()| fetch(&staging))
         .and_then(|()| {
             let fetched = staging.join(format!("{id}.tar"));

@@ -445,6 +445,16 @@ fn download_without_a_terminal_refuses_unless_yes() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("already exists"));
+    // Said before asking, not after a yes (here: before "no terminal to confirm on").
+    w.cmd()
+        .args(["download", SSH, "-o"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("already exists")
+                .and(predicate::str::contains("confirm").not()),
+        );
     w.cmd()
         .args(["download", SSH, "--yes", "--force", "-o"])
         .arg(&dir)
@@ -558,4 +568,18 @@ fn the_terminal_prompt_downloads_only_on_yes() {
         "the default is no"
     );
     assert!(download_on_a_terminal(&w, "y\n").exists());
+}
+
+/// A download directory that cannot be made says what to do instead.
+#[test]
+fn a_download_directory_that_cannot_be_made_says_what_to_do() {
+    let w = World::new();
+    w.cmd()
+        .args(["download", SSH, "--yes", "-o", "/proc/tsh-review-test"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("cannot make the download directory")
+                .and(predicate::str::contains("pass -o DIR")),
+        );
 }
