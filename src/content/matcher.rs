@@ -44,9 +44,8 @@ impl std::error::Error for PatternError {}
 pub struct Match {
     pub within: Within,
     /// The text matched, when it is not the line's displayed text: for erased and concealed
-    /// text, the line as it read with that text back in its place (the displayed text
-    /// before its column, the hidden text, the displayed text after it); for OSC text, that
-    /// text alone. Attacker-typed, like the line.
+    /// text, the displayed text before its column and then the hidden text; for a title, a
+    /// clipboard write or a link, that text alone. Attacker-typed, like the line.
     pub text: Option<String>,
     /// Byte ranges of the matches in that text, in order, not overlapping, empty matches left
     /// out (a pattern such as `^` matches every line and highlights nothing). In erased and
@@ -163,7 +162,32 @@ impl Matcher {
     }
 
     /// The matches in `text` (touching `within`, when given) and which patterns made them.
+    /// A character that takes no room on the screen inside a word (`su\u{200b}do` shows as
+    /// `sudo`) hides the word from a pattern: text holding one is searched without them too.
     fn search(
+        &self,
+        text: &str,
+        within: Option<Range<usize>>,
+    ) -> Option<(Vec<Range<usize>>, Vec<usize>)> {
+        let found = self.search_as_is(text, within.clone());
+        // Most lines are ASCII, which none of those characters is: one fast look.
+        if found.is_some() || text.is_ascii() || !text.contains(invisible) {
+            return found;
+        }
+        let (folded, at) = fold(text);
+        // Byte offsets of `text` in `folded`: how many kept bytes come before each.
+        let inward = |o: usize| at.partition_point(|&a| a < o);
+        let within = within.map(|r| inward(r.start)..inward(r.end));
+        let (spans, patterns) = self.search_as_is(&folded, within)?;
+        let outward = |o: usize| at.get(o).copied().unwrap_or(text.len());
+        let spans = spans
+            .into_iter()
+            .map(|r| outward(r.start)..at.get(r.end - 1).map_or(text.len(), |&a| a + 1))
+            .collect();
+        Some((spans, patterns))
+    }
+
+    fn search_as_is(
         &self,
         text: &str,
         within: Option<Range<usize>>,
@@ -185,6 +209,26 @@ impl Matcher {
             .collect();
         Some((spans, patterns))
     }
+}
+
+/// Characters that take no room on a terminal and separate nothing: zero-width space,
+/// joiners, word joiner, byte order mark, soft hyphen.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+    )
+}
+
+/// `text` without [`invisible`] characters, and for each byte kept its offset in `text`.
+fn fold(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut at = Vec::with_capacity(text.len());
+    for (offset, c) in text.char_indices().filter(|&(_, c)| !invisible(c)) {
+        folded.push(c);
+        at.extend(offset..offset + c.len_utf8());
+    }
+    (folded, at)
 }
 
 /// The one-line reason in regex's syntax error, which draws the pattern and a caret on the
@@ -263,6 +307,35 @@ mod tests {
             .unwrap()
             .find(line, &mut out);
         out
+    }
+
+    /// `su\u{200b}do` shows as `sudo`: it is found as `sudo`, and the span covers it whole.
+    #[test]
+    fn a_word_split_by_an_invisible_character_is_found() {
+        let shown = "$ su\u{200b}do -i \u{feff}x";
+        for options in [
+            Options::default(),
+            Options {
+                word: true,
+                fixed: true,
+                ..Options::default()
+            },
+        ] {
+            let m = find(&["sudo"], options, &line(shown, &[]));
+            assert_eq!(m.len(), 1, "{options:?}");
+            assert_eq!(&shown[m[0].spans[0].clone()], "su\u{200b}do");
+        }
+        let m = find(&["i x$"], Options::default(), &line(shown, &[]));
+        assert_eq!(&shown[m[0].spans[0].clone()], "i \u{feff}x");
+        // In hidden text too, and only where it touches the hidden part.
+        let m = find(
+            &["rm -rf"],
+            Options::default(),
+            &line("$ ls", &[(Within::Erased, 2, "rm\u{200b} -rf /")]),
+        );
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].within, Within::Erased);
+        assert!(find(&["su do"], Options::default(), &line(shown, &[])).is_empty());
     }
 
     #[test]
