@@ -74,10 +74,7 @@ pub fn triage(
                 command: format!(
                     "triage --unscored{}{}",
                     args.window.flags(),
-                    args.kinds
-                        .iter()
-                        .map(|k| format!(" --kind {}", k.as_str()))
-                        .collect::<String>()
+                    Kind::flags(&args.kinds)
                 ),
             });
         }

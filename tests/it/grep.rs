@@ -582,3 +582,93 @@ fn verify_evidence_in_tsv_and_csv_keeps_its_marks_and_reasons() {
         assert!(row("6b7c8d9e").contains("(no matching line)"), "{out}");
     }
 }
+
+/// The `tsh-review grep ...` a hunt names, run as a user would paste it (its words split
+/// as a shell would: the tests keep them plain), with `env`: (exit status, stdout, stderr).
+fn paste(w: &World, suggested: &str, env: &[(&str, &str)]) -> (i32, String, String) {
+    let words: Vec<&str> = suggested.split_whitespace().collect();
+    assert_eq!(words[..2], ["tsh-review", "grep"], "{suggested}");
+    let mut cmd = w.cmd();
+    cmd.args(&words[1..]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The line of a scan's report that says how many sessions it read.
+fn scanned(err: &str) -> &str {
+    err.lines()
+        .find(|l| l.contains("scanned "))
+        .unwrap_or_else(|| panic!("no scan report in {err}"))
+}
+
+/// Without search, the grep a hunt says it runs is the grep it runs: pasted, it scans the
+/// same sessions (the kinds asked for, and the non-interactive ones when asked), not the
+/// whole window.
+#[test]
+fn without_search_the_grep_a_hunt_names_scans_what_the_hunt_scanned() {
+    let w = World::new();
+    let old = [("FAKE_TCTL_SCENARIO", "search-old-tctl")];
+    for hunt in [
+        &["hunt", "privesc", "--kind", "k8s"][..],
+        &["hunt", "privesc", "--kind", "ssh", "--non-interactive"],
+        &["hunt", "--keyword", "COPY", "--kind", "db"],
+    ] {
+        let out = w
+            .cmd()
+            .args(hunt)
+            .args(["--format", "tsv"])
+            .envs(old)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        let said = err.lines().next().unwrap_or_default();
+        let suggested = common::code_spans(said)
+            .into_iter()
+            .find(|c| c.contains(" grep "))
+            .unwrap_or_else(|| panic!("{hunt:?}: no grep named in {err}"));
+        let (status, stdout, pasted) = paste(&w, suggested, &old);
+        assert_eq!(scanned(&pasted), scanned(&err), "{hunt:?}: {suggested}");
+        assert_eq!(Some(status), out.status.code(), "{hunt:?}: {suggested}");
+        assert_eq!(
+            stdout,
+            String::from_utf8(out.stdout).unwrap(),
+            "{hunt:?}: {suggested}"
+        );
+    }
+}
+
+/// With search, `--verify`'s note names a grep that reads the kinds the hunt was asked for.
+#[test]
+fn the_grep_verify_names_keeps_the_hunts_kinds() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args([
+            "hunt", "privesc", "--verify", "--kind", "ssh", "--format", "table",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let suggested = common::code_spans(&text)
+        .into_iter()
+        .find(|c| c.contains(" grep "))
+        .unwrap_or_else(|| panic!("no grep named in {text}"));
+    let (status, stdout, err) = paste(&w, &format!("{suggested} --format tsv"), &[]);
+    assert_eq!(status, 0, "{suggested}: {err}");
+    let kinds: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split('\t').nth(1).unwrap())
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "ssh"),
+        "{suggested}: {stdout}"
+    );
+    assert!(!err.contains("of 14 session(s)"), "{suggested}: {err}");
+}
