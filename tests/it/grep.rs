@@ -672,3 +672,63 @@ fn the_grep_verify_names_keeps_the_hunts_kinds() {
     );
     assert!(!err.contains("of 14 session(s)"), "{suggested}: {err}");
 }
+
+/// The secrets hunt finds secrets as `env` prints them (the fixture's pod, K1:
+/// `STRIPE_SECRET_KEY=sk_live_...`, `DB_SECRET=hunter2`), and nothing in the sessions that
+/// only mention a password or a token, here or in the demo.
+#[test]
+fn the_secrets_hunt_finds_the_secrets_a_pod_printed() {
+    const K1: &str = "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+    let w = World::new();
+    let (status, out, err) = grep(
+        &w,
+        &["--hunt", "secrets", "--since", "30d", "--format", "tsv"],
+    );
+    assert_eq!(status, 0, "{err}");
+    let lines: Vec<(&str, &str)> = out
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            (cells[0], cells[7])
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (K1, "STRIPE_SECRET_KEY=sk_live_51H8xEXAMPLE"),
+            (K1, "DB_SECRET=hunter2"),
+            (M1, "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+        ],
+        "{out}"
+    );
+
+    let out = w
+        .cmd()
+        .args(["hunt", "secrets", "--verify", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let k1 = rows.iter().find(|r| r["id"] == K1).expect("K1 is a hit");
+    assert_eq!(
+        k1["evidence"]["line"], "STRIPE_SECRET_KEY=sk_live_51H8xEXAMPLE",
+        "{k1}"
+    );
+    assert_eq!(k1["evidence"]["matched_lines"], 2, "{k1}");
+    // alice's `[sudo] password for alice:` is a prompt, not a secret.
+    let a1 = rows.iter().find(|r| r["id"] == A1).expect("A1 is a hit");
+    assert_eq!(a1["evidence"]["matched_lines"], 0, "{a1}");
+
+    // In the demo, only the three sessions that print secrets (src/demo/README.md).
+    let out = w
+        .cmd()
+        .args(["--demo", "grep", "--hunt", "secrets", "--since", "400d"])
+        .args(["--format", "tsv"])
+        .output()
+        .unwrap();
+    let mut ids: Vec<String> = common::stdout_lines(&out)
+        .iter()
+        .map(|l| l[..8].to_owned())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids, ["8019206c", "e359af44", "e697e0e7"]);
+}
