@@ -169,8 +169,10 @@ pub fn request(m: &Matches) -> Result<RequestArgs, Error> {
         .first()
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| {
-            Error::usage("`request` needs the access request ID")
-                .hint("e.g. tsh-review request a9c97e9f-1dc3-44b2-9a1e-a4e169614065")
+            Error::usage("`request` needs the access request ID").hint(format!(
+                "e.g. `{} request a9c97e9f-1dc3-44b2-9a1e-a4e169614065`",
+                me(m)
+            ))
         })?;
     Ok(RequestArgs {
         window: window(m),
@@ -457,7 +459,7 @@ fn kinds(m: &Matches, searchable: bool) -> Result<Vec<Kind>, Error> {
         return Err(Error::usage(
             "--kind app: app sessions are not summarized, so search cannot find them",
         )
-        .hint("use `tsh-review recent --kind app`"));
+        .hint(format!("use `{} recent --kind app`", me(m))));
     }
     Ok(kinds)
 }

@@ -153,7 +153,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
     {
         check_choice(Opt::Format.spec(), f)?;
     }
-    super::formats::check(command.name, format.map(String::as_str))?;
+    let me = super::invocation(c.values.contains_key(&Opt::Demo));
+    super::formats::check(command.name, format.map(String::as_str), me)?;
     let most = if command.operands.iter().any(|o| o.many) {
         usize::MAX
     } else {

@@ -227,6 +227,9 @@ fn errors_in_the_demo_suggest_demo_commands() {
         vec!["hunt", "--query", "root shell", "--verify"],
         vec!["show", "deadbeef"],
         vec!["show"],
+        vec!["request"],
+        vec!["link", "X", "--format", "json"],
+        vec!["search", "--kind", "app"],
     ] {
         let out = w.cmd().arg("--demo").args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
