@@ -190,7 +190,9 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
             Arg::Value(value) => {
                 let value = utf8(value, "argument")?;
                 if c.command.is_none() {
-                    c.command = Some(command(&value).ok_or_else(|| unknown_command(&value))?);
+                    // `--demo` is seen here when it comes first, as the docs write it.
+                    let me = super::invocation(c.values.contains_key(&Opt::Demo));
+                    c.command = Some(command(&value).ok_or_else(|| unknown_command(&value, me))?);
                 } else {
                     c.operands.push(value);
                 }
@@ -298,14 +300,15 @@ fn unknown_flag(name: &str, c: &Collected) -> Error {
     }
 }
 
-fn unknown_command(word: &str) -> Error {
+/// `me` starts the suggested command (`--demo` kept).
+fn unknown_command(word: &str, me: &str) -> Error {
     let names = COMMANDS
         .iter()
         .filter(|c| !c.hidden)
         .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()));
     let err = Error::usage(format!("unknown command {word:?}"));
     match closest(word, names) {
-        Some(near) => err.hint(format!("did you mean `tsh-review {near}`?")),
+        Some(near) => err.hint(format!("did you mean `{me} {near}`?")),
         None => err.hint("run `tsh-review --help` for the commands"),
     }
 }

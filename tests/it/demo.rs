@@ -230,6 +230,7 @@ fn errors_in_the_demo_suggest_demo_commands() {
         vec!["request"],
         vec!["link", "X", "--format", "json"],
         vec!["search", "--kind", "app"],
+        vec!["recnt"],
     ] {
         let out = w.cmd().arg("--demo").args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
