@@ -382,6 +382,8 @@ pub struct CompleteIds {
     /// With descriptions (zsh, fish): `--format tsv`.
     pub describe: bool,
     pub playable: bool,
+    /// Only sessions with a recording (`play`, `download`, `link`).
+    pub recorded: bool,
     pub field: Option<String>,
 }
 
@@ -390,6 +392,7 @@ pub fn complete_ids(m: &Matches) -> CompleteIds {
         prefix: m.operands().first().cloned().unwrap_or_default(),
         describe: m.one(Opt::Format) == Some("tsv"),
         playable: m.has(Opt::Playable),
+        recorded: m.has(Opt::Recorded),
         field: owned(m, Opt::Field),
     }
 }
