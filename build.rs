@@ -182,7 +182,7 @@ fn hint(a: Arg, complete: Complete) -> Arg {
         // Durations, dates, numbers, ids and free text: without a hint the generators offer
         // file names, which are never right here.
         Complete::Nothing => a.value_hint(ValueHint::Other),
-        Complete::Choices | Complete::Command | Complete::SessionId => a,
+        Complete::Choices | Complete::Command | Complete::SessionId | Complete::Recording => a,
     }
 }
 
@@ -199,11 +199,17 @@ fn flags_completing(complete: Complete) -> String {
     names.join("|")
 }
 
-/// The commands whose operand is a session id.
+/// The commands whose operand is a session id: any session (`show`), or one with a
+/// recording (`play`, `download`, `link`: `__complete-ids --recorded`).
 fn sid_commands() -> Vec<&'static str> {
+    commands_completing(&[Complete::SessionId, Complete::Recording])
+}
+
+/// The commands with an operand that completes as `what` says.
+fn commands_completing(what: &[Complete]) -> Vec<&'static str> {
     COMMANDS
         .iter()
-        .filter(|c| c.operands.iter().any(|o| o.complete == Complete::SessionId))
+        .filter(|c| c.operands.iter().any(|o| what.contains(&o.complete)))
         .map(|c| c.name)
         .collect()
 }
@@ -232,6 +238,10 @@ fn bash(text: String) -> String {
             ("USER_FLAGS", &flags_completing(Complete::User)),
             ("HOST_FLAGS", &flags_completing(Complete::Host)),
             ("SID_COMMANDS", &sid_commands().join("|")),
+            (
+                "RECORDING_COMMANDS",
+                &commands_completing(&[Complete::Recording]).join("|"),
+            ),
         ],
     );
     let register = text
@@ -250,20 +260,20 @@ fn bash(text: String) -> String {
 fn zsh(text: String) -> String {
     let mut text = text;
     for c in COMMANDS {
-        for o in c
-            .operands
-            .iter()
-            .filter(|o| o.complete == Complete::SessionId)
-        {
+        for o in c.operands {
+            let only = match o.complete {
+                Complete::SessionId => "",
+                Complete::Recording => " --recorded",
+                _ => continue,
+            };
+            // Every command's spec reads the same: the one in this command's `case` branch.
             let spec = format!("':{} -- {}:_default'", o.name, o.help);
-            let ids = format!("':{} -- {}:_tsh-review_ids'", o.name, o.help);
-            text = text.replace(&spec, &ids);
-            assert!(
-                text.contains(&ids),
-                "no zsh spec for {} of {}",
-                o.name,
-                c.name
-            );
+            let ids = format!("':{} -- {}:_tsh-review_ids{only}'", o.name, o.help);
+            let at = text
+                .find(&format!("\n({})\n", c.name))
+                .and_then(|branch| text[branch..].find(&spec).map(|i| branch + i))
+                .unwrap_or_else(|| panic!("no zsh spec for {} of {}", o.name, c.name));
+            text.replace_range(at..at + spec.len(), &ids);
         }
     }
     for (generated, field) in [(":_users'", "user"), (":_hosts'", "host")] {
@@ -311,6 +321,18 @@ fn fish(text: String) -> String {
         assert!(text.contains(generated), "no fish {field} spec");
         text = text.replace(generated, &format!("(__fish_tsh_review_names {field})"));
     }
-    let cached = fill(CACHED_FISH, &[("SID_COMMANDS", &sid_commands().join(" "))]);
+    let cached = fill(
+        CACHED_FISH,
+        &[
+            (
+                "SID_COMMANDS",
+                &commands_completing(&[Complete::SessionId]).join(" "),
+            ),
+            (
+                "RECORDING_COMMANDS",
+                &commands_completing(&[Complete::Recording]).join(" "),
+            ),
+        ],
+    );
     format!("{text}{cached}")
 }

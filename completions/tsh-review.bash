@@ -1247,8 +1247,11 @@ _tsh_review_ids() {
         show|play|download|link)
             if [[ -z $skip && $operands -eq 0 && $cur != -* ]]; then
                 # With nothing typed the answer is the newest sessions only (a bounded
-                # array, whatever the cache holds); a prefix gets every match.
-                _tsh_review_ask "$1" $demo __complete-ids -- "$cur"
+                # array, whatever the cache holds); a prefix gets every match. play,
+                # download and link are offered only sessions with a recording.
+                local only=""
+                case "$cmd" in play|download|link) only=--recorded ;; esac
+                _tsh_review_ask "$1" $demo __complete-ids $only -- "$cur"
                 return
             fi
             ;;

@@ -126,8 +126,7 @@ fn dispatch(r: &Run, cmd: Cmd, m: &Matches) -> Result<(), Error> {
         Cmd::CompleteIds => {
             let a = args::complete_ids(m);
             let scope = r.source().scope();
-            let text =
-                crate::complete::ids(scope, &a.prefix, a.describe, a.playable, a.field.as_deref());
+            let text = crate::complete::ids(scope, &a);
             // Silent on any failure: this runs inside the user's prompt.
             let _ = io::stdout().lock().write_all(text.as_bytes());
             Ok(())

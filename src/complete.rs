@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 
 use crate::cache::{self, Entry, Scope};
+use crate::cli::args::CompleteIds;
 use crate::cli::kingpin;
 use crate::cli::table::Complete;
 use crate::session::Kind;
@@ -21,17 +22,12 @@ pub const NEWEST: usize = 100;
 /// The answer of the hidden `__complete-ids`, one candidate a line: cached session ids
 /// starting with `prefix`, newest first, only the [`NEWEST`] when `prefix` is empty (bare for
 /// bash; with `describe`, `id<TAB>user@target kind start` for zsh and fish); only the sessions
-/// `tsh play` can play with `playable`; or, with `field` (`user` or `host`), the cached users or
-/// targets that start with `prefix`.
-pub fn ids(
-    scope: Scope,
-    prefix: &str,
-    describe: bool,
-    playable: bool,
-    field: Option<&str>,
-) -> String {
+/// `tsh play` can play with `playable`, only those with a recording with `recorded`; or, with
+/// `field` (`user` or `host`), the cached users or targets that start with `prefix`.
+pub fn ids(scope: Scope, a: &CompleteIds) -> String {
+    let (prefix, describe) = (a.prefix.as_str(), a.describe);
     let mut text = String::new();
-    if let Some(field) = field {
+    if let Some(field) = a.field.as_deref() {
         let field = if field == "user" {
             Complete::User
         } else {
@@ -45,7 +41,7 @@ pub fn ids(
         }
         return text;
     }
-    let keep = |e: &Entry| !playable || tsh_can_play(e);
+    let keep = |e: &Entry| (!a.playable || tsh_can_play(e)) && (!a.recorded || has_recording(e));
     for e in cache::offered(scope, prefix, NEWEST, keep) {
         text.push_str(&e.id);
         if describe {
@@ -72,6 +68,10 @@ fn cached(what: Complete, demo: bool, prefix: &str) -> Vec<String> {
     let scope = if demo { Scope::Demo } else { Scope::Live };
     match what {
         Complete::SessionId => cache::offered(scope, prefix, NEWEST, |_| true)
+            .into_iter()
+            .map(|e| e.id)
+            .collect(),
+        Complete::Recording => cache::offered(scope, prefix, NEWEST, has_recording)
             .into_iter()
             .map(|e| e.id)
             .collect(),
@@ -107,6 +107,14 @@ fn about(e: &Entry) -> String {
 /// know, an unrecorded session) on `tsh play <TAB>` only leads to an error.
 fn tsh_can_play(e: &Entry) -> bool {
     Kind::parse(&e.kind).is_some_and(Kind::plays_in_tsh) && e.recorded != Some(false)
+}
+
+/// What `tsh-review play`, `download` and `link` can act on: a session with a recording. An
+/// app session has none (`play` says so), nor has one Teleport did not record. A desktop's is
+/// downloaded, and played in the web player (`play` prints its link), so it is offered; so is
+/// a kind this version does not know, which `play` tries with a warning.
+fn has_recording(e: &Entry) -> bool {
+    Kind::from_name(&e.kind) != Kind::App && e.recorded != Some(false)
 }
 
 /// Whether a shell takes `name` as one plain word. Users and hosts come from the cluster, and

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::cache::Scope;
 use crate::cli::Globals;
@@ -47,6 +47,10 @@ pub trait Source: Cluster + Send + Sync {
     /// Why no recording could be replayed at all (no tsh to run), said before a scan starts
     /// rather than once per session after the listing.
     fn cannot_replay(&self) -> Option<Error>;
+
+    /// Why `show` or `link` found no session `id`, looked for over the last `looked_back`
+    /// (and in the cache), and what to do: where else it may be, and how to list what there is.
+    fn not_found(&self, id: &str, looked_back: SignedDuration) -> Error;
 
     /// What the proxy's config.js said when last probed, to explain an unavailable search;
     /// never touches the network.
@@ -173,6 +177,17 @@ impl Source for Live {
 
     fn download(&self, id: &str, dir: &Path) -> Result<(), Error> {
         self.tctl()?.download(id, dir)
+    }
+
+    fn not_found(&self, id: &str, looked_back: SignedDuration) -> Error {
+        let days = looked_back.as_hours() / 24;
+        Error::failure(format!(
+            "session {id} is not in the recordings of the last {days} days"
+        ))
+        .because(format!(
+            "tsh-review looked in `tctl recordings ls` from now back {days} days, and in its cache"
+        ))
+        .hint("check the id; older sessions can still be played: `tsh play <id>`")
     }
 
     fn search_verdict(&self, proxy: &str, now: Timestamp) -> Option<String> {

@@ -169,8 +169,10 @@ pub fn request(m: &Matches) -> Result<RequestArgs, Error> {
         .first()
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| {
-            Error::usage("`request` needs the access request ID")
-                .hint("e.g. tsh-review request a9c97e9f-1dc3-44b2-9a1e-a4e169614065")
+            Error::usage("`request` needs the access request ID").hint(format!(
+                "e.g. `{} request a9c97e9f-1dc3-44b2-9a1e-a4e169614065`",
+                me(m)
+            ))
         })?;
     Ok(RequestArgs {
         window: window(m),
@@ -380,6 +382,8 @@ pub struct CompleteIds {
     /// With descriptions (zsh, fish): `--format tsv`.
     pub describe: bool,
     pub playable: bool,
+    /// Only sessions with a recording (`play`, `download`, `link`).
+    pub recorded: bool,
     pub field: Option<String>,
 }
 
@@ -388,6 +392,7 @@ pub fn complete_ids(m: &Matches) -> CompleteIds {
         prefix: m.operands().first().cloned().unwrap_or_default(),
         describe: m.one(Opt::Format) == Some("tsv"),
         playable: m.has(Opt::Playable),
+        recorded: m.has(Opt::Recorded),
         field: owned(m, Opt::Field),
     }
 }
@@ -457,7 +462,7 @@ fn kinds(m: &Matches, searchable: bool) -> Result<Vec<Kind>, Error> {
         return Err(Error::usage(
             "--kind app: app sessions are not summarized, so search cannot find them",
         )
-        .hint("use `tsh-review recent --kind app`"));
+        .hint(format!("use `{} recent --kind app`", me(m))));
     }
     Ok(kinds)
 }

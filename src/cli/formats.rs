@@ -23,20 +23,21 @@ const RENDERED: &[&str] = &[
 /// hidden completion helper takes `tsv` for descriptions.
 const OWN: &[&str] = &["play", COMPLETE_IDS];
 
-/// A usage error when `--format` was given to a command it means nothing to.
-pub fn check(command: &str, format: Option<&str>) -> Result<(), Error> {
+/// A usage error when `--format` was given to a command it means nothing to. `me` starts a
+/// suggested command (`--demo` kept).
+pub fn check(command: &str, format: Option<&str>, me: &str) -> Result<(), Error> {
     if format.is_none() || RENDERED.contains(&command) || OWN.contains(&command) {
         return Ok(());
     }
     let (prints, hint) = match command {
         "link" => (
             "it prints one URL",
-            "leave --format out; `tsh-review show SID --format json` has the link as web_url",
+            format!("leave --format out; `{me} show SID --format json` has the link as web_url"),
         ),
-        "download" => ("it writes a recording file", "leave --format out"),
-        "man" => ("it prints the man page (roff)", "leave --format out"),
-        "completions" | "init" => ("it prints a shell script", "leave --format out"),
-        _ => ("its output has one form", "leave --format out"),
+        "download" => ("it writes a recording file", "leave --format out".into()),
+        "man" => ("it prints the man page (roff)", "leave --format out".into()),
+        "completions" | "init" => ("it prints a shell script", "leave --format out".into()),
+        _ => ("its output has one form", "leave --format out".into()),
     };
     Err(Error::usage(format!("--format does not apply to `{command}`: {prints}")).hint(hint))
 }
@@ -49,10 +50,10 @@ mod tests {
     #[test]
     fn every_command_either_renders_formats_or_refuses_them() {
         for c in COMMANDS {
-            let refused = check(c.name, Some("json")).is_err();
+            let refused = check(c.name, Some("json"), "tsh-review").is_err();
             let takes = RENDERED.contains(&c.name) || OWN.contains(&c.name);
             assert_eq!(refused, !takes, "{}", c.name);
-            assert!(check(c.name, None).is_ok(), "{}", c.name);
+            assert!(check(c.name, None, "tsh-review").is_ok(), "{}", c.name);
         }
         for name in RENDERED.iter().chain(OWN) {
             assert!(
@@ -60,8 +61,17 @@ mod tests {
                 "{name} is not a command"
             );
         }
-        let e = check("link", Some("json")).unwrap_err();
+        let e = check("link", Some("json"), "tsh-review").unwrap_err();
         assert_eq!(e.code(), 2);
         assert!(e.to_string().contains("--format does not apply to `link`"));
+        // The command it suggests runs against the same source: the demo's keeps --demo.
+        let e = check("link", Some("json"), "tsh-review --demo").unwrap_err();
+        assert!(
+            e.next
+                .as_deref()
+                .is_some_and(|n| n.contains("`tsh-review --demo show SID --format json`")),
+            "{:?}",
+            e.next
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::cli::table::{COMMANDS, CommandSpec, Complete, FLAGS, FlagSpec};
 
 /// Candidates for the last of `words` (the word being completed; absent = empty), filtered by
 /// its prefix. Unknown words are tolerated: a half-typed line need not parse. For a value only
-/// the cache knows (`Complete::SessionId`, `User`, `Host`), `cached(what, demo, typed)` gives
+/// the cache knows (`Complete::SessionId`, `Recording`, `User`, `Host`), `cached(what, demo, typed)` gives
 /// the words: `demo` when the line has `--demo`, `typed` the word's prefix so far.
 pub fn candidates(
     words: &[String],
@@ -100,7 +100,9 @@ fn value_words(
     match complete {
         Complete::Choices => choices.iter().map(|c| (*c).to_owned()).collect(),
         Complete::Command => visible_commands(),
-        Complete::SessionId | Complete::User | Complete::Host => cached(complete),
+        Complete::SessionId | Complete::Recording | Complete::User | Complete::Host => {
+            cached(complete)
+        }
         _ => Vec::new(),
     }
 }
@@ -143,7 +145,8 @@ mod tests {
 
     #[test]
     fn cached_values_are_asked_of_the_caller() {
-        assert_eq!(candidates(&words("play ")), ["<SessionId demo=false>"]);
+        // play acts on a recording: the caller is asked for sessions that have one.
+        assert_eq!(candidates(&words("play ")), ["<Recording demo=false>"]);
         assert_eq!(
             candidates(&words("--demo show 3f")),
             ["3f<SessionId demo=true>"]

@@ -153,7 +153,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, Err
     {
         check_choice(Opt::Format.spec(), f)?;
     }
-    super::formats::check(command.name, format.map(String::as_str))?;
+    let me = super::invocation(c.values.contains_key(&Opt::Demo));
+    super::formats::check(command.name, format.map(String::as_str), me)?;
     let most = if command.operands.iter().any(|o| o.many) {
         usize::MAX
     } else {
@@ -189,7 +190,9 @@ fn collect(args: impl IntoIterator<Item = OsString>) -> Result<Collected, Error>
             Arg::Value(value) => {
                 let value = utf8(value, "argument")?;
                 if c.command.is_none() {
-                    c.command = Some(command(&value).ok_or_else(|| unknown_command(&value))?);
+                    // `--demo` is seen here when it comes first, as the docs write it.
+                    let me = super::invocation(c.values.contains_key(&Opt::Demo));
+                    c.command = Some(command(&value).ok_or_else(|| unknown_command(&value, me))?);
                 } else {
                     c.operands.push(value);
                 }
@@ -297,14 +300,15 @@ fn unknown_flag(name: &str, c: &Collected) -> Error {
     }
 }
 
-fn unknown_command(word: &str) -> Error {
+/// `me` starts the suggested command (`--demo` kept).
+fn unknown_command(word: &str, me: &str) -> Error {
     let names = COMMANDS
         .iter()
         .filter(|c| !c.hidden)
         .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()));
     let err = Error::usage(format!("unknown command {word:?}"));
     match closest(word, names) {
-        Some(near) => err.hint(format!("did you mean `tsh-review {near}`?")),
+        Some(near) => err.hint(format!("did you mean `{me} {near}`?")),
         None => err.hint("run `tsh-review --help` for the commands"),
     }
 }

@@ -12,6 +12,10 @@ pub enum Complete {
     Executable,
     /// A session id from the local cache.
     SessionId,
+    /// A session id from the local cache, of a session with a recording: what `play`,
+    /// `download` and `link` act on. App sessions have none, nor do sessions Teleport did not
+    /// record: offering them only leads to an error.
+    Recording,
     Command,
     /// A Teleport user seen in the local cache (never the network).
     User,
@@ -73,13 +77,14 @@ pub enum Opt {
     Yes,
     Force,
     Playable,
+    Recorded,
     Field,
     Help,
     Version,
 }
 
 impl Opt {
-    pub const ALL: [Opt; 53] = [
+    pub const ALL: [Opt; 54] = [
         Opt::Tsh,
         Opt::Tctl,
         Opt::Format,
@@ -130,6 +135,7 @@ impl Opt {
         Opt::Yes,
         Opt::Force,
         Opt::Playable,
+        Opt::Recorded,
         Opt::Field,
         Opt::Help,
         Opt::Version,
@@ -657,7 +663,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             required: true,
             many: false,
             choices: &[],
-            complete: Complete::SessionId,
+            complete: Complete::Recording,
         }],
         examples: &[
             (
@@ -688,7 +694,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             required: true,
             many: false,
             choices: &[],
-            complete: Complete::SessionId,
+            complete: Complete::Recording,
         }],
         examples: &[
             (
@@ -716,7 +722,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             required: true,
             many: false,
             choices: &[],
-            complete: Complete::SessionId,
+            complete: Complete::Recording,
         }],
         examples: &[("tsh-review link 3abc00c0", "a link to paste into a ticket")],
     },
@@ -729,7 +735,9 @@ pub static COMMANDS: &[CommandSpec] = &[
         about: "Prints the completion script for a shell: commands, aliases, options, their \
                 values, and session ids from tsh-review's cache (bash, zsh and fish). With \
                 nothing typed, a session id completes to the newest 100 sessions; type the \
-                first characters of an id to be offered every match. Load the script from your \
+                first characters of an id to be offered every match. play, download and link \
+                are offered only sessions with a recording (no app sessions, none unrecorded). \
+                Load the script from your \
                 shell's start-up file, or install the copy for your shell from the completions \
                 directory of the source.",
         operands: &[Operand {
@@ -818,7 +826,8 @@ pub static COMMANDS: &[CommandSpec] = &[
         summary: "Print cached session ids starting with PREFIX (for completion scripts)",
         about: "Prints the cached session ids that start with PREFIX, newest first, one per \
                 line; with --format tsv (zsh, fish) each is followed by a tab and an escaped \
-                description; --playable keeps the sessions `tsh play` can play. With --field, \
+                description; --playable keeps the sessions `tsh play` can play, --recorded \
+                those with a recording (for play, download and link). With --field, \
                 the cached users or targets instead, sorted, only those a shell can take as \
                 one plain word. Never touches the network and prints nothing on any failure.",
         operands: &[Operand {
@@ -1499,6 +1508,19 @@ pub static FLAGS: &[FlagSpec] = &[
         repeatable: false,
     },
     FlagSpec {
+        id: Opt::Recorded,
+        long: "recorded",
+        short: None,
+        value: None,
+        help: "Only sessions with a recording (play, download, link): no app sessions, none unrecorded",
+        choices: &[],
+        default: Default::None,
+        env: None,
+        scope: Scope::Commands(&[COMPLETE_IDS]),
+        complete: Complete::Nothing,
+        repeatable: false,
+    },
+    FlagSpec {
         id: Opt::Field,
         long: "field",
         short: None,
@@ -1632,7 +1654,7 @@ mod tests {
             .filter(|f| f.hidden())
             .map(|f| f.long)
             .collect();
-        assert_eq!(hidden, ["playable", "field"]);
+        assert_eq!(hidden, ["playable", "recorded", "field"]);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn show(r: &Run, sid: &str) -> Result<(), Error> {
                 .wants_links()
                 .then(|| threads.spawn(|| source.login(r.now)));
             let summary = wants_summary.then(|| threads.spawn(|| source.summary(&id)));
-            let found = find(source, &id, source.scope(), r.now);
+            let found = find(source, &id, r.now);
             (
                 found,
                 asked.map(|h| h.join().unwrap_or_else(|p| resume_unwind(p))),
@@ -199,7 +199,7 @@ fn metadata(r: &Run, id: &str) -> Result<Session, Error> {
     if let Some(e) = cache::load(source.scope()).into_iter().find(|e| e.id == id) {
         return Ok(e.into_session());
     }
-    find(source, id, source.scope(), r.now)
+    find(source, id, r.now)
 }
 
 /// Asked to `verb` an app session's recording: there is none (said before anything runs).
@@ -318,12 +318,8 @@ fn lookup_window(cached: Option<&Entry>, now: Timestamp) -> Window {
 /// What is known of a session: from a bounded `recordings ls` lookup (every field, plus the
 /// severity from search), else the cache (the fields completion needs). The error names the
 /// window that was searched.
-pub fn find(
-    cluster: &dyn Cluster,
-    id: &str,
-    scope: Scope,
-    now: Timestamp,
-) -> Result<Session, Error> {
+pub fn find(source: &dyn Source, id: &str, now: Timestamp) -> Result<Session, Error> {
+    let (cluster, scope): (&dyn Cluster, Scope) = (source, source.scope());
     let cached = cache::load(scope).into_iter().find(|e| e.id == id);
     let window = lookup_window(cached.as_ref(), now);
     // One session: every field of it; when tctl cannot answer, what the cache holds (its
@@ -345,15 +341,10 @@ pub fn find(
         }
         return Ok(s);
     }
-    cached.map(Entry::into_session).ok_or_else(|| {
-        Error::failure(format!(
-            "session {id} is not in the recordings of the last 30 days"
-        ))
-        .because(
-            "tsh-review looked in `tctl recordings ls` from now back 30 days, and in its cache",
-        )
-        .hint("check the id; older sessions can still be played: `tsh play <id>`")
-    })
+    // What a miss means, and what to try, depends on where sessions come from.
+    cached
+        .map(Entry::into_session)
+        .ok_or_else(|| source.not_found(id, LOOKUP))
 }
 
 /// `recordings ls` carries no severity: only session search scores a session. Without this,

@@ -16,6 +16,7 @@ use crate::review::Note;
 use crate::review::grep::GrepArgs;
 use crate::review::hunt::{self, HuntArgs, Sweep};
 use crate::review::verify::verify;
+use crate::session::Kind;
 
 pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
     let a = match h {
@@ -97,7 +98,9 @@ pub(crate) fn hunt(r: &Run, h: Hunt, how: Explain) -> Result<(), Error> {
     }
 }
 
-/// The arguments of the `grep` that reads the recordings as this hunt does, in its window.
+/// The arguments of the `grep` that reads the recordings as this hunt does: pasted, it scans
+/// the same window, kinds and sessions. Only the kinds the user asked for are named: `grep
+/// --hunt` falls back to the technique's own kinds (exfil: databases) as the hunt does.
 fn same_grep(a: &HuntArgs) -> String {
     let what = match &a.sweep {
         Sweep::Technique(name) => format!("--hunt {name}"),
@@ -107,7 +110,16 @@ fn same_grep(a: &HuntArgs) -> String {
         }
         Sweep::Query(_) => String::new(),
     };
-    format!("{what}{}", a.window.flags())
+    let non_interactive = if a.non_interactive {
+        " --non-interactive"
+    } else {
+        ""
+    };
+    format!(
+        "{what}{}{}{non_interactive}",
+        a.window.flags(),
+        Kind::flags(&a.kinds)
+    )
 }
 
 /// A word as a shell reads it back: as it is when plain, else in single quotes.

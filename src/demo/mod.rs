@@ -65,6 +65,17 @@ impl Demo {
         }
     }
 
+    /// Every event of the sample data, its times moved.
+    fn events(&self) -> Result<Vec<LsEvent<'static>>, Error> {
+        let mut events: Vec<LsEvent<'static>> = serde_json::from_str(LS.text()?).map_err(broken)?;
+        for e in &mut events {
+            e.time = self.moved(e.time);
+            e.session_start = self.moved(e.session_start);
+            e.session_stop = self.moved(e.session_stop);
+        }
+        Ok(events)
+    }
+
     fn moved(&self, t: Time) -> Time {
         Time::from(t.get().and_then(|t| t.checked_add(self.shift).ok()))
     }
@@ -139,6 +150,32 @@ impl Source for Demo {
         ))
     }
 
+    /// The sample cluster knows all of its sessions: an id that is not one of them is not
+    /// worth looking for elsewhere (there is no tctl, no `tsh play` behind the demo), and one
+    /// that ended before the lookup is listed by a longer window.
+    fn not_found(&self, id: &str, looked_back: SignedDuration) -> Error {
+        let events = self.events().unwrap_or_default();
+        // A window that holds every demo session: days back to the oldest, rounded up.
+        let oldest = events.iter().filter_map(|e| e.time.get()).min();
+        let days = oldest.map_or(looked_back.as_hours() / 24, |t| {
+            self.now.duration_since(t).as_hours() / 24 + 1
+        });
+        let list = format!("{} recent --since {days}d", self.invocation());
+        if events.iter().any(|e| e.sid.as_deref() == Some(id)) {
+            let back = looked_back.as_hours() / 24;
+            return Error::failure(format!("demo session {id} ended more than {back} days ago"))
+                .hint(format!(
+                    "`{list}` lists it, and then `{} show {id}` finds it",
+                    self.invocation()
+                ));
+        }
+        Error::failure(format!("{id} is not a session of the demo"))
+            .because("the built-in sample cluster has only its own sessions; ids from your Teleport are not in it")
+            .hint(format!(
+                "`{list}` lists the demo's sessions; without --demo, tsh-review looks in your cluster"
+            ))
+    }
+
     fn search_verdict(&self, _proxy: &str, _now: Timestamp) -> Option<String> {
         None
     }
@@ -175,12 +212,7 @@ impl Cluster for Demo {
     fn ls(&self, q: &LsQuery, sink: &mut dyn FnMut(&LsEvent<'_>)) -> Result<usize, Error> {
         self.label();
         let (from, to) = self.range(Some(q.from), q.to);
-        let mut events: Vec<LsEvent<'static>> = serde_json::from_str(LS.text()?).map_err(broken)?;
-        for e in &mut events {
-            e.time = self.moved(e.time);
-            e.session_start = self.moved(e.session_start);
-            e.session_stop = self.moved(e.session_stop);
-        }
+        let mut events = self.events()?;
         events.retain(|e| e.time.get().is_some_and(|t| from <= t && t <= to));
         events.sort_by_key(|e| std::cmp::Reverse(e.time));
         events.truncate(q.limit as usize);

@@ -120,8 +120,9 @@ fn line(note: &Note, prog: &str) -> String {
         Note::SeverityCaveat => format!(
             "Low or absent severity is not proof of safety: summaries can miss hidden input (read -s), control-character obfuscation, typed-then-deleted commands, and attacks split across JIT sessions. A session's AI summary is in `{prog} show SID`; for high-stakes review, corroborate with the recording ({prog} grep, {prog} play)."
         ),
-        Note::AskedForReview { count } => format!(
-            "{count} session(s) flagged needs-review are listed whatever their severity: the server asks a human to look at them (the summary was incomplete, or a classifier matched); `{prog} show` gives the reasons"
+        Note::AskedForReview { count, only } => format!(
+            "{count} session(s) flagged needs-review are listed whatever their severity: the server asks a human to look at them (the summary was incomplete, or a classifier matched); `{prog} show {}` gives the reasons",
+            only.as_deref().unwrap_or("SID")
         ),
         Note::SummariesUnread { count, why } => format!(
             "the AI summaries of {count} session(s) could not be read; the first: {why}. `{prog} doctor` says whether summaries can be read here"

@@ -14,8 +14,9 @@ use crate::text::sanitize::{cut, display_width, escape, keep_width};
 const GAP: &str = "  ";
 /// Between columns when the cut table does not fit with [`GAP`].
 const NARROW_GAP: &str = " ";
-/// No cell is wider than this, however wide the terminal: one hostile value must not push
-/// every other column off screen.
+/// When the table does not fit whole, no cell is wider than this: one hostile value must not
+/// push every other column off screen. A table that fits is never cut: on a wide terminal
+/// a long FLAGS list (the evasions `--verify` exists to show) is read whole.
 const CELL_CAP: usize = 48;
 /// Cut columns are never squeezed below this (nor below what keeps their first escape).
 const MIN_CUT: usize = 6;
@@ -96,6 +97,8 @@ struct Laid<'c, 'r, R: 'static> {
     cells: Vec<Cow<'r, str>>,
     /// The widest cell (capped) or the header.
     natural: usize,
+    /// The widest cell uncapped, or the header: the width when the whole table fits.
+    whole: usize,
     width: usize,
 }
 
@@ -106,6 +109,7 @@ impl<'c, 'r, R> Laid<'c, 'r, R> {
             form: 0,
             cells: Vec::new(),
             natural: 0,
+            whole: 0,
             width: 0,
         };
         laid.use_form(0, rows);
@@ -122,6 +126,7 @@ impl<'c, 'r, R> Laid<'c, 'r, R> {
             .map(|c| display_width(c))
             .max()
             .unwrap_or(0);
+        self.whole = widest.max(self.col.title.len());
         self.natural = widest.min(CELL_CAP).max(self.col.title.len());
         self.width = self.natural;
     }
@@ -136,7 +141,8 @@ impl<'c, 'r, R> Laid<'c, 'r, R> {
     }
 }
 
-/// Width for the columns that matter first: shorter forms (a date without its year, when
+/// Every cell whole when that fits the width. Otherwise cells are capped at [`CELL_CAP`],
+/// and the width goes to the columns that matter first: shorter forms (a date without its year, when
 /// every row is of one year), then
 /// long cut columns down to [`COMFORT`], then the `Drop` columns leave, and only then are the
 /// cut columns cut further (see [`shrink`]), never below what keeps their first escape
@@ -146,6 +152,14 @@ fn fit<'r, R>(laid: &mut Vec<Laid<'_, 'r, R>>, rows: &'r [R], width: usize) -> &
         l.iter().map(|c| c.width).sum::<usize>() + gap.len() * l.len().saturating_sub(1)
     };
     let total = |l: &[Laid<R>]| total_with(l, GAP);
+    let whole =
+        laid.iter().map(|l| l.whole).sum::<usize>() + GAP.len() * laid.len().saturating_sub(1);
+    if whole <= width {
+        for l in laid.iter_mut() {
+            l.width = l.whole;
+        }
+        return GAP;
+    }
     while total(laid) > width {
         let Some(l) = laid
             .iter_mut()
@@ -340,6 +354,29 @@ mod tests {
             "{at_40}"
         );
         assert!(!at_40.contains("20:30"), "{at_40}");
+    }
+
+    /// The cap is for tables that do not fit: on a wide terminal a long value is whole, on a
+    /// narrower one it is cut to the cap before anything else gives way.
+    #[test]
+    fn a_value_longer_than_the_cap_is_whole_when_the_table_fits() {
+        let long = "a-deployment-name-that-goes-on-and-on.and-on.example.internal";
+        assert!(long.len() > CELL_CAP);
+        let l = listing(vec![session("4c1c2f4e-5a8f", "alice", long)]);
+        let wide = render(&l, 200, false);
+        assert!(
+            wide.contains(&format!("{long}  2026-06-03 20:30  5m12s")),
+            "{wide}"
+        );
+        let narrower = render(&l, 110, false);
+        let row = narrower.lines().nth(1).unwrap();
+        assert!(
+            row.contains(&format!(
+                "{}…  2026-06-03 20:30  5m12s",
+                &long[..CELL_CAP - 1]
+            )),
+            "{row}"
+        );
     }
 
     #[test]

@@ -86,12 +86,25 @@ pub const TECHNIQUES: &[Technique] = &[
         patterns: &[
             r"/etc/shadow\b",
             r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
-            r"\bAKIA[0-9A-Z]{16}\b",
             r"(?i)\baws_secret_access_key\b",
             r"(?i)\bpassword\s*=",
             r"\.aws/credentials\b",
             r"\.pgpass\b",
-            r"\bghp_[A-Za-z0-9]{36}\b",
+            // An environment variable that holds a secret, given a value (as `env` or a
+            // `.env` file prints it): a name with SECRET, PASSWORD or PASSWD anywhere in it
+            // (DB_SECRET, PGPASSWORD), or TOKEN or a ..._KEY as one of its parts
+            // (GITHUB_TOKEN, AWS_ACCESS_KEY_ID), not TOKENIZERS_PARALLELISM or KEYMAP.
+            // Upper case and `=` without spaces: prose ("[sudo] password for", "NOPASSWD:")
+            // and a mere mention (`echo $GH_TOKEN`) are not assignments.
+            r"\b[A-Z0-9_]*(SECRET|PASSWORD|PASSWD|APIKEY)[A-Z0-9_]*=\S",
+            r"\b([A-Z0-9]+_)*(TOKEN|[A-Z0-9]+_KEY)(_[A-Z0-9]+)*=\S",
+            // Keys by their issuers' prefixes, wherever they are printed: AWS access key
+            // ids (long-term and temporary), GitHub tokens, Stripe live keys, Slack tokens.
+            r"\b(AKIA|ASIA)[0-9A-Z]{16}\b",
+            r"\bgh[pousr]_[A-Za-z0-9]{36}\b",
+            r"\bgithub_pat_[A-Za-z0-9_]{22,}",
+            r"\b[rs]k_live_[A-Za-z0-9]{10,}",
+            r"\bxox[abpors]-[A-Za-z0-9-]{10,}",
         ],
         kinds: &[],
     },
@@ -333,6 +346,14 @@ mod tests {
             ("exfil", "$ pg_dump -n payments"),
             ("secrets", "# cat /etc/shadow"),
             ("secrets", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"),
+            // The fixture's pod (K1): `env | grep -i secret`.
+            ("secrets", "STRIPE_SECRET_KEY=sk_live_51H8xEXAMPLE"),
+            ("secrets", "DB_SECRET=hunter2"),
+            ("secrets", "PGPASSWORD=s3cret psql -h db-01"),
+            ("secrets", "export GITHUB_TOKEN=abc123"),
+            ("secrets", "SENDGRID_API_KEY=SG.x"),
+            ("secrets", "token: sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+            ("secrets", "ghs_16C7e42F292c6912E7710c838347Ae178B4a"),
             ("kernel", "# insmod /tmp/rk.ko"),
             ("recon", "$ whoami; id; uname -a"),
             ("recon", "$ id"),
@@ -343,6 +364,20 @@ mod tests {
             ("privesc", "$ cat summary.txt"),
             ("recon", "user id is 42"),
             ("exfil", "SELECT count(*) FROM customers;"),
+            // Ordinary words and names near secrets are not secrets.
+            ("secrets", "[sudo] password for alice: "),
+            ("secrets", "alice ALL=(ALL) NOPASSWD:ALL"),
+            ("secrets", "AWS_REGION=eu-west-1"),
+            ("secrets", "TOKENIZERS_PARALLELISM=false"),
+            ("secrets", "KEYMAP=us"),
+            ("secrets", "GNOME_KEYRING_CONTROL=/run/user/1000/keyring"),
+            ("secrets", r#"printf '%s\n' "$GH_TOKEN""#),
+            ("secrets", "env | grep -i secret"),
+            (
+                "secrets",
+                "COPY (SELECT * FROM card_tokens) TO '/tmp/ct.csv';",
+            ),
+            ("secrets", "PasswordAuthentication no"),
         ] {
             assert!(!finds(name, line), "{name} takes {line:?}");
         }

@@ -176,8 +176,9 @@ pub enum Note {
     /// Sessions without a severity that a severity filter left out, and the command (after
     /// `tsh-review`) that lists them.
     Unscored { count: usize, command: String },
-    /// Sessions listed whatever their severity because the server asks a human to look.
-    AskedForReview { count: usize },
+    /// Sessions listed whatever their severity because the server asks a human to look, and
+    /// the id of the one when there is one (and it may be pasted into a command).
+    AskedForReview { count: usize, only: Option<String> },
     /// `--explain` could not read `count` summaries (not counting sessions never summarized):
     /// the first reason, in full.
     SummariesUnread { count: usize, why: String },

@@ -9,7 +9,7 @@ use super::fetch::{newest_first, riskiest_first};
 use super::search::{Reach, at_least, only_summarized, search_or_list};
 use super::{Listing, Note};
 use crate::error::Error;
-use crate::session::{Flag, Kind, Severity};
+use crate::session::{Flag, Kind, Session, Severity};
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
 
@@ -54,10 +54,17 @@ pub fn triage(
         // The server asks a human to look at some sessions: they stay, whatever their severity.
         let (mut asked, mut rest): (Vec<_>, Vec<_>) =
             sessions.into_iter().partition(|s| s.asks_for_review());
-        let kept_for_review = asked
+        let kept: Vec<&Session> = asked
             .iter()
             .filter(|s| s.severity.is_none_or(|v| v < args.min_severity))
-            .count();
+            .collect();
+        let kept_for_review = kept.len();
+        // One session is named, so that the `show` the note suggests runs as pasted; only a
+        // canonical id goes into a command.
+        let only = match kept[..] {
+            [s] if s.id().is_canonical() => Some(s.id().to_string()),
+            _ => None,
+        };
         asked.iter_mut().for_each(|s| s.flag(Flag::NeedsReview));
         let unscored = at_least(&mut rest, args.min_severity);
         sessions = rest;
@@ -66,6 +73,7 @@ pub fn triage(
         if kept_for_review > 0 {
             notes.push(Note::AskedForReview {
                 count: kept_for_review,
+                only,
             });
         }
         if unscored > 0 {
@@ -74,10 +82,7 @@ pub fn triage(
                 command: format!(
                     "triage --unscored{}{}",
                     args.window.flags(),
-                    args.kinds
-                        .iter()
-                        .map(|k| format!(" --kind {}", k.as_str()))
-                        .collect::<String>()
+                    Kind::flags(&args.kinds)
                 ),
             });
         }
@@ -175,7 +180,10 @@ mod tests {
                 .iter()
                 .all(|s| s.flags.contains(Flag::NeedsReview))
         );
-        assert!(l.notes.contains(&Note::AskedForReview { count: 2 }));
+        assert!(l.notes.contains(&Note::AskedForReview {
+            count: 2,
+            only: None
+        }));
         assert!(
             !l.notes.iter().any(|n| matches!(n, Note::Unscored { .. })),
             "db-asked is listed"

@@ -40,6 +40,15 @@ impl Kind {
         Kind::parse(name).unwrap_or_else(|| Kind::Other(OtherKind::named(name)))
     }
 
+    /// The `--kind` flags that ask for `kinds`, each with a leading space, for a command that
+    /// is suggested to be pasted: `" --kind ssh --kind k8s"`, or nothing.
+    pub fn flags(kinds: &[Kind]) -> String {
+        kinds
+            .iter()
+            .map(|k| format!(" --kind {}", k.as_str()))
+            .collect()
+    }
+
     /// Whether `tsh play` replays this kind in a terminal (SPEC 4.5): desktop recordings play
     /// only in the web UI, app sessions have no replay, and nothing is promised for a kind
     /// this version does not know.

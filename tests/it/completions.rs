@@ -174,6 +174,27 @@ fn demo_ids(w: &World) -> Vec<String> {
     ids
 }
 
+/// Of `ids`, those with a recording, as `args --format json` lists them: what `play`,
+/// `download` and `link` are offered (not an app session, nor one Teleport did not record).
+fn with_a_recording(w: &World, args: &[&str], ids: &[String]) -> Vec<String> {
+    let out = w
+        .cmd()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let without: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["kind"] == "app" || r["recorded"] == false)
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    ids.iter()
+        .filter(|i| !without.contains(&i.as_str()))
+        .cloned()
+        .collect()
+}
+
 #[test]
 fn bash_completes_commands_flags_values_and_session_ids() {
     let w = World::new();
@@ -200,7 +221,11 @@ fn bash_completes_commands_flags_values_and_session_ids() {
     // No cache yet: no ids (and no error in the prompt).
     assert!(bash_complete(&w, &script, "tsh-review --demo play ").is_empty());
     let ids = demo_ids(&w);
-    assert_eq!(bash_complete(&w, &script, "tsh-review --demo play "), ids);
+    let recorded = with_a_recording(&w, &["--demo", "recent"], &ids);
+    assert_eq!(
+        bash_complete(&w, &script, "tsh-review --demo play "),
+        recorded
+    );
     assert_eq!(bash_complete(&w, &script, "tsh-review show --demo "), ids);
     let first = &ids[0];
     assert_eq!(
@@ -256,7 +281,7 @@ fn hidden_command_is_not_in_help_or_man() {
     let man = w.cmd().arg("man").output().unwrap();
     assert!(!String::from_utf8_lossy(&man.stdout).contains("complete\\-ids"));
     // Nor are the flags only it takes.
-    for flag in ["playable", "field"] {
+    for flag in ["playable", "recorded", "field"] {
         assert!(!String::from_utf8_lossy(&help.stdout).contains(&format!("--{flag}")));
         assert!(!String::from_utf8_lossy(&man.stdout).contains(&format!("\\-\\-{flag}")));
         // The scripts pass them to the hidden command, but never offer them.
@@ -280,7 +305,7 @@ fn fish_completes_session_ids() {
     let w = World::new();
     let script = write_script(&w, "fish");
     let ids = demo_ids(&w);
-    let text = fish_complete(&w, &script, "tsh-review --demo play ");
+    let text = fish_complete(&w, &script, "tsh-review --demo show ");
     let got = candidates(&text);
     for id in &ids {
         assert!(got.contains(&id.as_str()), "{id} not in {text}");
@@ -551,6 +576,57 @@ fn durations_dates_and_numbers_complete_nothing() {
         }
         if let Some(script) = &fish {
             assert_eq!(fish_complete(&w, script, line), "", "{line}");
+        }
+    }
+}
+
+/// `play`, `download` and `link` are offered only the sessions they can act on: not an app
+/// session (it has no recording: `play` says so), nor one Teleport did not record; a desktop
+/// is (`download` writes its recording, `play` and `link` give its web player). `show` is
+/// offered every session. The live cache of a month holds the fixture's app sessions, its
+/// desktop and its unrecorded desktop. In real bash, zsh and fish.
+#[test]
+fn play_download_and_link_complete_only_sessions_with_a_recording() {
+    const APP: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
+    const DESKTOP: &str = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+    let w = World::new();
+    w.cmd()
+        .args(["recent", "--since", "30d"])
+        .assert()
+        .success();
+    let all = stdout_lines(&w.cmd().args(["__complete-ids", ""]).output().unwrap());
+    let recorded = with_a_recording(&w, &["recent", "--since", "30d"], &all);
+    assert!(all.iter().any(|i| i == APP), "{all:?}");
+    assert!(!recorded.iter().any(|i| i == APP), "{recorded:?}");
+    assert!(recorded.iter().any(|i| i == DESKTOP), "{recorded:?}");
+    assert!(
+        all.len() > recorded.len() + 1,
+        "an app and an unrecorded session"
+    );
+
+    let bash = write_script(&w, "bash");
+    assert_eq!(bash_complete(&w, &bash, "tsh-review show "), all);
+    for command in ["play", "download", "link"] {
+        let line = format!("tsh-review {command} ");
+        assert_eq!(bash_complete(&w, &bash, &line), recorded, "{command}");
+        // A typed prefix as well: the app's is no completion.
+        assert!(bash_complete(&w, &bash, &format!("{line}c0ff")).is_empty());
+    }
+    if has("zsh") {
+        let setup = format!("source {}\n", write_script(&w, "zsh").display());
+        assert_eq!(zsh_listed(&w, &setup, "tsh-review show "), all);
+        for command in ["play", "download", "link"] {
+            let line = format!("tsh-review {command} ");
+            assert_eq!(zsh_listed(&w, &setup, &line), recorded, "{command}");
+        }
+    }
+    if has("fish") {
+        let fish = write_script(&w, "fish");
+        let text = fish_complete(&w, &fish, "tsh-review show ");
+        assert_eq!(candidates(&text), all, "{text}");
+        for command in ["play", "download", "link"] {
+            let text = fish_complete(&w, &fish, &format!("tsh-review {command} "));
+            assert_eq!(candidates(&text), recorded, "{command}: {text}");
         }
     }
 }

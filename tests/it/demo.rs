@@ -227,6 +227,10 @@ fn errors_in_the_demo_suggest_demo_commands() {
         vec!["hunt", "--query", "root shell", "--verify"],
         vec!["show", "deadbeef"],
         vec!["show"],
+        vec!["request"],
+        vec!["link", "X", "--format", "json"],
+        vec!["search", "--kind", "app"],
+        vec!["recnt"],
     ] {
         let out = w.cmd().arg("--demo").args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -237,6 +241,71 @@ fn errors_in_the_demo_suggest_demo_commands() {
             "{args:?}: {err}"
         );
         keep_demo(&args, &suggested);
+    }
+}
+
+/// An id the demo does not have is not sent looking in a cluster the demo has not got: it
+/// is said to be no demo session, with the listing of the demo's, which lists them all; a
+/// demo session older than `show`'s lookup is listed by that, and then shown.
+#[test]
+fn show_of_an_id_the_demo_has_not_got_says_so_and_lists_the_demos() {
+    let w = World::new();
+    for command in ["show", "link"] {
+        let out = w
+            .cmd()
+            .args(["--demo", command, "00000000-0000-4000-8000-000000000000"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("is not a session of the demo"), "{err}");
+        for foreign in ["tctl", "tsh play"] {
+            assert!(!err.contains(foreign), "{command}: {err}");
+        }
+        let suggested = code_spans(&err);
+        keep_demo(&[command], &suggested);
+        let list = suggested[0];
+        let listed = w
+            .cmd()
+            .args(list.split_whitespace().skip(1))
+            .args(["--format", "tsv"])
+            .output()
+            .unwrap();
+        let every = w
+            .cmd()
+            .args([
+                "--demo",
+                "recent",
+                "--from",
+                "2015-01-01",
+                "--format",
+                "tsv",
+            ])
+            .output()
+            .unwrap();
+        assert!(listed.status.success(), "{list}");
+        assert_eq!(stdout_lines(&listed), stdout_lines(&every), "{list}");
+    }
+
+    // The demo's oldest session, unknown to a fresh cache and older than 30 days.
+    let fresh = World::new();
+    let oldest = "1d5f4756-cce2-42c1-b443-fc23439cee6b";
+    let out = fresh
+        .cmd()
+        .args(["--demo", "show", oldest])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("ended more than 30 days ago"), "{err}");
+    let suggested = code_spans(&err);
+    keep_demo(&["show"], &suggested);
+    for command in suggested {
+        let out = fresh
+            .cmd()
+            .args(command.split_whitespace().skip(1))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}");
     }
 }
 

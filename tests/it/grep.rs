@@ -640,3 +640,153 @@ fn a_missing_tsh_stops_grep_before_the_listing() {
     assert!(!err.contains("could not be replayed"), "{err}");
     assert!(w.tctl_calls().is_empty(), "nothing was listed");
 }
+
+/// The `tsh-review grep ...` a hunt names, run as a user would paste it (its words split
+/// as a shell would: the tests keep them plain), with `env`: (exit status, stdout, stderr).
+fn paste(w: &World, suggested: &str, env: &[(&str, &str)]) -> (i32, String, String) {
+    let words: Vec<&str> = suggested.split_whitespace().collect();
+    assert_eq!(words[..2], ["tsh-review", "grep"], "{suggested}");
+    let mut cmd = w.cmd();
+    cmd.args(&words[1..]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The line of a scan's report that says how many sessions it read.
+fn scanned(err: &str) -> &str {
+    err.lines()
+        .find(|l| l.contains("scanned "))
+        .unwrap_or_else(|| panic!("no scan report in {err}"))
+}
+
+/// Without search, the grep a hunt says it runs is the grep it runs: pasted, it scans the
+/// same sessions (the kinds asked for, and the non-interactive ones when asked), not the
+/// whole window.
+#[test]
+fn without_search_the_grep_a_hunt_names_scans_what_the_hunt_scanned() {
+    let w = World::new();
+    let old = [("FAKE_TCTL_SCENARIO", "search-old-tctl")];
+    for hunt in [
+        &["hunt", "privesc", "--kind", "k8s"][..],
+        &["hunt", "privesc", "--kind", "ssh", "--non-interactive"],
+        &["hunt", "--keyword", "COPY", "--kind", "db"],
+    ] {
+        let out = w
+            .cmd()
+            .args(hunt)
+            .args(["--format", "tsv"])
+            .envs(old)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        let said = err.lines().next().unwrap_or_default();
+        let suggested = common::code_spans(said)
+            .into_iter()
+            .find(|c| c.contains(" grep "))
+            .unwrap_or_else(|| panic!("{hunt:?}: no grep named in {err}"));
+        let (status, stdout, pasted) = paste(&w, suggested, &old);
+        assert_eq!(scanned(&pasted), scanned(&err), "{hunt:?}: {suggested}");
+        assert_eq!(Some(status), out.status.code(), "{hunt:?}: {suggested}");
+        assert_eq!(
+            stdout,
+            String::from_utf8(out.stdout).unwrap(),
+            "{hunt:?}: {suggested}"
+        );
+    }
+}
+
+/// With search, `--verify`'s note names a grep that reads the kinds the hunt was asked for.
+#[test]
+fn the_grep_verify_names_keeps_the_hunts_kinds() {
+    let w = World::new();
+    let out = w
+        .cmd()
+        .args([
+            "hunt", "privesc", "--verify", "--kind", "ssh", "--format", "table",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let suggested = common::code_spans(&text)
+        .into_iter()
+        .find(|c| c.contains(" grep "))
+        .unwrap_or_else(|| panic!("no grep named in {text}"));
+    let (status, stdout, err) = paste(&w, &format!("{suggested} --format tsv"), &[]);
+    assert_eq!(status, 0, "{suggested}: {err}");
+    let kinds: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split('\t').nth(1).unwrap())
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "ssh"),
+        "{suggested}: {stdout}"
+    );
+    assert!(!err.contains("of 14 session(s)"), "{suggested}: {err}");
+}
+
+/// The secrets hunt finds secrets as `env` prints them (the fixture's pod, K1:
+/// `STRIPE_SECRET_KEY=sk_live_...`, `DB_SECRET=hunter2`), and nothing in the sessions that
+/// only mention a password or a token, here or in the demo.
+#[test]
+fn the_secrets_hunt_finds_the_secrets_a_pod_printed() {
+    const K1: &str = "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+    let w = World::new();
+    let (status, out, err) = grep(
+        &w,
+        &["--hunt", "secrets", "--since", "30d", "--format", "tsv"],
+    );
+    assert_eq!(status, 0, "{err}");
+    let lines: Vec<(&str, &str)> = out
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            (cells[0], cells[7])
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (K1, "STRIPE_SECRET_KEY=sk_live_51H8xEXAMPLE"),
+            (K1, "DB_SECRET=hunter2"),
+            (M1, "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+        ],
+        "{out}"
+    );
+
+    let out = w
+        .cmd()
+        .args(["hunt", "secrets", "--verify", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let k1 = rows.iter().find(|r| r["id"] == K1).expect("K1 is a hit");
+    assert_eq!(
+        k1["evidence"]["line"], "STRIPE_SECRET_KEY=sk_live_51H8xEXAMPLE",
+        "{k1}"
+    );
+    assert_eq!(k1["evidence"]["matched_lines"], 2, "{k1}");
+    // alice's `[sudo] password for alice:` is a prompt, not a secret.
+    let a1 = rows.iter().find(|r| r["id"] == A1).expect("A1 is a hit");
+    assert_eq!(a1["evidence"]["matched_lines"], 0, "{a1}");
+
+    // In the demo, only the three sessions that print secrets (src/demo/README.md).
+    let out = w
+        .cmd()
+        .args(["--demo", "grep", "--hunt", "secrets", "--since", "400d"])
+        .args(["--format", "tsv"])
+        .output()
+        .unwrap();
+    let mut ids: Vec<String> = common::stdout_lines(&out)
+        .iter()
+        .map(|l| l[..8].to_owned())
+        .collect();
+    ids.dedup();
+    assert_eq!(ids, ["8019206c", "e359af44", "e697e0e7"]);
+}

@@ -117,6 +117,32 @@ fn at_160_columns_every_cell_is_whole() {
     assert!(!t.contains('…'), "{t}");
 }
 
+/// A wide terminal shows every flag of `hunt --verify`: the evasions it exists to show are not
+/// cut at a fixed cell width when the table fits.
+#[test]
+fn at_300_columns_verify_shows_every_flag() {
+    let w = World::new();
+    let (out, _) = run(
+        &w,
+        &["hunt", "privesc", "--verify", "--format", "table"],
+        &[("COLUMNS", "300"), ("NO_COLOR", "1")],
+    );
+    let m1 = row(&out, M1);
+    assert!(
+        m1.contains("suspicious-text,needs-review,erased-input,concealed-text,title-or-clipboard"),
+        "{m1}"
+    );
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("ID "))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    for line in &table {
+        assert!(!line.contains('…'), "nothing is cut: {line}");
+        assert!(line.chars().count() <= 300, "{line:?}");
+    }
+}
+
 #[test]
 fn when_narrow_the_date_shortens_before_anything_is_cut() {
     let w = World::new();

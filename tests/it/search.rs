@@ -180,6 +180,36 @@ fn triage_is_flag_only_riskiest_first_with_unscored_counted() {
     );
 }
 
+/// The `show` the needs-review note suggests runs as pasted: it names the one session, and
+/// says SID (for the reader to fill in) when there are more, never a `show` without an id.
+#[test]
+fn the_needs_review_note_names_the_session_to_show() {
+    let w = World::new();
+    let (_, err) = run(&w, &["triage"]);
+    let note = err.lines().find(|l| l.contains("needs-review")).unwrap();
+    let show = common::code_spans(note)[0];
+    assert_eq!(
+        show, "tsh-review show b7e4c2a1-9d3f-4b6e-a8c5-2f1e0d9c8b7a",
+        "{note}"
+    );
+    let out = w
+        .cmd()
+        .args(show.split_whitespace().skip(1))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{show}: {out:?}");
+    let shown = String::from_utf8(out.stdout).unwrap();
+    assert!(shown.contains("the server asks a human to look"), "{shown}");
+
+    // Two of them (d1e2f3a4 is high, b7e4c2a1 unscored, both asked for): SID.
+    let (_, err) = run(&w, &["triage", "--min-severity", "critical"]);
+    assert!(
+        err.contains("2 session(s) flagged needs-review")
+            && err.contains("`tsh-review show SID` gives the reasons"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_severity_caveat_is_said_once_under_a_table() {
     let w = World::new();

@@ -4,13 +4,15 @@
 
 # Cached session ids with `user@target kind start`, newest first (-V: an unsorted group; zsh
 # would sort them by id). With nothing typed the answer is the newest sessions only; a prefix
-# gets every match.
+# gets every match. A last argument `--recorded` (play, download, link) keeps the sessions
+# with a recording; _arguments passes its description options before it.
 (( $+functions[_tsh-review_ids] )) ||
 _tsh-review_ids() {
     local -a ids
-    local line demo
+    local line demo only
     [[ " $BUFFER " == *" --demo "* ]] && demo=--demo
-    for line in ${(f)"$(command tsh-review $demo --format tsv __complete-ids -- "$PREFIX" 2>/dev/null)"}; do
+    [[ ${@[-1]} == --recorded ]] && only=--recorded
+    for line in ${(f)"$(command tsh-review $demo --format tsv __complete-ids $only -- "$PREFIX" 2>/dev/null)"}; do
         ids+=("${line%%$'\t'*}:${${line#*$'\t'}//\\/\\\\}")
     done
     _describe -V -t session-ids 'session id' ids
