@@ -64,7 +64,10 @@ pub fn markdown(out: &mut dyn Write, summary: Shown, suspicious: bool) -> io::Re
     };
     writeln!(out, "\n### AI summary\n\n| Field | Value |\n|---|---|")?;
     for (label, value) in facts(s, false) {
-        writeln!(out, "| {label} | {} |", value.replace('\n', "<br>"))?;
+        // Each line a cell of its own escaping: a `|` in a command must not end the cell, nor
+        // `<b>`, `![x](url)` or `&rlm;` in the model's words render.
+        let lines: Vec<String> = value.lines().map(cell).collect();
+        writeln!(out, "| {label} | {} |", lines.join("<br>"))?;
     }
     let prose = s.content.as_deref().map(plain_lines).unwrap_or_default();
     if !prose.is_empty() {
@@ -84,8 +87,11 @@ pub fn markdown(out: &mut dyn Write, summary: Shown, suspicious: bool) -> io::Re
 /// which leaves already-escaped text readable).
 fn facts(s: &AiSummary, color: bool) -> Vec<(&'static str, String)> {
     let mut facts = Vec::new();
-    if let Some(risk) = s.risk {
-        let mut line = paint(risk, color);
+    // Compromise indicators are said even when the risk level is missing or unknown.
+    if s.risk.is_some() || s.compromise_indicators.is_some() {
+        let mut line = s
+            .risk
+            .map_or_else(|| "unknown".to_owned(), |r| paint(r, color));
         if let Some(ci) = s.compromise_indicators {
             line.push_str(if ci {
                 " (compromise indicators: yes)"

