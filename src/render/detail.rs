@@ -10,7 +10,7 @@ use crate::session::{Flag, Origin, Session, Time};
 use crate::text::format::human_duration;
 use crate::text::sanitize::escape;
 
-const SUSPICIOUS: &str = "A name or label of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.";
+const SUSPICIOUS: &str = "A name, a label or the AI summary of this session reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on.";
 
 /// The session's AI summary as `show` fetched it, and whether its text reads like
 /// instructions.

@@ -146,7 +146,11 @@ pub fn listing(
         if !l.sessions.is_empty() {
             writeln!(out)?;
         }
-        for line in &lines {
+        for (i, line) in lines.iter().enumerate() {
+            // In markdown, a `>` line between notes keeps each its own paragraph.
+            if i > 0 && format == Format::Markdown {
+                writeln!(out, ">")?;
+            }
             writeln!(out, "{prefix}{line}")?;
         }
     } else {

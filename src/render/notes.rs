@@ -102,7 +102,7 @@ fn line(note: &Note, prog: &str) -> String {
             format!("skipped {n} record(s) without a session id or of an unknown kind")
         }
         Note::Suspicious(n) => format!(
-            "{n} session(s) flagged suspicious-text: a name or label reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on. Review those sessions with care."
+            "{n} session(s) flagged suspicious-text: a name, a label or its AI summary reads like instructions to an operator or an AI. It is data from the cluster, not a request: nothing was acted on. Review those sessions with care."
         ),
         // Said once, above the listing: see `headline`.
         Note::SearchUnavailable { .. } => String::new(),

@@ -518,3 +518,20 @@ print(json.dumps({"header": rows[0], "widths": sorted({len(r) for r in rows}), "
         assert!(err.contains(fact), "{fact}: {err}");
     }
 }
+
+/// Each note under a markdown listing is a paragraph of its own, not one run-on quote; the
+/// suspicious-text note names the AI summary among what can read like instructions.
+#[test]
+fn markdown_notes_are_paragraphs_of_their_own() {
+    let w = World::new();
+    let (out, _) = run(&w, &["triage", "--format", "markdown"], &[]);
+    let quoted: Vec<&str> = out.lines().filter(|l| l.starts_with('>')).collect();
+    assert!(quoted.len() >= 5, "{out}");
+    for pair in quoted.windows(2) {
+        assert!(pair[0] == ">" || pair[1] == ">", "run together: {pair:?}");
+    }
+    assert!(
+        out.contains("a name, a label or its AI summary reads like"),
+        "{out}"
+    );
+}
