@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::session::{Flag, Kind, Severity};
 use crate::teleport::search::SearchQuery;
 use crate::window::{
-    Window, WindowArgs, earliest, format_instant, last_full_quarter, quarter, quarter_name,
-    resolve, utc_date,
+    Window, WindowArgs, earliest, format_instant, last_full_quarter, midnight, quarter,
+    quarter_name, resolve, utc_date,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,7 +82,16 @@ impl ComplianceArgs {
             w.to.checked_sub(jiff::SignedDuration::from_nanos(1))
                 .unwrap_or(w.to),
         );
-        Ok((w, format!("{} to {last}", utc_date(w.from))))
+        // An end past now was cut to now: the period is still running.
+        let whole_days = w.from == midnight(utc_date(w.from)) && w.to == midnight(utc_date(w.to));
+        let name = if w.to == now {
+            format!("{} to now, in progress", utc_date(w.from))
+        } else if whole_days {
+            format!("{} to {last}", utc_date(w.from))
+        } else {
+            format!("{} to {}", format_instant(w.from), format_instant(w.to))
+        };
+        Ok((w, name))
     }
 }
 
@@ -141,10 +150,22 @@ pub fn compliance(
     let report = vec![
         (
             "Period",
-            format!(
-                "{period} ({} to {last_day}, UTC, inclusive)",
-                utc_date(window.from)
-            ),
+            // Whole days as dates; any other bound as the instant it is, so that a report of
+            // 10:00 to 17:00 does not read as the whole day.
+            if window.from == midnight(utc_date(window.from))
+                && window.to == midnight(utc_date(window.to))
+            {
+                format!(
+                    "{period} ({} to {last_day}, UTC, inclusive)",
+                    utc_date(window.from)
+                )
+            } else {
+                format!(
+                    "{period} ({} to {}, the end excluded)",
+                    format_instant(window.from),
+                    format_instant(window.to)
+                )
+            },
         ),
         (
             "Filters",

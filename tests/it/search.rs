@@ -561,7 +561,43 @@ fn compliance_limit_shortens_the_list_and_the_report_says_so() {
             "markdown",
         ],
     );
-    assert!(out.contains("**Period**: 2026Q1 (2026-01-01"), "{out}");
+    assert!(
+        out.contains("**Period**: 2026Q1 (2026-01-01 to 2026-03-31, UTC, inclusive)"),
+        "{out}"
+    );
+    // Bounds within a day are said as the instants they are, and an end past now as running.
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--from",
+            "2026-06-03T10:00:00Z",
+            "--to",
+            "2026-06-03T17:00:00Z",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(
+        out.contains("**Period**: 2026-06-03T10:00:00Z to 2026-06-03T17:00:00Z ("),
+        "{out}"
+    );
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--from",
+            "2026-05-01",
+            "--to",
+            "2026-06-30",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(
+        out.contains("**Period**: 2026-05-01 to now, in progress ("),
+        "{out}"
+    );
     let (out, _) = run(
         &w,
         &[
@@ -576,7 +612,7 @@ fn compliance_limit_shortens_the_list_and_the_report_says_so() {
     );
     assert_eq!(out.matches("| `").count(), 2, "two rows:\n{out}");
     for fact in [
-        "**Period**: 2026Q2, in progress (2026-04-01 to 2026-06-03",
+        "**Period**: 2026Q2, in progress (2026-04-01T00:00:00Z to 2026-06-03T21:00:00Z, the end excluded)",
         "**Complete**: no: --limit 2 lists 2 of the 13 sessions",
         "**Sessions**: 13 (",
         "> 13 sessions started between",
