@@ -449,7 +449,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         aliases: &[],
         hidden: false,
         summary: "Review production access for a period, grouped by user and target",
-        about: "A periodic access review: every summarized session of the period (default: the \
+        about: "A periodic access review: every session of the period (default: the \
                 last full calendar quarter; --quarter 2026Q3 or --from/--to) with --label \
                 (default env=prod), complete past tctl's --limit by splitting the period, grouped \
                 by user and target. Medium or higher is marked follow-up, unscored sessions \

@@ -4,11 +4,13 @@
 
 use jiff::Timestamp;
 
-use super::fetch::Fetch;
-use super::search::{Reach, search_or_list};
+use std::collections::HashSet;
+
+use super::fetch::{self, Fetch};
+use super::search::{Reach, fallback_filter, fallback_needs, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
-use crate::session::{Flag, Kind, Severity};
+use crate::session::{Flag, Kind, Session, Severity};
 use crate::teleport::search::SearchQuery;
 use crate::window::{
     Window, WindowArgs, earliest, format_instant, last_full_quarter, midnight, quarter,
@@ -108,7 +110,24 @@ pub fn compliance(
         ..SearchQuery::default()
     };
     let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
-    let (mut sessions, notes, searched) = (found.sessions, found.notes, found.searched);
+    let (mut sessions, mut notes, searched) = (found.sessions, found.notes, found.searched);
+    let mut added = 0;
+    if searched {
+        // Search has only the sessions that were summarized; an access review is of every
+        // session of the period, so the recordings search lacks come from ls, unscored.
+        let (kept, _) = fallback_filter(&query);
+        let known: HashSet<String> = sessions.iter().map(|s| s.id().to_string()).collect();
+        let (listed, _) = fetch::recordings(fetch.with(fallback_needs(&query)), window, now)?;
+        let missing: Vec<Session> = listed
+            .into_iter()
+            .filter(|s| kept(s) && !known.contains(&s.id().to_string()))
+            .collect();
+        added = missing.len();
+        if added > 0 {
+            notes.push(Note::NotSummarized(added));
+            sessions.extend(missing);
+        }
+    }
     for s in &mut sessions {
         match s.severity {
             Some(v) if v >= Severity::Medium => s.flag(Flag::FollowUp),
@@ -192,7 +211,11 @@ pub fn compliance(
         ),
         (
             "Source",
-            if searched {
+            if searched && added > 0 {
+                format!(
+                    "tctl recordings search (summarized sessions, with severity), and tctl recordings ls for the {added} never summarized"
+                )
+            } else if searched {
                 "tctl recordings search (summarized sessions, with severity)".to_owned()
             } else {
                 "tctl recordings ls (search unavailable: no severity, every recording)".to_owned()

@@ -173,6 +173,9 @@ pub enum Note {
     IgnoredByFallback(Vec<&'static str>),
     /// An empty search: only summarized sessions are searchable; how many recordings exist.
     OnlySummarized { recordings: usize, capped: bool },
+    /// Recordings of a review's period that search does not have (never summarized), added
+    /// from `recordings ls` without a severity.
+    NotSummarized(usize),
     /// Sessions without a severity that a severity filter left out, and the command (after
     /// `tsh-review`) that lists them.
     Unscored { count: usize, command: String },

@@ -129,7 +129,7 @@ pub fn search_or_list(
 
 /// How much of each session the fallback's filters read: roles, labels, access requests and
 /// details are not in a row.
-fn fallback_needs(q: &SearchQuery) -> Detail {
+pub fn fallback_needs(q: &SearchQuery) -> Detail {
     let beyond_a_row = !q.roles.is_empty()
         || q.labels.is_some()
         || q.resource_name.is_some()

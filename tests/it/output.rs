@@ -512,7 +512,7 @@ print(json.dumps({"header": rows[0], "widths": sorted({len(r) for r in rows}), "
         "{csv}"
     );
     assert_eq!(parsed["widths"], serde_json::json!([11]), "{csv}");
-    assert_eq!(parsed["rows"], 13, "{csv}");
+    assert_eq!(parsed["rows"], 15, "{csv}");
     // The report's facts are not lost: they go to stderr, as notes do for machine formats.
     for fact in ["Period: 2026Q2", "Reviewer: alice", "Complete: yes"] {
         assert!(err.contains(fact), "{fact}: {err}");

@@ -613,10 +613,10 @@ fn compliance_limit_shortens_the_list_and_the_report_says_so() {
     assert_eq!(out.matches("| `").count(), 2, "two rows:\n{out}");
     for fact in [
         "**Period**: 2026Q2, in progress (2026-04-01T00:00:00Z to 2026-06-03T21:00:00Z, the end excluded)",
-        "**Complete**: no: --limit 2 lists 2 of the 13 sessions",
-        "**Sessions**: 13 (",
-        "> 13 sessions started between",
-        "> showing 2 of 13 sessions (--limit 2)",
+        "**Complete**: no: --limit 2 lists 2 of the 15 sessions",
+        "**Sessions**: 15 (",
+        "> 15 sessions started between",
+        "> showing 2 of 15 sessions (--limit 2)",
     ] {
         assert!(out.contains(fact), "{fact} missing:\n{out}");
     }
@@ -765,4 +765,46 @@ fn search_and_hunt_rows_the_server_asks_about_are_flagged_needs_review() {
             assert_eq!(asks, flagged, "{args:?}: {r}");
         }
     }
+}
+
+/// An access review is of every session of the period: the recordings search does not have
+/// (never summarized; app sessions never are) come from ls, unscored and marked, and the
+/// report says where they came from.
+#[test]
+fn compliance_lists_the_recordings_search_never_summarized() {
+    let w = World::new();
+    let (out, _) = run(
+        &w,
+        &["compliance", "--quarter", "2026Q2", "--format", "markdown"],
+    );
+    for app in ["c0ffee00", "3e4f5a6b"] {
+        let row = out
+            .lines()
+            .find(|l| l.contains(app))
+            .unwrap_or_else(|| panic!("{app} missing:\n{out}"));
+        assert!(row.contains("needs-review"), "{row}");
+    }
+    assert!(
+        out.contains("**Source**: tctl recordings search (summarized sessions, with severity), and tctl recordings ls for the 2 never summarized"),
+        "{out}"
+    );
+    assert!(
+        out.contains("> 2 session(s) of the period were recorded but never summarized"),
+        "{out}"
+    );
+    // A month whose only production session was never summarized is not an empty review.
+    let (out, _) = run(
+        &w,
+        &[
+            "compliance",
+            "--from",
+            "2025-04-01",
+            "--to",
+            "2025-04-30",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(out.contains("**Sessions**: 1 ("), "{out}");
+    assert!(out.contains("### henry on billing (1)"), "{out}");
 }
