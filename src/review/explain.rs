@@ -11,6 +11,9 @@ use crate::text::suspicious::looks_like_instructions;
 /// Summaries read for one listing at most: each is a tctl call.
 pub const MOST: usize = 20;
 
+/// A row's cell past [`MOST`] (a test holds the number to it).
+const PAST_MOST: &str = "past the first 20";
+
 /// Summaries read at once: enough to hide the calls' latency, few enough not to load the
 /// proxy.
 pub const AT_ONCE: usize = 4;
@@ -28,7 +31,16 @@ pub fn explain(
     let picked: Vec<usize> = (0..sessions.len())
         .filter(|&i| wanted(&sessions[i]))
         .collect();
-    let chosen = &picked[..picked.len().min(MOST)];
+    let (chosen, past) = picked.split_at(picked.len().min(MOST));
+    // A row past the bound says so in its own cell (and JSON), not with an empty one.
+    for &i in past {
+        sessions[i].extra_mut().explained = Some(Box::new(Explained {
+            risk: None,
+            line: format!("not read: only the first {MOST} rows' summaries are read"),
+            found: false,
+            why: PAST_MOST,
+        }));
+    }
     let ids: Vec<String> = chosen
         .iter()
         .map(|&i| sessions[i].id().to_string())
@@ -128,6 +140,12 @@ pub fn reads_like_instructions(s: &AiSummary) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_cell_past_the_bound_names_it() {
+        assert!(PAST_MOST.ends_with(&MOST.to_string()), "{PAST_MOST}");
+    }
+
     use super::*;
     use crate::session::{Kind, Origin, Severity};
     use crate::teleport::ls::{LsEvent, LsQuery};
@@ -220,7 +238,10 @@ mod tests {
         let picked = explain(&c, &mut list, |_| true, &|_, _| {});
         assert_eq!(picked.picked, MOST + 7);
         assert_eq!(c.calls.load(Ordering::SeqCst), MOST);
-        assert!(list[MOST - 1].explained().is_some() && list[MOST].explained().is_none());
+        assert!(list[MOST - 1].explained().is_some_and(|e| e.found));
+        // Past the bound, each row says why it has none (the cell, and JSON's `unavailable`).
+        let past = list[MOST].explained().unwrap();
+        assert!(!past.found && past.why == PAST_MOST, "{past:?}");
     }
 
     #[test]
