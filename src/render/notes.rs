@@ -115,7 +115,7 @@ fn line(note: &Note, prog: &str) -> String {
             if *capped { "+" } else { "" }
         ),
         Note::NotSummarized(n) => format!(
-            "{n} session(s) of the period were recorded but never summarized (app sessions never are), so search does not have them: they are listed from `tctl recordings ls`, unscored and marked needs-review"
+            "{n} session(s) were recorded but never summarized (app sessions never are), so search does not have them: they are listed from `tctl recordings ls`, unscored"
         ),
         Note::Unscored { count, command } => format!(
             "{count} unscored session(s) (no severity, common for databases) are not in this list: review them with `{prog} {command}`"

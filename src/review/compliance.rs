@@ -4,13 +4,11 @@
 
 use jiff::Timestamp;
 
-use std::collections::HashSet;
-
-use super::fetch::{self, Fetch};
-use super::search::{Reach, fallback_filter, fallback_needs, search_or_list};
+use super::fetch::Fetch;
+use super::search::{Reach, add_unsummarized, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
-use crate::session::{Flag, Kind, Session, Severity};
+use crate::session::{Flag, Kind, Severity};
 use crate::teleport::search::SearchQuery;
 use crate::window::{
     Window, WindowArgs, earliest, format_instant, last_full_quarter, midnight, quarter,
@@ -111,22 +109,14 @@ pub fn compliance(
     };
     let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
     let (mut sessions, mut notes, searched) = (found.sessions, found.notes, found.searched);
-    let mut added = 0;
-    if searched {
-        // Search has only the sessions that were summarized; an access review is of every
-        // session of the period, so the recordings search lacks come from ls, unscored.
-        let (kept, _) = fallback_filter(&query);
-        let known: HashSet<String> = sessions.iter().map(|s| s.id().to_string()).collect();
-        let (listed, _) = fetch::recordings(fetch.with(fallback_needs(&query)), window, now)?;
-        let missing: Vec<Session> = listed
-            .into_iter()
-            .filter(|s| kept(s) && !known.contains(&s.id().to_string()))
-            .collect();
-        added = missing.len();
-        if added > 0 {
-            notes.push(Note::NotSummarized(added));
-            sessions.extend(missing);
-        }
+    // An access review is of every session of the period, summarized or not.
+    let added = if searched {
+        add_unsummarized(fetch, &query, window, now, &mut sessions)?
+    } else {
+        0
+    };
+    if added > 0 {
+        notes.push(Note::NotSummarized(added));
     }
     for s in &mut sessions {
         match s.severity {

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use super::fetch::Fetch;
-use super::search::{Reach, search_or_list};
+use super::search::{Reach, add_unsummarized, search_or_list};
 use super::{Grouping, Listing, Note};
 use crate::error::Error;
 use crate::session::is_canonical_id;
@@ -65,8 +65,15 @@ pub fn request(
     };
     let found = search_or_list(fetch, &query, window, now, args.no_fallback, Reach::All)?;
     let mut sessions = found.sessions;
-    sessions.sort_by(|a, b| (a.user().cmp(b.user())).then(a.start_or_end().cmp(&b.start_or_end())));
     let mut notes = found.notes;
+    // Everything done under the request, summarized or not: a JIT review reads the set whole.
+    if found.searched {
+        let added = add_unsummarized(fetch, &query, window, now, &mut sessions)?;
+        if added > 0 {
+            notes.push(Note::NotSummarized(added));
+        }
+    }
+    sessions.sort_by(|a, b| (a.user().cmp(b.user())).then(a.start_or_end().cmp(&b.start_or_end())));
     notes.push(Note::JitCaveat);
     let title = format!("Sessions under access request {}", args.id);
     let mut listing = Listing::of_search(window, found.searched, sessions, notes, title);

@@ -2,6 +2,8 @@
 //! client-side; and the fallback every search-based workflow shares when the cluster cannot
 //! search.
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
 
 use super::fetch::{self, Fetch, Found, riskiest_first};
@@ -127,9 +129,32 @@ pub fn search_or_list(
     })
 }
 
+/// Adds to `sessions` (found by search for `query`) the recordings of `window` that match it
+/// but that search does not have: sessions never summarized (app sessions never are). For the
+/// workflows that must be complete whatever was summarized (a compliance review, the sessions
+/// of an access request); they come unscored. Returns how many were added.
+pub fn add_unsummarized(
+    fetch: Fetch<'_>,
+    query: &SearchQuery,
+    window: Window,
+    now: Timestamp,
+    sessions: &mut Vec<Session>,
+) -> Result<usize, Error> {
+    let (kept, _) = fallback_filter(query);
+    let known: HashSet<String> = sessions.iter().map(|s| s.id().to_string()).collect();
+    let (listed, _) = fetch::recordings(fetch.with(fallback_needs(query)), window, now)?;
+    let before = sessions.len();
+    sessions.extend(
+        listed
+            .into_iter()
+            .filter(|s| kept(s) && !known.contains(&s.id().to_string())),
+    );
+    Ok(sessions.len() - before)
+}
+
 /// How much of each session the fallback's filters read: roles, labels, access requests and
 /// details are not in a row.
-pub fn fallback_needs(q: &SearchQuery) -> Detail {
+fn fallback_needs(q: &SearchQuery) -> Detail {
     let beyond_a_row = !q.roles.is_empty()
         || q.labels.is_some()
         || q.resource_name.is_some()

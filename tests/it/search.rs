@@ -789,7 +789,7 @@ fn compliance_lists_the_recordings_search_never_summarized() {
         "{out}"
     );
     assert!(
-        out.contains("> 2 session(s) of the period were recorded but never summarized"),
+        out.contains("> 2 session(s) were recorded but never summarized"),
         "{out}"
     );
     // A month whose only production session was never summarized is not an empty review.
@@ -807,4 +807,38 @@ fn compliance_lists_the_recordings_search_never_summarized() {
     );
     assert!(out.contains("**Sessions**: 1 ("), "{out}");
     assert!(out.contains("### henry on billing (1)"), "{out}");
+}
+
+/// The sessions of an access request are read whole: one that was never summarized comes from
+/// ls, so a JIT review does not miss it.
+#[test]
+fn request_lists_the_sessions_search_never_summarized() {
+    let w = World::new();
+    let mut summaries = common::fixture_json("search_mixed.json");
+    summaries.retain(|s| {
+        !s["session_id"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("5a6b7c8d")
+    });
+    let path = w.dir.join("search-without-henry.json");
+    std::fs::write(&path, serde_json::to_vec(&summaries).unwrap()).unwrap();
+    let out = w
+        .cmd()
+        .args([
+            "request",
+            "0196f3b8-11aa-7c3d-8e9f-a0b1c2d3e4f5",
+            "--since",
+            "30d",
+        ])
+        .env("FAKE_SEARCH_DATA", &path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (stdout, err) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(ids(&stdout).contains(&"5a6b7c8d"), "{stdout}\n{err}");
+    assert!(err.contains("recorded but never summarized"), "{err}");
 }
