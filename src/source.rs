@@ -60,6 +60,14 @@ pub trait Source: Cluster + Send + Sync {
     fn doctor(&self, insecure: bool, now: Timestamp) -> Result<Vec<Check>, &'static str>;
 }
 
+/// A doctor check's words for a program not found: what, and what to do about it.
+fn missing(e: &Error) -> String {
+    match &e.next {
+        Some(next) => format!("{}: {next}", e.what),
+        None => e.what.clone(),
+    }
+}
+
 /// The source this run's options choose.
 pub fn choose(g: &Globals, now: Timestamp) -> Box<dyn Source> {
     if g.demo {
@@ -200,8 +208,8 @@ impl Source for Live {
 
     fn doctor(&self, insecure: bool, now: Timestamp) -> Result<Vec<Check>, &'static str> {
         Ok(doctor::run(doctor::Inputs {
-            tsh: self.find(Opt::Tsh).map_err(|e| e.what.clone()),
-            tctl: self.find(Opt::Tctl).map_err(|e| e.what.clone()),
+            tsh: self.find(Opt::Tsh).map_err(|e| missing(&e)),
+            tctl: self.find(Opt::Tctl).map_err(|e| missing(&e)),
             timeout: self.timeout,
             insecure,
             now,

@@ -125,7 +125,11 @@ fn missing_binaries_fail_clearly() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("cannot find tctl"))
-        .stdout(predicate::str::contains("cannot find tsh"));
+        .stdout(predicate::str::contains("cannot find tsh"))
+        // And what to do about it, as any other command would say.
+        .stdout(predicate::str::contains(
+            "--tsh /path/to/tsh (or export TSH=/path/to/tsh)",
+        ));
 }
 
 #[test]
