@@ -337,7 +337,7 @@ pub fn find(source: &dyn Source, id: &str, now: Timestamp) -> Result<Session, Er
     };
     if let Some(mut s) = sessions.into_iter().find(|s| s.id() == id) {
         if s.severity.is_none() {
-            s.severity = severity(cluster, &s, scope, now);
+            scored(cluster, &mut s, scope, now);
         }
         return Ok(s);
     }
@@ -350,17 +350,27 @@ pub fn find(source: &dyn Source, id: &str, now: Timestamp) -> Result<Session, Er
 /// `recordings ls` carries no severity: only session search scores a session. Without this,
 /// `show` would call a session unscored that `triage` ranks critical. One search call, narrowed
 /// to the session's user, kind and minutes; when the cluster cannot search (or the call
-/// fails), what the last listing from search left in the cache.
-fn severity(cluster: &dyn Cluster, s: &Session, scope: Scope, now: Timestamp) -> Option<Severity> {
-    searched_severity(cluster, s, now).or_else(|| {
-        let cached = cache::load(scope)
-            .into_iter()
-            .find(|e| s.id() == e.id.as_str())?;
-        Severity::from_level(i64::from(cached.severity?))
-    })
+/// fails), what the last listing from search left in the cache. Search's reasons to ask a
+/// human come with its severity: `show` gives them, and flags `needs-review`, as triage does.
+fn scored(cluster: &dyn Cluster, s: &mut Session, scope: Scope, now: Timestamp) {
+    if let Some(found) = searched(cluster, s, now) {
+        s.severity = found.severity;
+        if let Some(reasons) = &found.extra().review_reasons {
+            s.extra_mut().review_reasons = Some(reasons.clone());
+        }
+        if s.asks_for_review() {
+            s.flag(Flag::NeedsReview);
+        }
+        return;
+    }
+    s.severity = cache::load(scope)
+        .into_iter()
+        .find(|e| s.id() == e.id.as_str())
+        .and_then(|cached| Severity::from_level(i64::from(cached.severity?)));
 }
 
-fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Option<Severity> {
+/// The session as search has it, if it does.
+fn searched(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Option<Session> {
     // Session search has no app sessions, and no kind this version does not know.
     if matches!(s.kind, Kind::App | Kind::Other(_)) {
         return None;
@@ -387,9 +397,7 @@ fn searched_severity(cluster: &dyn Cluster, s: &Session, now: Timestamp) -> Opti
         ..SearchQuery::default()
     };
     match fetch::search(Fetch::rows(cluster), &query, window, now) {
-        Ok(Found::Sessions { sessions, .. }) => {
-            sessions.into_iter().find(|x| x.id() == s.id())?.severity
-        }
+        Ok(Found::Sessions { sessions, .. }) => sessions.into_iter().find(|x| x.id() == s.id()),
         _ => None,
     }
 }

@@ -331,9 +331,19 @@ fn show_json_is_the_listing_record_plus_the_next_steps() {
     let shown = shown.as_object().unwrap();
     for (key, value) in listed {
         assert!(shown.contains_key(key), "show lacks {key}");
-        if key != "severity" && key != "severity_level" {
+        // What search adds to ls's record: its score, and its reasons to ask a human.
+        let searched = [
+            "severity",
+            "severity_level",
+            "needs_further_review_reasons",
+            "flags",
+        ];
+        if !searched.contains(&key.as_str()) {
             assert_eq!(&shown[key], value, "{key}");
         }
+    }
+    for flag in listed["flags"].as_array().unwrap() {
+        assert!(shown["flags"].as_array().unwrap().contains(flag), "{flag}");
     }
     assert_eq!(shown["login"], "root");
     assert_eq!(

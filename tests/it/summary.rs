@@ -546,3 +546,21 @@ fn the_markdown_summary_table_escapes_the_models_words() {
         "{out}"
     );
 }
+
+/// `show` takes search's reasons to ask a human along with its severity, as triage lists them.
+#[test]
+fn show_gives_the_reasons_search_asks_for_a_review() {
+    let w = World::new();
+    let (code, out, err) = show(&w, &[M1, "--format", "json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["severity"], "high");
+    assert_eq!(v["needs_further_review_reasons"], serde_json::json!([6, 5]));
+    assert!(
+        v["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&"needs-review".into()),
+        "{v}"
+    );
+}
