@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::progress::Spinner;
 use crate::render::Format;
 use crate::review::{compliance, pivot, recent, request, search, triage};
-use crate::session::Session;
+use crate::session::{Origin, Session};
 use crate::source::{self, Source};
 use crate::term::{self, Term, use_color};
 use crate::text::sanitize::escape;
@@ -187,6 +187,14 @@ fn explain(m: &Matches, how: Explain) -> Explain {
 /// Completion, `show` and `play` find sessions in the cache; failing to write it only warns.
 pub(crate) fn remember(sessions: &[Session], scope: cache::Scope) {
     let kept = cache::keepable(sessions);
+    // Search's rows lack what ls's have; a search listing is short, so it is filled first.
+    let filled;
+    let kept = if kept.iter().any(|s| s.origin == Origin::Search) {
+        filled = cache::fill_gaps(scope, &kept);
+        filled.iter().collect()
+    } else {
+        kept
+    };
     if let Err(e) = cache::record(scope, &kept) {
         eprintln!("tsh-review: warning: {}", escape(&e.to_string()));
     }

@@ -132,6 +132,32 @@ pub fn unreadable(scope: Scope) -> Option<String> {
     }
 }
 
+/// `sessions` as search gave them, with what search does not know (interactive, recorded,
+/// cluster) taken from the cache where an ls listing left it: a search listing written over
+/// the cache must not erase what `play`'s warnings and `show`'s fallback read there.
+pub fn fill_gaps(scope: Scope, sessions: &[&Session]) -> Vec<Session> {
+    let ids: HashSet<String> = sessions.iter().map(|s| s.id().to_string()).collect();
+    let known: std::collections::HashMap<String, Entry> = load(scope)
+        .into_iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| (e.id.clone(), e))
+        .collect();
+    sessions
+        .iter()
+        .map(|&s| {
+            let mut s = s.clone();
+            if let Some(e) = known.get(&s.id().to_string()) {
+                s.interactive = s.interactive.or(e.interactive);
+                s.recorded = s.recorded.or(e.recorded);
+                if s.cluster().is_none() {
+                    s.set_cluster(e.cluster.as_deref());
+                }
+            }
+            s
+        })
+        .collect()
+}
+
 /// Merge a listing's `sessions` into the cache: dedupe by id (the listing wins, and within it
 /// the last occurrence), keep the newest MAX_ENTRIES, write atomically. Each session's line is
 /// written straight from its record, and the old file is read a chunk at a time, so that

@@ -250,3 +250,21 @@ fn show_falls_back_to_the_cache_when_tctl_cannot_answer() {
         .assert()
         .code(4);
 }
+
+/// A search listing written over the cache keeps what ls put there and search does not know:
+/// that a session was not interactive (play's warning reads it) and its cluster.
+#[test]
+fn a_search_listing_does_not_erase_what_ls_cached() {
+    let w = World::new();
+    w.cmd().args(["recent"]).assert().success();
+    w.cmd().args(["search"]).assert().success();
+    let cached = std::fs::read_to_string(cache_file(&w)).unwrap();
+    let line = cached
+        .lines()
+        .find(|l| l.contains("0a1b2c3d-"))
+        .expect(&cached);
+    let v: Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["interactive"], false, "{line}");
+    assert_eq!(v["cluster"], "teleport.example.com", "{line}");
+    assert_eq!(v["severity"], 1, "search's score is there too: {line}");
+}
