@@ -121,11 +121,9 @@ pub fn compliance(
     for s in &mut sessions {
         match s.severity {
             Some(v) if v >= Severity::Medium => s.flag(Flag::FollowUp),
+            // Unscored; a session the server asks about is flagged so already.
             None => s.flag(Flag::NeedsReview),
             Some(_) => {}
-        }
-        if s.asks_for_review() {
-            s.flag(Flag::NeedsReview);
         }
     }
     // Unstable, as a stable sort takes a copy of a long listing; the id makes the order total.

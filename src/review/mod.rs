@@ -80,20 +80,15 @@ impl Listing {
         }
     }
 
-    /// The listing of a search-based workflow: the verb of its source, the `needs-review`
-    /// flag on every session the server asks a human to look at (search, hunt and pivot rows
-    /// as much as triage's), the suspicious-text note, and under search results (which carry
-    /// severity) the standing caveat.
+    /// The listing of a search-based workflow: the verb of its source, the suspicious-text
+    /// note, and under search results (which carry severity) the standing caveat.
     pub fn of_search(
         window: Window,
         searched: bool,
-        mut sessions: Vec<Session>,
+        sessions: Vec<Session>,
         notes: Vec<Note>,
         title: String,
     ) -> Listing {
-        for s in sessions.iter_mut().filter(|s| s.asks_for_review()) {
-            s.flag(Flag::NeedsReview);
-        }
         let mut l = Listing::new(window, if searched { "started" } else { "ended" }, sessions);
         l.title = Some(title);
         // A query, a severity, a user and host, a request: each narrows the window.

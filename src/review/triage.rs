@@ -9,7 +9,7 @@ use super::fetch::{newest_first, riskiest_first};
 use super::search::{Reach, at_least, only_summarized, search_or_list};
 use super::{Listing, Note};
 use crate::error::Error;
-use crate::session::{Flag, Kind, Session, Severity};
+use crate::session::{Kind, Session, Severity};
 use crate::teleport::search::SearchQuery;
 use crate::window::{Window, WindowArgs};
 
@@ -65,7 +65,6 @@ pub fn triage(
             [s] if s.id().is_canonical() => Some(s.id().to_string()),
             _ => None,
         };
-        asked.iter_mut().for_each(|s| s.flag(Flag::NeedsReview));
         let unscored = at_least(&mut rest, args.min_severity);
         sessions = rest;
         sessions.append(&mut asked);
@@ -99,6 +98,7 @@ pub fn triage(
 mod tests {
     use super::*;
     use crate::review::canned::{Canned, NOW, summary};
+    use crate::session::Flag;
 
     fn args() -> TriageArgs {
         TriageArgs {

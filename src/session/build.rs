@@ -266,6 +266,11 @@ pub fn flag(s: &mut Session, suspicious: bool) {
     if suspicious {
         s.flag(Flag::SuspiciousText);
     }
+    // Whatever lists it (triage, search, hunt, compliance), a session the server asks a
+    // human to look at says so.
+    if s.asks_for_review() {
+        s.flag(Flag::NeedsReview);
+    }
 }
 
 /// The builder's tables hash every text of a listing, so their hash must be cheap: a
