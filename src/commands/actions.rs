@@ -92,14 +92,8 @@ pub fn link(r: &Run, sid: &str) -> Result<(), Error> {
 pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
-    let known = metadata(r, &id).ok();
+    let known = known_recording(r, &id, "play")?;
     if let Some(s) = &known {
-        if s.kind == Kind::App {
-            return Err(app_has_none("play", &id, source));
-        }
-        if let Some(warning) = playback_warning(s, "play") {
-            eprintln!("tsh-review: warning: {warning}");
-        }
         if s.kind == Kind::Desktop {
             match a.format.as_deref() {
                 // Only tsh's terminal replay refuses a desktop: as data, tsh exports its events
@@ -143,15 +137,7 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
 pub fn download(r: &Run, a: &args::Download) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
-    let known = metadata(r, &id).ok();
-    if let Some(s) = &known {
-        if s.kind == Kind::App {
-            return Err(app_has_none("download", &id, source));
-        }
-        if let Some(warning) = playback_warning(s, "download") {
-            eprintln!("tsh-review: warning: {warning}");
-        }
-    }
+    let known = known_recording(r, &id, "download")?;
     let dir = download_dir(&id, a.output.as_deref());
     let target = dir.join(format!("{id}.tar"));
     let plan = format!(
@@ -200,6 +186,21 @@ fn metadata(r: &Run, id: &str) -> Result<Session, Error> {
         return Ok(e.into_session());
     }
     find(source, id, r.now)
+}
+
+/// What is known of a session about to be played or downloaded (`verb`), if anything: an app
+/// session is refused (it has no recording), and why the recording may be missing is warned.
+fn known_recording(r: &Run, id: &str, verb: &str) -> Result<Option<Session>, Error> {
+    let Ok(s) = metadata(r, id) else {
+        return Ok(None);
+    };
+    if s.kind == Kind::App {
+        return Err(app_has_none(verb, id, r.source()));
+    }
+    if let Some(warning) = playback_warning(&s, verb) {
+        eprintln!("tsh-review: warning: {warning}");
+    }
+    Ok(Some(s))
 }
 
 /// Asked to `verb` an app session's recording: there is none (said before anything runs).

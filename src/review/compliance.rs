@@ -111,13 +111,10 @@ pub fn compliance(
     let (mut sessions, mut notes, searched) = (found.sessions, found.notes, found.searched);
     // An access review is of every session of the period, summarized or not.
     let added = if searched {
-        add_unsummarized(fetch, &query, window, now, &mut sessions)?
+        add_unsummarized(fetch, &query, window, now, &mut sessions, &mut notes)?
     } else {
         0
     };
-    if added > 0 {
-        notes.push(Note::NotSummarized(added));
-    }
     for s in &mut sessions {
         match s.severity {
             Some(v) if v >= Severity::Medium => s.flag(Flag::FollowUp),

@@ -68,10 +68,7 @@ pub fn request(
     let mut notes = found.notes;
     // Everything done under the request, summarized or not: a JIT review reads the set whole.
     if found.searched {
-        let added = add_unsummarized(fetch, &query, window, now, &mut sessions)?;
-        if added > 0 {
-            notes.push(Note::NotSummarized(added));
-        }
+        add_unsummarized(fetch, &query, window, now, &mut sessions, &mut notes)?;
     }
     sessions.sort_by(|a, b| (a.user().cmp(b.user())).then(a.start_or_end().cmp(&b.start_or_end())));
     notes.push(Note::JitCaveat);

@@ -132,13 +132,14 @@ pub fn search_or_list(
 /// Adds to `sessions` (found by search for `query`) the recordings of `window` that match it
 /// but that search does not have: sessions never summarized (app sessions never are). For the
 /// workflows that must be complete whatever was summarized (a compliance review, the sessions
-/// of an access request); they come unscored. Returns how many were added.
+/// of an access request); they come unscored, and a note says how many. Returns that number.
 pub fn add_unsummarized(
     fetch: Fetch<'_>,
     query: &SearchQuery,
     window: Window,
     now: Timestamp,
     sessions: &mut Vec<Session>,
+    notes: &mut Vec<Note>,
 ) -> Result<usize, Error> {
     let (kept, _) = fallback_filter(query);
     let known: HashSet<String> = sessions.iter().map(|s| s.id().to_string()).collect();
@@ -149,7 +150,11 @@ pub fn add_unsummarized(
             .into_iter()
             .filter(|s| kept(s) && !known.contains(&s.id().to_string())),
     );
-    Ok(sessions.len() - before)
+    let added = sessions.len() - before;
+    if added > 0 {
+        notes.push(Note::NotSummarized(added));
+    }
+    Ok(added)
 }
 
 /// How much of each session the fallback's filters read: roles, labels, access requests and
