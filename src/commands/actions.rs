@@ -93,32 +93,30 @@ pub fn play(r: &Run, a: &args::Play) -> Result<(), Error> {
     let source = r.source();
     let id = resolve(&a.sid, source)?;
     let known = known_recording(r, &id, "play")?;
-    if let Some(s) = &known {
-        if s.kind == Kind::Desktop {
-            match a.format.as_deref() {
-                // Only tsh's terminal replay refuses a desktop: as data, tsh exports its events
-                // (tool/tsh/common/play.go), which is what a script asking for them wants.
-                Some("json" | "yaml") => {}
-                // It writes the output of print events only, and a desktop has none: tsh
-                // would print nothing and succeed.
-                Some("text") => {
-                    let tool = source.invocation();
-                    let next = if s.recorded == Some(false) {
-                        // The warning above said why: nothing else would find a recording.
-                        format!("`{tool} show {id}` shows what is known of it")
-                    } else {
-                        format!(
-                            "watch it in the web player (`{tool} link {id}` prints the link), or read its events: `{tool} play {id} --format json`"
-                        )
-                    };
-                    return Err(Error::failure("a desktop session has no text to print")
+    if let Some(s) = known.as_ref().filter(|s| s.kind == Kind::Desktop) {
+        match a.format.as_deref() {
+            // Only tsh's terminal replay refuses a desktop: as data, tsh exports its events
+            // (tool/tsh/common/play.go), which is what a script asking for them wants.
+            Some("json" | "yaml") => {}
+            // It writes the output of print events only, and a desktop has none: tsh
+            // would print nothing and succeed.
+            Some("text") => {
+                let tool = source.invocation();
+                let next = if s.recorded == Some(false) {
+                    // The warning above said why: nothing else would find a recording.
+                    format!("`{tool} show {id}` shows what is known of it")
+                } else {
+                    format!(
+                        "watch it in the web player (`{tool} link {id}` prints the link), or read its events: `{tool} play {id} --format json`"
+                    )
+                };
+                return Err(Error::failure("a desktop session has no text to print")
                         .because("`tsh play --format text` writes what a terminal showed, and a desktop session has no terminal")
                         .hint(next));
-                }
-                _ => {
-                    eprintln!("tsh-review: desktop recordings play only in the web UI:");
-                    return print(&format!("{}\n", player_link(r, s)?));
-                }
+            }
+            _ => {
+                eprintln!("tsh-review: desktop recordings play only in the web UI:");
+                return print(&format!("{}\n", player_link(r, s)?));
             }
         }
     }
