@@ -564,7 +564,7 @@ fn read_whole(mut file: &File) -> Option<Vec<u8>> {
 mod tests {
     use super::super::line::{parse_line, serialize};
     use super::super::read::Collector;
-    use super::super::testing::{TempDir, chmod, entry, id, ids, mode};
+    use super::super::testing::{TempDir, chmod, entry, id, ids, mode, plant, sparse};
     use super::super::{MAX_ENTRIES, MAX_FIELD_BYTES};
     use super::*;
     use crate::session::Session;
@@ -598,12 +598,7 @@ mod tests {
         let tmp = TempDir::new("asbefore");
         let cache = Cache::at(tmp.cache_dir(), Scope::Live).with_limit(limit);
         if let Some(old) = old {
-            fs::DirBuilder::new()
-                .mode(0o700)
-                .create(tmp.cache_dir())
-                .unwrap();
-            fs::write(cache.file(), old).unwrap();
-            chmod(&cache.file(), 0o600);
+            plant(&cache, old);
         }
         let stamp = |c: &Cache| {
             fs::metadata(c.file())
@@ -649,13 +644,7 @@ mod tests {
     /// A batch with every kind of field: sparse, escaped, not UTF-8 safe for the fast reader,
     /// upper-case and invalid ids, oversized fields, unscored severities, access requests.
     fn odd_entries() -> Vec<Entry> {
-        let mut sparse = entry(3, 3000);
-        sparse.end_ms = None;
-        sparse.interactive = None;
-        sparse.recorded = None;
-        sparse.severity = None;
-        sparse.cluster = None;
-        sparse.user = "ünïcødé \u{1b}[31m\u{202e} \"quoted\"\n\\ \u{7f} \u{9b}".into();
+        let sparse = sparse(3, 3000, true);
         let mut upper = entry(4, 3000);
         upper.id = upper.id.to_ascii_uppercase();
         upper.severity = Some(9);
@@ -1074,12 +1063,7 @@ mod tests {
             let tmp = TempDir::new("sessions");
             let cache = Cache::at(tmp.cache_dir(), Scope::Live);
             if let Some(old) = old {
-                fs::DirBuilder::new()
-                    .mode(0o700)
-                    .create(tmp.cache_dir())
-                    .unwrap();
-                fs::write(cache.file(), old).unwrap();
-                chmod(&cache.file(), 0o600);
+                plant(&cache, old);
             }
             cache.record_sessions(&refs).unwrap();
             let want = the_old_way(old, &entries, MAX_ENTRIES).unwrap();

@@ -560,7 +560,7 @@ impl Entry {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{TempDir, chmod, entry, id, ids, mode};
+    use super::testing::{TempDir, chmod, entry, id, ids, mode, sparse};
     use super::*;
     use crate::private_file::current_uid;
     use std::fs;
@@ -573,13 +573,7 @@ mod tests {
         let tmp = TempDir::new("roundtrip");
         let cache = Cache::at(tmp.cache_dir(), Scope::Live);
         assert!(cache.load().is_empty());
-        let mut sparse = entry(3, 3000);
-        sparse.end_ms = None;
-        sparse.interactive = None;
-        sparse.recorded = None;
-        sparse.severity = None;
-        sparse.cluster = None;
-        sparse.user = "ünïcødé \u{1b}[31m\u{202e} \"quoted\"\n".into();
+        let sparse = sparse(3, 3000, false);
         let written = vec![entry(1, 1000), entry(2, 2000), sparse];
         cache.record(&written).unwrap();
         let read = cache.load();

@@ -1,12 +1,12 @@
 //! What the cache's tests share: a directory of their own, and entries to write.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::Entry;
+use super::{Cache, Entry};
 
 /// A unique directory under the system temp dir, removed on drop.
 pub(super) struct TempDir(pub(super) PathBuf);
@@ -56,6 +56,32 @@ pub(super) fn entry(n: u64, start_ms: i64) -> Entry {
         cluster: Some("root.example.com".into()),
         access_requests: Vec::new(),
     }
+}
+
+/// [`entry`] with every optional field absent and a user that needs escaping (`odd` adds what
+/// the fast reader does not take: DEL and a C1 control).
+pub(super) fn sparse(n: u64, start_ms: i64, odd: bool) -> Entry {
+    let mut e = entry(n, start_ms);
+    e.end_ms = None;
+    e.interactive = None;
+    e.recorded = None;
+    e.severity = None;
+    e.cluster = None;
+    e.user = "ünïcødé \u{1b}[31m\u{202e} \"quoted\"\n".into();
+    if odd {
+        e.user.push_str("\\ \u{7f} \u{9b}");
+    }
+    e
+}
+
+/// Puts `bytes` where `cache` keeps its file, as our writer would have left it (0700, 0600).
+pub(super) fn plant(cache: &Cache, bytes: &[u8]) {
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .create(&cache.dir)
+        .unwrap();
+    fs::write(cache.file(), bytes).unwrap();
+    chmod(&cache.file(), 0o600);
 }
 
 pub(super) fn ids(entries: &[Entry]) -> Vec<String> {
