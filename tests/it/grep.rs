@@ -10,12 +10,7 @@ const A1: &str = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f";
 const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
 
 fn grep(w: &World, args: &[&str]) -> (i32, String, String) {
-    let out = w.cmd().arg("grep").args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    common::ran(w.cmd().arg("grep").args(args))
 }
 
 #[test]
@@ -306,20 +301,12 @@ fn what_a_replay_showed_before_the_deadline_is_kept_and_marked() {
 #[test]
 fn a_flood_streams_through_and_its_match_is_found() {
     let w = World::new();
-    let (code, out, err) = w
-        .cmd()
-        .args(["grep", "auth.log", "--user", "alice", "--format", "tsv"])
-        .env("FAKE_TSH_SCENARIO", "play-flood")
-        .env("FAKE_FLOOD_MB", "8")
-        .output()
-        .map(|o| {
-            (
-                o.status.code().unwrap_or(-1),
-                String::from_utf8(o.stdout).unwrap(),
-                String::from_utf8(o.stderr).unwrap(),
-            )
-        })
-        .unwrap();
+    let (code, out, err) = common::ran(
+        w.cmd()
+            .args(["grep", "auth.log", "--user", "alice", "--format", "tsv"])
+            .env("FAKE_TSH_SCENARIO", "play-flood")
+            .env("FAKE_FLOOD_MB", "8"),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("$ sudo tail /var/log/auth.log"), "{out}");
 }
@@ -646,17 +633,7 @@ fn a_missing_tsh_stops_grep_before_the_listing() {
 fn paste(w: &World, suggested: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let words: Vec<&str> = suggested.split_whitespace().collect();
     assert_eq!(words[..2], ["tsh-review", "grep"], "{suggested}");
-    let mut cmd = w.cmd();
-    cmd.args(&words[1..]);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    common::ran(w.cmd().args(&words[1..]).envs(env.iter().copied()))
 }
 
 /// The line of a scan's report that says how many sessions it read.

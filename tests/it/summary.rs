@@ -11,18 +11,7 @@ const M1: &str = "d1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a";
 const APP1: &str = "c0ffee00-1234-4abc-9def-0123456789ab";
 
 fn show(w: &World, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let out = w
-        .cmd()
-        .arg("show")
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    common::ran(w.cmd().arg("show").args(args).envs(env.iter().copied()))
 }
 
 #[test]

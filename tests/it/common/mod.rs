@@ -28,6 +28,16 @@ pub fn fixture_json(name: &str) -> Vec<serde_json::Value> {
 }
 
 /// A run's stdout, a line each.
+/// Runs `cmd` to the end: its exit status (-1 for a signal), stdout and stderr.
+pub fn ran(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 pub fn stdout_lines(out: &std::process::Output) -> Vec<String> {
     String::from_utf8(out.stdout.clone())
         .unwrap()
