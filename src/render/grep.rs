@@ -13,8 +13,9 @@ use serde::Serialize;
 use super::columns::{Column, or_dash, plain as col};
 use super::{Format, delimited, markdown};
 use crate::content::{Event, Hit, Line, Match, Within};
-use crate::review::grep::{Failed, Scanned};
+use crate::review::grep::Scanned;
 use crate::session::Session;
+use crate::teleport::NoReplay;
 use crate::text::format::{rfc3339, short_time};
 use crate::text::sanitize::escape;
 
@@ -181,7 +182,7 @@ impl<'w> Writer<'w> {
             heading.push_str(&format!("  [{flags}]"));
         }
         match s.cut_short {
-            Some(Failed::TimedOut) => {
+            Some(NoReplay::TimedOut) => {
                 heading.push_str("  (cut short at --timeout: the lines read before)")
             }
             Some(_) => heading.push_str("  (replay failed part way: the lines read before)"),

@@ -76,7 +76,7 @@ pub struct Scanned {
     pub summary: Summary,
     /// Why the replay stopped before the end (timed out, tsh died), when it matched before:
     /// what it had shown is kept, and the session is also counted as not read.
-    pub cut_short: Option<Failed>,
+    pub cut_short: Option<NoReplay>,
 }
 
 /// What a grep did, for the lines under its results and its exit status.
@@ -178,11 +178,11 @@ pub fn grep(
                 let id = todo[turn].id().to_string();
                 turn += 1;
                 match result {
-                    Ok((scanned, cut)) => {
-                        match cut {
+                    Ok(scanned) => {
+                        match &scanned.cut_short {
                             Some(why) => {
                                 totals.partial += 1;
-                                failed(&mut totals, why, id);
+                                failed(&mut totals, why.clone(), id);
                             }
                             None => totals.scanned += 1,
                         }
@@ -236,7 +236,7 @@ fn scan(
     matcher: &Matcher,
     context: Context,
     session: &Session,
-) -> Result<(Scanned, Option<NoReplay>), NoReplay> {
+) -> Result<Scanned, NoReplay> {
     let mut scanner = Scanner::new(matcher.clone(), context);
     let mut events = Vec::new();
     let mut dropped = 0;
@@ -253,7 +253,7 @@ fn scan(
         }
     });
     let (last, summary) = scanner.finish();
-    let cut = match replayed {
+    let cut_short = match replayed {
         Ok(()) => None,
         Err(why @ (NoReplay::TimedOut | NoReplay::Failed(_))) if summary.matched_lines > 0 => {
             Some(why)
@@ -265,17 +265,13 @@ fn scan(
     if summary.flags.contains(crate::content::Flag::SuspiciousText) {
         session.flag(crate::session::Flag::SuspiciousText);
     }
-    let cut_short = cut.as_ref().map(Failed::of);
-    Ok((
-        Scanned {
-            session,
-            events,
-            dropped,
-            summary,
-            cut_short,
-        },
-        cut,
-    ))
+    Ok(Scanned {
+        session,
+        events,
+        dropped,
+        summary,
+        cut_short,
+    })
 }
 
 #[cfg(test)]
